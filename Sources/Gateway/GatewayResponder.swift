@@ -1,0 +1,151 @@
+public import Foundation
+public import Hummingbird
+public import HTTPTypes
+internal import NIOFoundationCompat
+public import Logging
+public import Observability
+public import ServerKit
+public import Sovereignty
+
+/// The gateway: correlation id, authentication, route rules, region resolution and in-process
+/// dispatch to the serving cell, with metrics and one log line per request.
+///
+/// Requests for a record of another jurisdiction go to that record's cell; data never moves.
+public struct GatewayResponder: HTTPResponder {
+    public typealias Context = AppRequestContext
+    /// A cell's handler for the requests routed to it.
+    public typealias CellHandler = @Sendable (Request, AppRequestContext) async throws -> Response
+
+    let routes: RouteTable
+    let resolver: RegionResolver
+    let cells: [RegionID: CellHandler]
+    /// Endpoints the gateway answers itself: `/health`, `/ready`, `/metrics`, `/openapi.yaml`.
+    let local: CellHandler
+    let localPaths: Set<String>
+    let tokens: DevelopmentTokens
+    let metrics: HTTPMetrics
+    let bodyLimit: Int
+
+    public init(
+        routes: RouteTable, resolver: RegionResolver, cells: [RegionID: CellHandler],
+        local: @escaping CellHandler, localPaths: Set<String>, tokens: DevelopmentTokens, metrics: HTTPMetrics,
+        bodyLimit: Int = StrictJSON.defaultLimit
+    ) {
+        self.routes = routes
+        self.resolver = resolver
+        self.cells = cells
+        self.local = local
+        self.localPaths = localPaths
+        self.tokens = tokens
+        self.metrics = metrics
+        self.bodyLimit = bodyLimit
+    }
+
+    public func respond(to request: Request, context: AppRequestContext) async throws -> Response {
+        let start = ContinuousClock.now
+        var context = context
+        var request = request
+        context.requestID = Self.requestID(from: request.headers[.requestID])
+        context.logger[metadataKey: "request_id"] = "\(context.requestID)"
+        context.logger[metadataKey: "role"] = "gateway"
+        let path = request.uri.path
+        let rule = routes.rule(for: path)
+        let routeLabel = rule?.path ?? (localPaths.contains(path) ? path : "unmatched")
+        var response: Response
+        do {
+            if localPaths.contains(path) {
+                response = try await local(request, context)
+            } else if let rule {
+                response = try await dispatch(&request, &context, rule: rule)
+            } else {
+                throw Problem.noRoute(path)
+            }
+        } catch {
+            response = Self.problemResponse(for: error, request: request, requestID: context.requestID, logger: context.logger)
+        }
+        response.headers[.requestID] = context.requestID
+        if let region = context.region { response.headers[.servedByRegion] = region.rawValue }
+        let elapsed = ContinuousClock.now - start
+        let status = Int(response.status.code)
+        metrics.record(route: routeLabel, method: request.method.rawValue, status: status,
+                       region: context.region?.rawValue ?? "none", duration: elapsed)
+        context.logger.info("request finished", metadata: [
+            "region": "\(context.region?.rawValue ?? "none")", "http_method": "\(request.method.rawValue)",
+            "http_route": "\(routeLabel)", "http_status": "\(status)",
+            "duration_ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000 + Double(elapsed.components.seconds) * 1000)",
+        ])
+        return response
+    }
+
+    private func dispatch(_ request: inout Request, _ context: inout AppRequestContext, rule: RouteTable.Rule) async throws -> Response {
+        var hints = RegionResolver.Hints()
+        hints.pathSegments = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        if let authorization = request.headers[.authorization] {
+            guard authorization.lowercased().hasPrefix("bearer "),
+                  let principal = tokens.verify(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
+                throw Problem.unauthorized("the bearer token is malformed, forged or expired")
+            }
+            context.principal = principal
+            hints.principal = principal
+        }
+        if request.method == .post || request.method == .put || request.method == .patch {
+            let body: ByteBuffer
+            do {
+                body = try await request.collectBody(upTo: bodyLimit)
+            } catch let error as HTTPError where error.status == .contentTooLarge {
+                throw Problem.bodyTooLarge(limit: bodyLimit)
+            }
+            request.body = .init(buffer: body)
+            if let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] {
+                hints.bodyHomeRegion = object["home_region"] as? String
+                hints.bodyCountry = object["country_of_residence"] as? String
+            }
+        }
+        hints.regionHeader = request.headers[.region]
+        hints.clientCountry = request.headers[.clientCountry]
+        let resolution = try resolver.resolve(hints)
+        context.region = resolution.region.id
+        context.logger[metadataKey: "region"] = "\(resolution.region.id)"
+        guard let cell = cells[resolution.region.id] else {
+            throw Problem.unknownRegion("region \(resolution.region.id) has no running cell")
+        }
+        var response = try await cell(request, context)
+        response.headers[HTTPField.Name("X-Region-Source")!] = resolution.source.rawValue
+        return response
+    }
+
+    /// Accepts a client's correlation id when it is short and plain; otherwise makes a new one.
+    static func requestID(from header: String?) -> String {
+        if let header, (1...128).contains(header.count),
+           header.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_.:".unicodeScalars.contains($0) }) {
+            return header
+        }
+        return UUID().uuidString.lowercased()
+    }
+
+    /// Every failure leaves as problem+json; unexpected errors are logged (without request data) and hidden.
+    static func problemResponse(for error: any Error, request: Request, requestID: String, logger: Logger) -> Response {
+        let problem: Problem
+        switch error {
+        case let known as Problem:
+            problem = known
+        case let http as HTTPError:
+            problem = Self.problem(for: http, path: request.uri.path)
+        default:
+            logger.error("request failed", metadata: ["error_type": "\(type(of: error))"])
+            problem = .internalError()
+        }
+        return problem.render(instance: request.uri.path, requestID: requestID)
+    }
+
+    static func problem(for error: HTTPError, path: String) -> Problem {
+        switch error.status {
+        case .notFound: .notFound("no endpoint \(path)")
+        case .methodNotAllowed: .methodNotAllowed("this endpoint does not accept the method")
+        case .contentTooLarge: .bodyTooLarge(limit: StrictJSON.defaultLimit)
+        case .badRequest: .invalidBody(error.body ?? "the request is malformed")
+        default: Problem("http-\(error.status.code)", status: error.status, title: error.status.reasonPhrase,
+                         detail: error.body ?? error.status.reasonPhrase)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+public import Sovereignty
+public import Workforce
+
+/// Filters for listing postings; nil members do not filter.
+public struct JobQuery: Sendable, Hashable {
+    public var status: Job.Status? = .open
+    public var skill: String?
+    public var country: String?
+    public var prefecture: String?
+    public var employmentType: EmploymentType?
+    public var originRegion: RegionID?
+    /// Case-insensitive substring of title or description.
+    public var text: String?
+    public var limit: Int = 50
+    /// Only postings whose id sorts after this one (ids are time-ordered UUIDv7).
+    public var after: String?
+
+    public init() {}
+}
+
+/// A cell's copy of the job catalog: its own postings and replicas of everyone else's.
+public protocol JobStore: Sendable {
+    /// Inserts or replaces a posting when the given version is newer (replication is idempotent).
+    func upsert(_ job: Job) async throws
+    func find(_ id: RegionalID) async throws -> Job?
+    func list(_ query: JobQuery) async throws -> [Job]
+}
+
+/// Carries a posting written in its origin cell to every other cell.
+public protocol JobReplicator: Sendable {
+    func replicate(_ job: Job) async throws
+}

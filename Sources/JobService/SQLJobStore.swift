@@ -1,0 +1,94 @@
+internal import Foundation
+public import SQLKit
+public import Sovereignty
+public import Storage
+internal import ServerKit
+internal import Workforce
+
+/// ``JobStore`` over the cell's SQL database.
+public struct SQLJobStore: JobStore {
+    private let database: any SQLDatabase
+
+    public init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    public static let migrations: [Migration] = [
+        Migration(id: "jobs-001", statements: [
+            """
+            CREATE TABLE jobs (
+                id TEXT PRIMARY KEY,
+                employer_id TEXT NOT NULL,
+                origin_region TEXT NOT NULL,
+                status TEXT NOT NULL,
+                country TEXT NOT NULL,
+                prefecture TEXT,
+                employment_type TEXT NOT NULL,
+                search_text TEXT NOT NULL,
+                document TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX jobs_status ON jobs (status, id)",
+            "CREATE TABLE job_skills (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, skill TEXT NOT NULL, PRIMARY KEY (job_id, skill))",
+            "CREATE INDEX job_skills_skill ON job_skills (skill)",
+        ]),
+    ]
+
+    public func upsert(_ job: Job) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let document = String(decoding: try encoder.encode(job), as: UTF8.self)
+        let searchText = (job.content.title + "\n" + job.content.description).lowercased()
+        // One statement decides the newest version, so concurrent replication cannot regress a posting.
+        try await database.raw("""
+            INSERT INTO jobs (id, employer_id, origin_region, status, country, prefecture, employment_type,
+                              search_text, document, created_at, updated_at)
+            VALUES (\(bind: job.id.description), \(bind: job.employerID.description), \(bind: job.originRegion.rawValue),
+                    \(bind: job.status.rawValue), \(bind: job.content.location.country), \(bind: job.content.location.prefecture),
+                    \(bind: job.content.employmentType.rawValue), \(bind: searchText), \(bind: document),
+                    \(bind: job.createdAt), \(bind: job.updatedAt))
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, country = excluded.country,
+                prefecture = excluded.prefecture, employment_type = excluded.employment_type,
+                search_text = excluded.search_text, document = excluded.document, updated_at = excluded.updated_at
+            WHERE excluded.updated_at > jobs.updated_at
+            """).run()
+        try await database.raw("DELETE FROM job_skills WHERE job_id = \(bind: job.id.description)").run()
+        for skill in Set(job.content.requiredSkills) {
+            try await database.raw("INSERT OR IGNORE INTO job_skills (job_id, skill) VALUES (\(bind: job.id.description), \(bind: skill))").run()
+        }
+    }
+
+    public func find(_ id: RegionalID) async throws -> Job? {
+        guard let row = try await database.raw("SELECT document FROM jobs WHERE id = \(bind: id.description)").first() else {
+            return nil
+        }
+        return try Self.decode(row)
+    }
+
+    public func list(_ query: JobQuery) async throws -> [Job] {
+        var sql = SQLQueryString("SELECT document FROM jobs WHERE 1 = 1")
+        if let status = query.status { sql.appendInterpolation(unsafeRaw: " AND status = "); sql.appendInterpolation(bind: status.rawValue) }
+        if let country = query.country { sql.appendInterpolation(unsafeRaw: " AND country = "); sql.appendInterpolation(bind: country.uppercased()) }
+        if let prefecture = query.prefecture { sql.appendInterpolation(unsafeRaw: " AND prefecture = "); sql.appendInterpolation(bind: prefecture) }
+        if let type = query.employmentType { sql.appendInterpolation(unsafeRaw: " AND employment_type = "); sql.appendInterpolation(bind: type.rawValue) }
+        if let origin = query.originRegion { sql.appendInterpolation(unsafeRaw: " AND origin_region = "); sql.appendInterpolation(bind: origin.rawValue) }
+        if let after = query.after { sql.appendInterpolation(unsafeRaw: " AND id > "); sql.appendInterpolation(bind: after) }
+        if let skill = query.skill {
+            sql.appendInterpolation(unsafeRaw: " AND id IN (SELECT job_id FROM job_skills WHERE skill = ")
+            sql.appendInterpolation(bind: skill)
+            sql.appendInterpolation(unsafeRaw: ")")
+        }
+        if let text = query.text {
+            sql.appendInterpolation(unsafeRaw: " AND instr(search_text, ")
+            sql.appendInterpolation(bind: text.lowercased())
+            sql.appendInterpolation(unsafeRaw: ") > 0")
+        }
+        sql.appendInterpolation(unsafeRaw: " ORDER BY id LIMIT \(max(1, min(query.limit, 1000)))")
+        return try await database.raw(sql).all().map(Self.decode)
+    }
+
+    private static func decode(_ row: any SQLRow) throws -> Job {
+        try JSONDecoder().decode(Job.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
+    }
+}

@@ -1,0 +1,52 @@
+public import Gateway
+public import Hummingbird
+internal import JobService
+public import Logging
+internal import MatchingEngine
+public import ServerKit
+public import Sovereignty
+public import Storage
+internal import UserService
+
+/// One regional cell of the all-in-one process: its database and the services answering from it.
+public struct Cell: Sendable {
+    public let region: Region
+    public let database: CellDatabase
+    let users: SQLUserStore
+    let jobs: SQLJobStore
+
+    /// Every migration a cell's database carries.
+    static let migrations = SQLUserStore.migrations + SQLJobStore.migrations
+
+    static func open(region: Region, path: String, logger: Logger) async throws -> Cell {
+        let database = try await CellDatabase.open(path: path, migrations: migrations, logger: logger)
+        return Cell(region: region, database: database,
+                    users: SQLUserStore(database: database.sql), jobs: SQLJobStore(database: database.sql))
+    }
+
+    /// The cell's router: user-service, job-service and matching-engine over this cell's data.
+    func handler(catalog: RegionCatalog, tokens: DevelopmentTokens, replicator: any JobReplicator) -> GatewayResponder.CellHandler {
+        let identity = CellIdentity(region: region, catalog: catalog)
+        let router = Router(context: AppRequestContext.self)
+        UserRoutes(cell: identity, store: users, tokens: tokens).add(to: router)
+        JobRoutes(cell: identity, store: jobs, replicator: replicator).add(to: router)
+        MatchingRoutes(cell: identity, users: users, jobs: jobs).add(to: router)
+        let responder = router.buildResponder()
+        return { request, context in try await responder.respond(to: request, context: context) }
+    }
+
+    /// Every method and path template the cell serves, for the API-document parity check.
+    public static let endpoints: [(method: String, path: String)] =
+        (UserRoutes.paths + JobRoutes.paths + MatchingRoutes.paths).map { ($0.method.rawValue, $0.path) }
+}
+
+/// Replicates public postings from their origin cell to every other cell, in-process.
+struct InProcessJobReplicator: JobReplicator {
+    let stores: [RegionID: any JobStore]
+
+    func replicate(_ job: Job) async throws {
+        for (region, store) in stores where region != job.originRegion {
+            try await store.upsert(job)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+internal import Storage
+public import Foundation
+public import Gateway
+public import Hummingbird
+internal import JobService
+public import Logging
+public import Observability
+public import ServerKit
+public import Sovereignty
+internal import UserService
+
+/// The all-in-one platform: one cell per configured region behind one gateway.
+public final class Platform: Sendable {
+    public let configuration: LoadedConfiguration
+    public let cells: [Cell]
+    public let dataFolder: DataFolder
+    public let metrics: HTTPMetrics
+    public let tokens: DevelopmentTokens
+    /// The gateway, ready to be served or called in-process.
+    public let gateway: GatewayResponder
+    let logger: Logger
+
+    /// Opens (creating and migrating) every cell's database and wires the services.
+    ///
+    /// Refuses to start when the configuration breaks a transfer or residency rule.
+    public static func start(config: LoadedConfiguration, dataDirectory: String, openAPI: String, logger: Logger) async throws -> Platform {
+        let violations = config.compliance.violations()
+        guard violations.isEmpty else {
+            throw PlatformError("configuration is not lawful:\n  " + violations.joined(separator: "\n  "))
+        }
+        let folder = try DataFolder(path: dataDirectory)
+        let tokens = DevelopmentTokens(key: try folder.developmentTokenKey())
+        var cells: [Cell] = []
+        do {
+            for region in config.catalog.regions {
+                var cellLogger = logger
+                cellLogger[metadataKey: "region"] = "\(region.id)"
+                cells.append(try await Cell.open(region: region, path: folder.databasePath(for: region.id), logger: cellLogger))
+            }
+        } catch {
+            for cell in cells { try? await cell.database.close() }
+            throw PlatformError("cannot open cell databases in \(folder.root.path): \(error)")
+        }
+        let metrics = HTTPMetrics()
+        let replicator = InProcessJobReplicator(stores: Dictionary(uniqueKeysWithValues: cells.map { ($0.region.id, $0.jobs as any JobStore) }))
+        let handlers = Dictionary(uniqueKeysWithValues: cells.map {
+            ($0.region.id, $0.handler(catalog: config.catalog, tokens: tokens, replicator: replicator))
+        })
+        let operations = OperationsRoutes(cells: cells, metrics: metrics, openAPI: openAPI)
+        let gateway = GatewayResponder(
+            routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: handlers,
+            local: operations.handler(), localPaths: OperationsRoutes.paths, tokens: tokens, metrics: metrics)
+        return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, tokens: tokens,
+                        gateway: gateway, logger: logger)
+    }
+
+    private init(configuration: LoadedConfiguration, cells: [Cell], dataFolder: DataFolder, metrics: HTTPMetrics,
+                 tokens: DevelopmentTokens, gateway: GatewayResponder, logger: Logger) {
+        self.configuration = configuration
+        self.cells = cells
+        self.dataFolder = dataFolder
+        self.metrics = metrics
+        self.tokens = tokens
+        self.gateway = gateway
+        self.logger = logger
+    }
+
+    /// The HTTP server for this platform.
+    public func application(
+        host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<GatewayResponder> {
+        Application(
+            responder: gateway,
+            configuration: .init(address: .hostname(host, port: port), serverName: "iworkz"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// The cell of a region.
+    public func cell(_ region: RegionID) -> Cell? {
+        cells.first { $0.region.id == region }
+    }
+
+    /// Closes every cell's database.
+    public func close() async {
+        for cell in cells { try? await cell.database.close() }
+    }
+}

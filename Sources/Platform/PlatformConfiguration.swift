@@ -1,0 +1,52 @@
+public import Foundation
+public import Gateway
+public import Sovereignty
+
+/// Everything `iworkz serve` needs to know, after flags, environment and defaults are merged.
+public struct PlatformConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8000
+    /// Where each cell's database and the development keys live.
+    public var dataDirectory: String = "./iworkz-data"
+    /// Where `regions.yaml`, `transfer-rules.yaml` and `routes.yaml` are; nil to search.
+    public var configDirectory: String?
+    /// Load the sample employers, jobs and workers.
+    public var demo: Bool = false
+
+    public init() {}
+}
+
+/// The three configuration files, parsed and checked against each other.
+public struct LoadedConfiguration: Sendable {
+    public let directory: URL
+    public let catalog: RegionCatalog
+    public let policy: TransferPolicy
+    public let routes: RouteTable
+
+    /// Reads and validates the files; the compliance check is the caller's choice.
+    public static func load(from directory: URL) throws(PlatformError) -> LoadedConfiguration {
+        func read(_ name: String) throws(PlatformError) -> String {
+            do {
+                return try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            } catch {
+                throw PlatformError("cannot read \(directory.appendingPathComponent(name).path)")
+            }
+        }
+        do {
+            return LoadedConfiguration(
+                directory: directory,
+                catalog: try RegionCatalog(yaml: read("regions.yaml")),
+                policy: try TransferPolicy(yaml: read("transfer-rules.yaml")),
+                routes: try RouteTable(yaml: read("routes.yaml")))
+        } catch let error as PlatformError {
+            throw error
+        } catch let error as SovereigntyError {
+            throw PlatformError(error.message)
+        } catch {
+            throw PlatformError("\(error)")
+        }
+    }
+
+    /// The compliance findings for this configuration.
+    public var compliance: ComplianceCheck { ComplianceCheck(catalog: catalog, policy: policy) }
+}

@@ -1,0 +1,54 @@
+internal import Yams
+
+extension TransferPolicy {
+    /// Parses and validates the text of `transfer-rules.yaml`.
+    public init(yaml: String) throws(SovereigntyError) {
+        let document: RulesDocument
+        do {
+            document = try YAMLDecoder().decode(RulesDocument.self, from: yaml)
+        } catch {
+            throw SovereigntyError(.malformedDocument, "transfer rules file: \(YAMLErrorText.describe(error))")
+        }
+        let rules = document.rules.map { entry in
+            TransferRule(
+                id: entry.id, effect: entry.effect ?? .permit, from: entry.from,
+                to: entry.to == ["*"] ? .anyOther : .only(Set(entry.to.map { Jurisdiction($0) })),
+                basis: entry.basis, dataClasses: Set(entry.dataClasses ?? [.personal, .sensitive]),
+                article: entry.article, since: entry.since
+            )
+        }
+        try self.init(
+            version: document.version,
+            jurisdictions: document.jurisdictions.map { .init(code: $0.code, name: $0.name, law: $0.law) },
+            rules: rules
+        )
+    }
+}
+
+private struct RulesDocument: Decodable {
+    struct JurisdictionEntry: Decodable {
+        let code: Jurisdiction
+        let name: String
+        let law: String
+    }
+
+    struct RuleEntry: Decodable {
+        let id: String
+        let effect: TransferRule.Effect?
+        let from: Jurisdiction
+        let to: [String]
+        let basis: LegalBasis?
+        let dataClasses: [DataClass]?
+        let article: String
+        let since: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, effect, from, to, basis, article, since
+            case dataClasses = "data_classes"
+        }
+    }
+
+    let version: String
+    let jurisdictions: [JurisdictionEntry]
+    let rules: [RuleEntry]
+}

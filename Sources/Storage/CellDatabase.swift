@@ -1,0 +1,68 @@
+public import Foundation
+public import Logging
+public import SQLKit
+internal import SQLiteKit
+
+/// The embedded database of one regional cell: a SQLite file in WAL mode, migrated at open.
+///
+/// SQLite allows one writer at a time, so the cell keeps one connection; every service of the cell
+/// shares it through ``sql``.
+public final class CellDatabase: Sendable {
+    /// The query interface shared by the cell's stores.
+    public let sql: any SQLDatabase
+    /// The file holding the cell's data.
+    public let path: String
+    private let connection: SQLiteConnection
+    private let migrationIDs: [String]
+
+    private init(connection: SQLiteConnection, path: String, migrationIDs: [String]) {
+        self.connection = connection
+        self.sql = connection.sql(queryLogLevel: nil)
+        self.path = path
+        self.migrationIDs = migrationIDs
+    }
+
+    /// Opens (creating if needed) the database file and applies the migrations not yet applied.
+    public static func open(path: String, migrations: [Migration], logger: Logger) async throws -> CellDatabase {
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let database = CellDatabase(connection: connection, path: path, migrationIDs: migrations.map(\.id))
+        do {
+            try await database.configure()
+            try await Migrator(database: database.sql).apply(migrations)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        return database
+    }
+
+    private func configure() async throws {
+        try await sql.raw("PRAGMA journal_mode = WAL").run()
+        try await sql.raw("PRAGMA synchronous = NORMAL").run()
+        try await sql.raw("PRAGMA foreign_keys = ON").run()
+        try await sql.raw("PRAGMA busy_timeout = 5000").run()
+    }
+
+    /// The journal mode in effect (`wal` once open).
+    public func journalMode() async throws -> String {
+        let row = try await sql.raw("PRAGMA journal_mode").first()
+        return try row?.decode(column: "journal_mode", as: String.self) ?? ""
+    }
+
+    /// Whether the database answers and every migration it was opened with is applied.
+    public func isReady() async -> Bool {
+        do {
+            let applied = try await Migrator(database: sql).appliedIDs()
+            return Set(migrationIDs).isSubset(of: applied)
+        } catch {
+            return false
+        }
+    }
+
+    /// Closes the connection; the file stays.
+    public func close() async throws {
+        try await connection.close()
+    }
+}

@@ -1,0 +1,104 @@
+public import ServerKit
+public import Workforce
+
+/// The body of `POST /api/v1/users`.
+public struct RegistrationRequest: Codable, Sendable {
+    public var role: Principal.Role
+    public var email: String
+    public var displayName: String
+    /// ISO 3166-1 alpha-2; decides the home region when `home_region` is absent.
+    public var countryOfResidence: String
+    /// An explicit home region, e.g. `kr-seoul`.
+    public var homeRegion: String?
+    public var companyName: String?
+    public var profile: WorkerProfile?
+
+    enum CodingKeys: String, CodingKey {
+        case role, email, profile
+        case displayName = "display_name"
+        case countryOfResidence = "country_of_residence"
+        case homeRegion = "home_region"
+        case companyName = "company_name"
+    }
+
+    /// Field problems, as JSON pointers into the body.
+    public func validate() -> FieldErrors {
+        var errors = FieldErrors()
+        errors.check(EmailAddress.isPlausible(email), "/email", "must be an email address")
+        errors.checkLength(displayName, "/display_name", max: 200)
+        errors.check(Place.isCountryCode(countryOfResidence), "/country_of_residence", "must be an ISO 3166-1 alpha-2 code such as KR")
+        switch role {
+        case .employer:
+            errors.checkLength(companyName, "/company_name", max: 200)
+            errors.check(profile == nil, "/profile", "an employer has no worker profile")
+        case .worker:
+            errors.check(companyName == nil, "/company_name", "a worker has no company")
+            if let profile { profile.validate(into: &errors, at: "/profile") }
+        }
+        return errors
+    }
+}
+
+/// The body of `PATCH /api/v1/users/me`: members present replace the stored ones.
+public struct ProfileUpdate: Codable, Sendable {
+    public var displayName: String?
+    public var companyName: String?
+    public var profile: WorkerProfile?
+
+    enum CodingKeys: String, CodingKey {
+        case profile
+        case displayName = "display_name"
+        case companyName = "company_name"
+    }
+
+    public func validate(for role: Principal.Role) -> FieldErrors {
+        var errors = FieldErrors()
+        if let displayName { errors.checkLength(displayName, "/display_name", max: 200) }
+        if let companyName {
+            errors.check(role == .employer, "/company_name", "a worker has no company")
+            errors.checkLength(companyName, "/company_name", max: 200)
+        }
+        if let profile {
+            errors.check(role == .worker, "/profile", "an employer has no worker profile")
+            profile.validate(into: &errors, at: "/profile")
+        }
+        if displayName == nil && companyName == nil && profile == nil {
+            errors.add("", "the update changes nothing")
+        }
+        return errors
+    }
+}
+
+extension WorkerProfile {
+    func validate(into errors: inout FieldErrors, at base: String) {
+        errors.check(skills.count <= 100, "\(base)/skills", "at most 100 skills")
+        for (index, skill) in skills.enumerated() {
+            errors.checkLength(skill, "\(base)/skills/\(index)", max: 80)
+        }
+        errors.check(languages.count <= 20, "\(base)/languages", "at most 20 languages")
+        for (index, language) in languages.enumerated() {
+            for problem in language.problems(at: "\(base)/languages/\(index)") { errors.add(problem.pointer, problem.detail) }
+        }
+        if let residence {
+            errors.check(ResidenceStatus.isKnown(residence.status), "\(base)/residence/status",
+                         "unknown residence status; one of \(ResidenceStatus.all.sorted().joined(separator: ", "))")
+            errors.checkDate(residence.expiresOn, "\(base)/residence/expires_on")
+        }
+        if let location {
+            errors.check(Place.isCountryCode(location.country), "\(base)/location/country", "must be an ISO 3166-1 alpha-2 code")
+        }
+        if let pay = desiredSalary {
+            errors.check(pay.amount > 0, "\(base)/desired_salary/amount", "must be positive")
+            errors.check(pay.currency.count == 3, "\(base)/desired_salary/currency", "must be an ISO 4217 code")
+        }
+    }
+}
+
+/// A light plausibility check: real validation is a confirmation mail, not a regex.
+enum EmailAddress {
+    static func isPlausible(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return text.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            && !text.contains(where: { $0.isWhitespace })
+    }
+}

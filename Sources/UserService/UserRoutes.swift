@@ -1,0 +1,133 @@
+public import Foundation
+public import Hummingbird
+public import ServerKit
+internal import Sovereignty
+internal import Logging
+internal import Workforce
+
+/// user-service: registration and the caller's own profile, served by the person's home cell.
+public struct UserRoutes: Sendable {
+    let cell: CellIdentity
+    let store: any UserStore
+    let tokens: DevelopmentTokens
+    let now: @Sendable () -> Date
+
+    public init(cell: CellIdentity, store: any UserStore, tokens: DevelopmentTokens, now: @escaping @Sendable () -> Date = Date.init) {
+        self.cell = cell
+        self.store = store
+        self.tokens = tokens
+        self.now = now
+    }
+
+    /// The paths this service registers, for the API-document parity check.
+    public static let paths: [(method: HTTPRequest.Method, path: String)] = [
+        (.post, "/api/v1/users"), (.get, "/api/v1/users/me"), (.patch, "/api/v1/users/me"), (.get, "/api/v1/users/{id}"),
+    ]
+
+    public func add(to router: Router<AppRequestContext>) {
+        router.post("/api/v1/users") { request, context in try await register(request, context) }
+        router.get("/api/v1/users/me") { _, context in try await me(context) }
+        router.patch("/api/v1/users/me") { request, context in try await updateMe(request, context) }
+        router.get("/api/v1/users/{id}") { _, context in try await user(context) }
+    }
+
+    /// The body of a successful registration.
+    struct Registered: Encodable {
+        let user: User
+        let accessToken: String
+        let tokenType = "Bearer"
+
+        enum CodingKeys: String, CodingKey {
+            case user
+            case accessToken = "access_token"
+            case tokenType = "token_type"
+        }
+    }
+
+    func register(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        var body = try await StrictJSON.decode(RegistrationRequest.self, from: request)
+        let errors = body.validate()
+        guard errors.isEmpty else { throw Problem.validationFailed(errors.problems) }
+        let home = try homeRegion(of: body)
+        guard home.role == .primary else {
+            throw Problem.regionNotAccepting("\(home.id) is a standby region; register in \(home.standbyFor?.rawValue ?? "its primary")")
+        }
+        guard home.id == cell.region.id else {
+            throw Problem.wrongCell("a person homed in \(home.id) is registered by that cell; this is \(cell.region.id)")
+        }
+        if body.role == .worker {
+            var profile = body.profile ?? WorkerProfile()
+            profile.skills = Skills.normalise(profile.skills)
+            body.profile = profile
+        }
+        let timestamp = Timestamps.format(now())
+        let id = RegionalID.generate(kind: .user, regionCode: home.idCode, millisecondsSince1970: Timestamps.milliseconds(now()))
+        let user = User(
+            id: id, role: body.role, email: body.email, displayName: body.displayName,
+            countryOfResidence: body.countryOfResidence, homeRegion: home.id, companyName: body.companyName,
+            profile: body.profile, createdAt: timestamp, updatedAt: timestamp)
+        do {
+            try await store.insert(user)
+        } catch UserStoreError.emailTaken {
+            throw Problem.conflict("email-taken", "this email is already registered in \(home.id)")
+        }
+        context.logger.info("user registered", metadata: ["user_id": "\(id)", "user_role": "\(body.role.rawValue)"])
+        let token = tokens.issue(for: Principal(userID: id, role: body.role, homeRegion: home.id), now: now())
+        return try .json(Registered(user: user, accessToken: token), status: .created,
+                         headers: [.location: "/api/v1/users/\(id)"])
+    }
+
+    private func homeRegion(of body: RegistrationRequest) throws(Problem) -> Region {
+        if let name = body.homeRegion {
+            guard let region = cell.catalog.region(RegionID(name)) else {
+                throw Problem.unknownRegion("home_region \(name) is not a configured region")
+            }
+            return region
+        }
+        guard let region = cell.catalog.region(country: body.countryOfResidence) else {
+            throw Problem.homeRegionRequired(
+                "no region homes residents of \(body.countryOfResidence.uppercased()); choose home_region explicitly")
+        }
+        return region
+    }
+
+    func me(_ context: AppRequestContext) async throws -> Response {
+        try .json(try await ownRecord(context))
+    }
+
+    func updateMe(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        var user = try await ownRecord(context)
+        let update = try await StrictJSON.decode(ProfileUpdate.self, from: request)
+        let errors = update.validate(for: user.role)
+        guard errors.isEmpty else { throw Problem.validationFailed(errors.problems) }
+        if let name = update.displayName { user.displayName = name }
+        if let company = update.companyName { user.companyName = company }
+        if var profile = update.profile {
+            profile.skills = Skills.normalise(profile.skills)
+            user.profile = profile
+        }
+        user.updatedAt = Timestamps.format(now())
+        try await store.update(user)
+        return try .json(user)
+    }
+
+    func user(_ context: AppRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let text = try context.parameters.require("id")
+        let id: RegionalID
+        do { id = try RegionalID.parse(text, kind: .user) } catch { throw Problem.malformedID(error.message) }
+        try cell.requireHome(id)
+        guard principal.userID == id else { throw Problem.forbidden("a person may read only their own record") }
+        guard let user = try await store.find(id) else { throw Problem.notFound("no user \(id)") }
+        return try .json(user)
+    }
+
+    private func ownRecord(_ context: AppRequestContext) async throws -> User {
+        let principal = try context.requirePrincipal()
+        try cell.requireHome(principal.userID)
+        guard let user = try await store.find(principal.userID) else {
+            throw Problem.notFound("the token's user no longer exists in \(cell.region.id)")
+        }
+        return user
+    }
+}

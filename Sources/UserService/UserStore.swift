@@ -1,0 +1,14 @@
+public import Sovereignty
+
+/// Where a cell keeps its people. One store per cell; it never holds another jurisdiction's people.
+public protocol UserStore: Sendable {
+    /// Inserts a new person; throws ``UserStoreError/emailTaken`` when the email is registered.
+    func insert(_ user: User) async throws
+    func find(_ id: RegionalID) async throws -> User?
+    /// Replaces a person's mutable fields.
+    func update(_ user: User) async throws
+}
+
+public enum UserStoreError: Error, Equatable {
+    case emailTaken
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Observability
+import Platform
+import ServiceLifecycle
+import UnixSignals
+
+/// `iworkz serve`: the gateway and every regional cell in one process.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the platform all-in-one: the API gateway and one cell per region.",
+        discussion: """
+            Each cell keeps its people in its own SQLite database under the data folder \
+            (<data-dir>/cells/<region>.sqlite); public job postings are replicated to every cell. \
+            The configuration is checked against the transfer rules first; an unlawful backup region \
+            stops the start. SIGINT or SIGTERM shuts down gracefully.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Address to listen on (env IWORKZ_HOST).", valueName: "address"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("Port to listen on, 0 for any free port (env IWORKZ_PORT).", valueName: "port"))
+    var port: Int?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Data folder (env IWORKZ_DATA_DIR).", valueName: "path"))
+    var dataDirectory: String?
+
+    @Flag(help: "Load sample employers, jobs and workers in several regions (env IWORKZ_DEMO=true).")
+    var demo = false
+
+    @OptionGroup var config: ConfigOptions
+
+    func run() async throws {
+        try await Self.reportingFailures { try await serve() }
+    }
+
+    private func serve() async throws {
+        let settings = Settings()
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        var logger = Logger(label: "iworkz")
+        logger[metadataKey: "role"] = "all-in-one"
+        let host = host ?? settings.string("host") ?? "127.0.0.1"
+        let port = port ?? settings.int("port") ?? 8000
+        guard (0...65535).contains(port) else { throw ValidationError("port must be between 0 and 65535") }
+        let dataDirectory = dataDirectory ?? settings.string("dataDir") ?? "./iworkz-data"
+        let platform: Platform
+        do {
+            let directory = try ConfigDirectory.locate(explicit: config.configDirectory ?? settings.string("configDir"))
+            let loaded = try LoadedConfiguration.load(from: directory)
+            platform = try await Platform.start(
+                config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(), logger: logger)
+        } catch let error as PlatformError {
+            throw Failure(error.message)
+        }
+        if demo || settings.bool("demo") == true {
+            let summary = try await DemoData.load(into: platform)
+            logger.info("demo data loaded", metadata: ["demo_users": "\(summary.users)", "demo_jobs": "\(summary.jobs)"])
+        }
+        let runningLogger = logger
+        let application = platform.application(host: host, port: port) { bound in
+            runningLogger.info("iworkz listening", metadata: ["listen_url": "http://\(host):\(bound)", "cells": "\(platform.cells.count)"])
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        await platform.close()
+        logger.info("iworkz stopped")
+    }
+}

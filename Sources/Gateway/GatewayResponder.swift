@@ -1,6 +1,7 @@
 public import Foundation
 public import Hummingbird
 public import HTTPTypes
+internal import NIOCore
 internal import NIOFoundationCompat
 public import Logging
 public import Observability
@@ -92,7 +93,7 @@ public struct GatewayResponder: HTTPResponder {
             let body: ByteBuffer
             do {
                 body = try await request.collectBody(upTo: bodyLimit)
-            } catch let error as HTTPError where error.status == .contentTooLarge {
+            } catch is NIOTooManyBytesError {
                 throw Problem.bodyTooLarge(limit: bodyLimit)
             }
             request.body = .init(buffer: body)
@@ -110,6 +111,10 @@ public struct GatewayResponder: HTTPResponder {
             throw Problem.unknownRegion("region \(resolution.region.id) has no running cell")
         }
         var response = try await cell(request, context)
+        if response.status == .notFound, response.headers[.contentType] == nil {
+            // The cell's router found no endpoint for the method and path: say so as a problem.
+            throw Problem.notFound("no endpoint \(request.method.rawValue) \(request.uri.path)")
+        }
         response.headers[HTTPField.Name("X-Region-Source")!] = resolution.source.rawValue
         return response
     }

@@ -13,7 +13,7 @@ public enum DemoData {
         public let jobs: Int
     }
 
-    struct Person {
+    public struct Person: Sendable {
         let region: RegionID
         let role: Principal.Role
         let email: String
@@ -23,7 +23,7 @@ public enum DemoData {
         let profile: WorkerProfile?
     }
 
-    static let people: [Person] = [
+    public static let people: [Person] = [
         Person(region: "jp-tokyo", role: .employer, email: "hr@sakura-care.example", name: "Sakura Care HR", country: "JP",
                company: "Sakura Care K.K.", profile: nil),
         Person(region: "jp-tokyo", role: .employer, email: "jobs@hanami-build.example", name: "Hanami Construction", country: "JP",
@@ -55,12 +55,12 @@ public enum DemoData {
                    desiredSalary: Pay(amount: 38_000, currency: "EUR", period: .year))),
     ]
 
-    struct Posting {
+    public struct Posting: Sendable {
         let employerEmail: String
         let content: JobContent
     }
 
-    static let postings: [Posting] = [
+    public static let postings: [Posting] = [
         Posting(employerEmail: "hr@sakura-care.example", content: JobContent(
             title: "Care worker (介護職員), Tokyo", description: "Day-shift care at a nursing home in Setagaya. 日勤のみ、寮あり。",
             requiredSkills: ["caregiving", "first aid"], minimumLanguage: .init(language: "ja", test: "JLPT", level: "N4"),

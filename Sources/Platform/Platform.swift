@@ -76,6 +76,9 @@ public final class Platform: Sendable {
             logger: logger)
     }
 
+    /// The paths the process answers itself (health, readiness, metrics, API document).
+    public static var operationsPaths: [String] { OperationsRoutes.paths.sorted() }
+
     /// The cell of a region.
     public func cell(_ region: RegionID) -> Cell? {
         cells.first { $0.region.id == region }

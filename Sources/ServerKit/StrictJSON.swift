@@ -1,6 +1,7 @@
 public import Foundation
 public import Hummingbird
 public import HTTPTypes
+internal import NIOCore
 internal import NIOFoundationCompat
 
 /// Decodes request bodies strictly: JSON only, bounded size, right types, and no unknown fields —
@@ -17,7 +18,7 @@ public enum StrictJSON {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw Problem.bodyTooLarge(limit: limit)
         }
         return try decode(type, from: Data(buffer: buffer))

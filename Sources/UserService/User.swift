@@ -40,6 +40,16 @@ public struct WorkerProfile: Codable, Sendable, Hashable {
         case skills, languages, residence, location
         case desiredSalary = "desired_salary"
     }
+
+    /// Every member is optional in a request; absent lists are empty.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        skills = try container.decodeIfPresent([String].self, forKey: .skills) ?? []
+        languages = try container.decodeIfPresent([LanguageProficiency].self, forKey: .languages) ?? []
+        residence = try container.decodeIfPresent(Residence.self, forKey: .residence)
+        location = try container.decodeIfPresent(Place.self, forKey: .location)
+        desiredSalary = try container.decodeIfPresent(Pay.self, forKey: .desiredSalary)
+    }
 }
 
 /// A person registered in a cell: a worker looking for jobs or an employer posting them.

@@ -1,0 +1,36 @@
+import Sovereignty
+import Storage
+import SQLKit
+import Logging
+import Foundation
+import Platform
+import Testing
+import TestSupport
+import Yams
+
+@Suite("API document")
+struct OpenAPIParityTests {
+    static let methods = ["get", "put", "post", "delete", "patch", "head", "options"]
+
+    @Test func everyRegisteredRouteIsDocumentedAndViceVersa() throws {
+        let text = try String(contentsOf: PlatformHarness.openAPIPath, encoding: .utf8)
+        let document = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: Any])
+        var documented = Set<String>()
+        for (path, item) in paths {
+            for method in (item as? [String: Any] ?? [:]).keys where Self.methods.contains(method) {
+                documented.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        let served = Set(Cell.endpoints.map { "\($0.method) \($0.path)" } + Platform.operationsPaths.map { "GET \($0)" })
+        #expect(served.subtracting(documented).sorted() == [], "served but not documented")
+        #expect(documented.subtracting(served).sorted() == [], "documented but not served")
+    }
+
+    @Test func everyProblemTypeIsDocumented() throws {
+        let text = try String(contentsOf: PlatformHarness.openAPIPath, encoding: .utf8)
+        for slug in BadInputTests.cases.map(\.type) + ["no-route", "wrong-cell", "email-taken", "job-closed", "internal-error"] {
+            #expect(text.contains("urn:iworkz:problem:\(slug)"), "problem type \(slug) is not documented")
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Sovereignty
+import Storage
+import SQLKit
+import Logging
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Platform
+import ServerKit
+import Testing
+import TestSupport
+
+@Suite("Gateway routing")
+struct RoutingTests {
+    @Test func aJapaneseRecordIsServedByTokyoWhateverTheHeaderSays() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let worker = try await Scenario.register(client, email: "aoi@example.jp", country: "JP")
+                #expect(worker.id.hasPrefix("usr_jp1_"))
+                let response = try await client.execute(
+                    uri: "/api/v1/users/\(worker.id)", method: .get, headers: JSONRequest.headers(token: worker.token, region: "kr-seoul"))
+                #expect(response.status == .ok)
+                #expect(response.headers[.servedBy] == "jp-tokyo")
+                #expect(response.headers[HTTPField.Name("X-Region-Source")!] == "id")
+                #expect(response.json["email"] as? String == "aoi@example.jp")
+
+                let employer = try await Scenario.register(client, role: "employer", email: "hr@example.jp", country: "JP", company: "K.K.")
+                let job = try await Scenario.postJob(client, token: employer.token)
+                let read = try await client.execute(uri: "/api/v1/jobs/\(job)", method: .get, headers: JSONRequest.headers(region: "kr-seoul"))
+                #expect(read.status == .ok)
+                #expect(read.headers[.servedBy] == "jp-tokyo")
+            }
+        }
+    }
+
+    @Test func theHeaderAndTheClientCountryPickTheCellForCollections() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let byHeader = try await client.execute(uri: "/api/v1/jobs", method: .get, headers: JSONRequest.headers(region: "kr-seoul"))
+                #expect(byHeader.headers[.servedBy] == "kr-seoul")
+                let byCountry = try await client.execute(
+                    uri: "/api/v1/jobs", method: .get, headers: [HTTPField.Name("CF-IPCountry")!: "DE"])
+                #expect(byCountry.headers[.servedBy] == "eu-west-1")
+                let unknownCountry = try await client.execute(
+                    uri: "/api/v1/jobs", method: .get, headers: [HTTPField.Name("CF-IPCountry")!: "XX"])
+                #expect(unknownCountry.headers[.servedBy] == "jp-tokyo", "default region")
+                let standby = try await client.execute(uri: "/api/v1/jobs", method: .get, headers: JSONRequest.headers(region: "jp-osaka"))
+                #expect(standby.headers[.servedBy] == "jp-tokyo", "a standby is served by its primary while it is healthy")
+            }
+        }
+    }
+
+    @Test func anUnknownRegionIsABadRequest() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let response = try await client.execute(uri: "/api/v1/jobs", method: .get, headers: JSONRequest.headers(region: "mars-1"))
+                #expect(response.status == .badRequest)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(response.json["type"] as? String == "urn:iworkz:problem:unknown-region")
+                let foreignCode = try await client.execute(
+                    uri: "/api/v1/jobs/job_zz9_0193a6b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b", method: .get)
+                #expect(foreignCode.status == .badRequest)
+                #expect(foreignCode.json["type"] as? String == "urn:iworkz:problem:unknown-region")
+            }
+        }
+    }
+
+    @Test func aPathWithNoRuleIsNotFound() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                for path in ["/api/v2/users", "/admin", "/api/v1/usersx", "/"] {
+                    let response = try await client.execute(uri: path, method: .get)
+                    #expect(response.status == .notFound, "\(path)")
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    #expect(response.json["type"] as? String == "urn:iworkz:problem:no-route")
+                    #expect(response.headers[.requestIDHeader]?.isEmpty == false)
+                }
+                let inside = try await client.execute(uri: "/api/v1/users/me/secrets", method: .get)
+                #expect(inside.status == .notFound)
+                #expect(inside.json["type"] as? String == "urn:iworkz:problem:not-found")
+            }
+        }
+    }
+
+    @Test func aCellRefusesAForeignRecord() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            let catalog = platform.configuration.catalog
+            let seoul = try #require(platform.cell("kr-seoul"))
+            let identity = ServerKitIdentity.make(region: seoul.region, catalog: catalog)
+            let japanese = try RegionalIDFactory.user(code: "jp1")
+            let error = #expect(throws: Problem.self) { try identity.requireHome(japanese) }
+            #expect(error?.slug == "wrong-cell")
+            #expect(error?.status == .misdirectedRequest)
+            #expect(throws: Never.self) { try identity.requireHome(try RegionalIDFactory.user(code: "kr1")) }
+        }
+    }
+
+    @Test func theCorrelationIDIsEchoedOrCreated() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let echoed = try await client.execute(uri: "/health", method: .get, headers: [.requestIDHeader: "abc-123"])
+                #expect(echoed.headers[.requestIDHeader] == "abc-123")
+                let created = try await client.execute(uri: "/health", method: .get)
+                #expect(created.headers[.requestIDHeader]?.count == 36)
+                let hostile = try await client.execute(uri: "/health", method: .get, headers: [.requestIDHeader: "x\"><script>"])
+                #expect(hostile.headers[.requestIDHeader] != "x\"><script>")
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Sovereignty
+import Storage
+import SQLKit
+import Logging
+import Foundation
+import Platform
+import Testing
+import TestSupport
+
+@Suite("Start-up")
+struct StartupTests {
+    @Test func refusesAConfigurationWithAnUnlawfulBackup() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        let config = folder.appendingPathComponent("config")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["transfer-rules.yaml", "routes.yaml"] {
+            try FileManager.default.copyItem(at: PlatformHarness.configDirectory.appendingPathComponent(name),
+                                             to: config.appendingPathComponent(name))
+        }
+        let regions = try String(contentsOf: PlatformHarness.configDirectory.appendingPathComponent("regions.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "      - target: eu-central-1\n", with: "      - target: eu-central-1\n      - target: us-west-2\n")
+        try regions.write(to: config.appendingPathComponent("regions.yaml"), atomically: true, encoding: .utf8)
+        let loaded = try LoadedConfiguration.load(from: config)
+        let error = await #expect(throws: PlatformError.self) {
+            try await Platform.start(config: loaded, dataDirectory: folder.appendingPathComponent("data").path, openAPI: "", logger: .init(label: "t"))
+        }
+        #expect(error?.message.contains("eu-west-1 → us-west-2") == true)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("data").path), "nothing is created")
+    }
+
+    @Test func reopensExistingCellsAndKeepsTheirData() async throws {
+        let directory = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try await PlatformHarness.start(dataDirectory: directory)
+        let summary = try await DemoData.load(into: first)
+        #expect(summary.users == DemoData.people.count)
+        #expect(summary.jobs == DemoData.postings.count)
+        await first.close()
+        let second = try await PlatformHarness.start(dataDirectory: directory)
+        let again = try await DemoData.load(into: second)
+        #expect(again.users == 0 && again.jobs == 0, "demo data loads once")
+        for cell in second.cells { #expect(await cell.database.isReady()) }
+        await second.close()
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs the built `iworkz` executable as an operator would.
+@Suite("Command line")
+struct CommandLineTests {
+    static let executable = PlatformHarness.configDirectory.deletingLastPathComponent()
+        .appendingPathComponent(".build/debug/iworkz")
+
+    struct Run {
+        let status: Int32
+        let output: String
+        let error: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), error: String(decoding: err, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func complianceCheckPassesOnTheShippedConfiguration() throws {
+        let run = try Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.output.contains("ap-southeast-1 → ap-northeast-1 (JP): sg-legally-bound"))
+        #expect(run.output.contains("compliance check passed"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func complianceCheckFailsOnAnUnlawfulBackupRegion() throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["transfer-rules.yaml", "routes.yaml"] {
+            try FileManager.default.copyItem(at: PlatformHarness.configDirectory.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let regions = try String(contentsOf: PlatformHarness.configDirectory.appendingPathComponent("regions.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "      - target: local-kr-cloud\n", with: "      - target: local-kr-cloud\n      - target: us-west-2\n")
+        try regions.write(to: folder.appendingPathComponent("regions.yaml"), atomically: true, encoding: .utf8)
+        let run = try Self.run(["compliance", "check"], environment: ["IWORKZ_CONFIG_DIR": folder.path])
+        #expect(run.status == 1)
+        #expect(run.output.contains("FAIL kr-seoul → us-west-2"))
+        #expect(run.error.hasPrefix("error: 2 compliance violation(s)"))
+        #expect(run.error.contains("outside the cell's data residency (Korea only)"))
+
+        let serve = try Self.run(["serve", "--config-dir", folder.path, "--data-dir", folder.appendingPathComponent("data").path, "--port", "0"])
+        #expect(serve.status == 1, "serve refuses an unlawful configuration")
+        #expect(serve.error.contains("configuration is not lawful"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func aBrokenConfigurationIsOneClearLine() throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "default_region: jp-tokyo\nregions: [{id: jp-tokyo}]\n".write(to: folder.appendingPathComponent("regions.yaml"), atomically: true, encoding: .utf8)
+        let run = try Self.run(["regions", "--config-dir", folder.path])
+        #expect(run.status == 1)
+        #expect(run.error.hasPrefix("error: regions file: missing key"))
+        #expect(run.error.split(separator: "\n").count == 1)
+        let missing = try Self.run(["regions", "--config-dir", "/nonexistent"])
+        #expect(missing.status == 1)
+        #expect(missing.error.contains("has no regions.yaml"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func regionsPrintsTheSovereigntyTable() throws {
+        let run = try Self.run(["regions", "--config-dir", PlatformHarness.configDirectory.path])
+        #expect(run.status == 0)
+        for region in ["jp-tokyo", "jp-osaka", "kr-seoul", "eu-west-1", "us-east-1", "ap-southeast-1", "uk-west-1"] {
+            #expect(run.output.contains(region))
+        }
+        #expect(run.output.contains("standby for jp-tokyo"))
+        #expect(run.output.contains("KR (PIPA)"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"),
+          arguments: [["--help"], ["serve", "--help"], ["regions", "--help"], ["compliance", "--help"], ["compliance", "check", "--help"], ["openapi", "--help"]])
+    func everyCommandHasHelp(arguments: [String]) throws {
+        let run = try Self.run(arguments)
+        #expect(run.status == 0)
+        #expect(run.output.contains("USAGE: iworkz"))
+        #expect(run.output.contains("OVERVIEW:"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func openAPIPrintsTheDocument() throws {
+        let run = try Self.run(["openapi"])
+        #expect(run.status == 0)
+        #expect(run.output == (try String(contentsOf: PlatformHarness.openAPIPath, encoding: .utf8)))
+    }
+}

@@ -128,6 +128,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
@@ -148,6 +149,21 @@ let package = Package(
         .testTarget(
             name: "SovereigntyTests",
             dependencies: ["Sovereignty"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "ServerKit", "Sovereignty"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "ServerKitTests",
+            dependencies: ["ServerKit", "Sovereignty", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "MatchingEngineTests",
+            dependencies: ["MatchingEngine", "JobService", "UserService", "Workforce", "Sovereignty"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -7,9 +7,9 @@ internal import Workforce
 
 /// ``JobStore`` over the cell's SQL database.
 public struct SQLJobStore: JobStore {
-    private let database: any SQLDatabase
+    private let database: any TransactionalDatabase
 
-    public init(database: any SQLDatabase) {
+    public init(database: any TransactionalDatabase) {
         self.database = database
     }
 
@@ -40,27 +40,33 @@ public struct SQLJobStore: JobStore {
         encoder.outputFormatting = .sortedKeys
         let document = String(decoding: try encoder.encode(job), as: UTF8.self)
         let searchText = (job.content.title + "\n" + job.content.description).lowercased()
-        // One statement decides the newest version, so concurrent replication cannot regress a posting.
-        try await database.raw("""
-            INSERT INTO jobs (id, employer_id, origin_region, status, country, prefecture, employment_type,
-                              search_text, document, created_at, updated_at)
-            VALUES (\(bind: job.id.description), \(bind: job.employerID.description), \(bind: job.originRegion.rawValue),
-                    \(bind: job.status.rawValue), \(bind: job.content.location.country), \(bind: job.content.location.prefecture),
-                    \(bind: job.content.employmentType.rawValue), \(bind: searchText), \(bind: document),
-                    \(bind: job.createdAt), \(bind: job.updatedAt))
-            ON CONFLICT (id) DO UPDATE SET status = excluded.status, country = excluded.country,
-                prefecture = excluded.prefecture, employment_type = excluded.employment_type,
-                search_text = excluded.search_text, document = excluded.document, updated_at = excluded.updated_at
-            WHERE excluded.updated_at > jobs.updated_at
-            """).run()
-        try await database.raw("DELETE FROM job_skills WHERE job_id = \(bind: job.id.description)").run()
-        for skill in Set(job.content.requiredSkills) {
-            try await database.raw("INSERT OR IGNORE INTO job_skills (job_id, skill) VALUES (\(bind: job.id.description), \(bind: skill))").run()
+        let id = job.id.description
+        let skills = Set(job.content.requiredSkills)
+        let (country, prefecture, type) = (job.content.location.country, job.content.location.prefecture, job.content.employmentType.rawValue)
+        let (origin, employer, status) = (job.originRegion.rawValue, job.employerID.description, job.status.rawValue)
+        let (created, updated) = (job.createdAt, job.updatedAt)
+        try await database.write { sql in
+            // Only a newer version replaces the stored one, so late replication never regresses a posting.
+            let stored = try await sql.raw("SELECT updated_at FROM jobs WHERE id = \(bind: id)").first()
+            if let stored, try stored.decode(column: "updated_at", as: String.self) >= updated { return }
+            try await sql.raw("""
+                INSERT INTO jobs (id, employer_id, origin_region, status, country, prefecture, employment_type,
+                                  search_text, document, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: employer), \(bind: origin), \(bind: status), \(bind: country), \(bind: prefecture),
+                        \(bind: type), \(bind: searchText), \(bind: document), \(bind: created), \(bind: updated))
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, country = excluded.country,
+                    prefecture = excluded.prefecture, employment_type = excluded.employment_type,
+                    search_text = excluded.search_text, document = excluded.document, updated_at = excluded.updated_at
+                """).run()
+            try await sql.raw("DELETE FROM job_skills WHERE job_id = \(bind: id)").run()
+            for skill in skills {
+                try await sql.raw("INSERT INTO job_skills (job_id, skill) VALUES (\(bind: id), \(bind: skill))").run()
+            }
         }
     }
 
     public func find(_ id: RegionalID) async throws -> Job? {
-        guard let row = try await database.raw("SELECT document FROM jobs WHERE id = \(bind: id.description)").first() else {
+        guard let row = try await database.sql.raw("SELECT document FROM jobs WHERE id = \(bind: id.description)").first() else {
             return nil
         }
         return try Self.decode(row)
@@ -85,7 +91,7 @@ public struct SQLJobStore: JobStore {
             sql.appendInterpolation(unsafeRaw: ") > 0")
         }
         sql.appendInterpolation(unsafeRaw: " ORDER BY id LIMIT \(max(1, min(query.limit, 1000)))")
-        return try await database.raw(sql).all().map(Self.decode)
+        return try await database.sql.raw(sql).all().map(Self.decode)
     }
 
     private static func decode(_ row: any SQLRow) throws -> Job {

@@ -21,7 +21,7 @@ public struct Cell: Sendable {
     static func open(region: Region, path: String, logger: Logger) async throws -> Cell {
         let database = try await CellDatabase.open(path: path, migrations: migrations, logger: logger)
         return Cell(region: region, database: database,
-                    users: SQLUserStore(database: database.sql), jobs: SQLJobStore(database: database.sql))
+                    users: SQLUserStore(database: database), jobs: SQLJobStore(database: database))
     }
 
     /// The cell's router: user-service, job-service and matching-engine over this cell's data.

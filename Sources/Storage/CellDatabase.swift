@@ -7,13 +7,14 @@ internal import SQLiteKit
 ///
 /// SQLite allows one writer at a time, so the cell keeps one connection; every service of the cell
 /// shares it through ``sql``.
-public final class CellDatabase: Sendable {
+public final class CellDatabase: TransactionalDatabase {
     /// The query interface shared by the cell's stores.
     public let sql: any SQLDatabase
     /// The file holding the cell's data.
     public let path: String
     private let connection: SQLiteConnection
     private let migrationIDs: [String]
+    private let writeLock = WriteLock()
 
     private init(connection: SQLiteConnection, path: String, migrationIDs: [String]) {
         self.connection = connection
@@ -58,6 +59,20 @@ public final class CellDatabase: Sendable {
             return Set(migrationIDs).isSubset(of: applied)
         } catch {
             return false
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        await writeLock.lock()
+        defer { writeLock.unlock() }
+        try await sql.raw("BEGIN IMMEDIATE").run()
+        do {
+            let result = try await body(sql)
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import Observability
 import Platform
 import ServiceLifecycle
@@ -55,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as PlatformError {
             throw Failure(error.message)
         }
+        MetricsSystem.bootstrap(platform.metrics.factory)
         if demo || settings.bool("demo") == true {
             let summary = try await DemoData.load(into: platform)
             logger.info("demo data loaded", metadata: ["demo_users": "\(summary.users)", "demo_jobs": "\(summary.jobs)"])

@@ -101,4 +101,33 @@ struct CommandLineTests {
         #expect(run.status == 0)
         #expect(run.output == (try String(contentsOf: PlatformHarness.openAPIPath, encoding: .utf8)))
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func serveStopsGracefullyOnSIGTERM() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = ["serve", "--port", "0", "--demo", "--config-dir", PlatformHarness.configDirectory.path]
+        process.environment = ProcessInfo.processInfo.environment.merging(["IWORKZ_DATA_DIR": folder.path]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let log = LogCapture()
+        let sink = log.sink
+        output.fileHandleForReading.readabilityHandler = { handle in sink.write(handle.availableData) }
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while !log.text.contains("iworkz listening"), Date() < deadline, process.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(log.text.contains("iworkz listening"), "\(log.text)")
+        #expect(log.text.contains("demo data loaded"))
+        process.terminate()
+        process.waitUntilExit()
+        output.fileHandleForReading.readabilityHandler = nil
+        #expect(process.terminationStatus == 0)
+        #expect(log.text.contains("iworkz stopped"), "\(log.text)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("cells/kr-seoul.sqlite").path))
+    }
 }

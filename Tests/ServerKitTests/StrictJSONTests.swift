@@ -1,0 +1,71 @@
+import Crypto
+import Foundation
+import ServerKit
+import Sovereignty
+import Testing
+
+@Suite("Strict JSON")
+struct StrictJSONTests {
+    struct Inner: Codable { var level: Int }
+    struct Body: Codable {
+        var name: String
+        var tags: [String]
+        var inner: Inner?
+        var items: [Inner]
+    }
+
+    func decode(_ text: String) throws -> Body {
+        try StrictJSON.decode(Body.self, from: Data(text.utf8))
+    }
+
+    @Test func acceptsAValidBodyAndNulls() throws {
+        let body = try decode(#"{"name":"a","tags":["x"],"inner":null,"items":[{"level":2}]}"#)
+        #expect(body.name == "a")
+        #expect(body.items.first?.level == 2)
+    }
+
+    @Test(arguments: [
+        (#"{"name":"a","tags":[],"items":[],"extra":1}"#, "unknown-field", "/extra"),
+        (#"{"name":"a","tags":[],"items":[{"level":1,"lvl":2}]}"#, "unknown-field", "/items/0/lvl"),
+        (#"{"name":"a","tags":[],"items":[],"inner":{"level":1,"x/y":0}}"#, "unknown-field", "/inner/x~1y"),
+        (#"{"name":1,"tags":[],"items":[]}"#, "invalid-body", "/name"),
+        (#"{"name":"a","tags":"x","items":[]}"#, "invalid-body", "/tags"),
+        (#"{"name":"a","items":[]}"#, "invalid-body", "/tags"),
+        (#"{"name":"a","tags":[],"items":[{"level":"high"}]}"#, "invalid-body", "/items/0/level"),
+        (#"{"name":"a","#, "malformed-json", ""),
+        ("", "invalid-body", ""),
+    ])
+    func rejects(text: String, slug: String, pointer: String) {
+        let problem = #expect(throws: Problem.self) { try decode(text) }
+        #expect(problem?.slug == slug, "\(problem?.detail ?? "")")
+        if !pointer.isEmpty {
+            #expect(problem?.errors.contains { $0.pointer == pointer } == true, "\(problem?.errors ?? [])")
+        }
+    }
+}
+
+@Suite("Development tokens")
+struct DevelopmentTokensTests {
+    let tokens = DevelopmentTokens(key: .init(size: .bits256), lifetime: .seconds(60))
+    let principal = Principal(
+        userID: RegionalID.generate(kind: .user, regionCode: "kr1", millisecondsSince1970: 1), role: .worker, homeRegion: "kr-seoul")
+
+    @Test func verifiesItsOwnTokensUntilTheyExpire() {
+        let now = Date()
+        let token = tokens.issue(for: principal, now: now)
+        #expect(tokens.verify(token, now: now) == principal)
+        #expect(tokens.verify(token, now: now.addingTimeInterval(61)) == nil)
+    }
+
+    @Test func rejectsTamperedAndForeignTokens() {
+        let token = tokens.issue(for: principal)
+        var parts = token.split(separator: ".").map(String.init)
+        parts[1] = Base64URL.encode(Data(#"{"sub":"\#(principal.userID)","role":"employer","rgn":"kr-seoul","exp":99999999999}"#.utf8))
+        #expect(tokens.verify(parts.joined(separator: ".")) == nil)
+        let other = DevelopmentTokens(key: .init(size: .bits256))
+        #expect(other.verify(token) == nil)
+        for garbage in ["", "iwz1", "iwz1..", "Bearer x", token + "x", "iwz2" + token.dropFirst(4)] {
+            #expect(tokens.verify(garbage) == nil, "\(garbage)")
+        }
+    }
+}

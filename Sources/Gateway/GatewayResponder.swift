@@ -26,12 +26,14 @@ public struct GatewayResponder: HTTPResponder {
     let tokens: DevelopmentTokens
     let metrics: HTTPMetrics
     let bodyLimit: Int
+    let endpoints: EndpointTemplates
 
     public init(
         routes: RouteTable, resolver: RegionResolver, cells: [RegionID: CellHandler],
         local: @escaping CellHandler, localPaths: Set<String>, tokens: DevelopmentTokens, metrics: HTTPMetrics,
-        bodyLimit: Int = StrictJSON.defaultLimit
+        endpoints: EndpointTemplates = .init([]), bodyLimit: Int = StrictJSON.defaultLimit
     ) {
+        self.endpoints = endpoints
         self.routes = routes
         self.resolver = resolver
         self.cells = cells
@@ -113,6 +115,12 @@ public struct GatewayResponder: HTTPResponder {
         var response = try await cell(request, context)
         if response.status == .notFound, response.headers[.contentType] == nil {
             // The cell's router found no endpoint for the method and path: say so as a problem.
+            let allowed = endpoints.methods(for: request.uri.path)
+            if !allowed.isEmpty {
+                throw Problem("method-not-allowed", status: .methodNotAllowed, title: "Method not allowed",
+                              detail: "\(request.uri.path) accepts \(allowed.joined(separator: ", "))",
+                              headers: [.allow: allowed.joined(separator: ", ")])
+            }
             throw Problem.notFound("no endpoint \(request.method.rawValue) \(request.uri.path)")
         }
         response.headers[HTTPField.Name("X-Region-Source")!] = resolution.source.rawValue

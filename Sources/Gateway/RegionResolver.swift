@@ -57,7 +57,7 @@ public struct RegionResolver: Sendable {
         }
         if let name = hints.bodyHomeRegion {
             guard let region = catalog.region(RegionID(name)) else {
-                throw Problem.unknownRegion("home_region \(name) is not a configured region")
+                throw Problem.unknownRegion("home_region \(name.prefix(64)) is not a configured region")
             }
             return serving(region, .body)
         }
@@ -67,7 +67,7 @@ public struct RegionResolver: Sendable {
         if let name = hints.regionHeader {
             guard let region = catalog.region(RegionID(name.trimmingCharacters(in: .whitespaces))) else {
                 let known = catalog.regions.map(\.id.rawValue).joined(separator: ", ")
-                throw Problem.unknownRegion("X-Region \(name) is not a configured region; one of \(known)")
+                throw Problem.unknownRegion("X-Region \(name.prefix(64)) is not a configured region; one of \(known)")
             }
             return serving(region, .header)
         }

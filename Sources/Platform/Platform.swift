@@ -49,7 +49,8 @@ public final class Platform: Sendable {
         let operations = OperationsRoutes(cells: cells, metrics: metrics, openAPI: openAPI)
         let gateway = GatewayResponder(
             routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: handlers,
-            local: operations.handler(), localPaths: OperationsRoutes.paths, tokens: tokens, metrics: metrics)
+            local: operations.handler(), localPaths: OperationsRoutes.paths, tokens: tokens, metrics: metrics,
+            endpoints: EndpointTemplates(Cell.endpoints))
         return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, tokens: tokens,
                         gateway: gateway, logger: logger)
     }

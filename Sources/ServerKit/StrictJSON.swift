@@ -33,6 +33,9 @@ public enum StrictJSON {
         } catch {
             throw Problem.malformedJSON("the body could not be parsed as JSON")
         }
+        if let duplicate = DuplicateKeyScanner.firstDuplicate(in: data) {
+            throw Problem.malformedJSON("member \"\(duplicate.prefix(64))\" appears twice in one object")
+        }
         let value: T
         do {
             value = try JSONDecoder().decode(T.self, from: data)
@@ -40,9 +43,64 @@ public enum StrictJSON {
             throw describe(error)
         }
         let canonical = try JSONSerialization.jsonObject(with: JSONEncoder().encode(value), options: [])
-        let unknown = unknownKeys(original, canonical, pointer: "")
-        guard unknown.isEmpty else { throw Problem.unknownField(unknown) }
+        var unknown = unknownKeys(original, canonical, pointer: "")
+        unknown += try unknownNullMembers(T.self, original)
+        guard unknown.isEmpty else { throw Problem.unknownField(unknown.sorted()) }
         return value
+    }
+
+    /// Members set to null are absent from the canonical form whether or not they are known, so each
+    /// is probed: replaced by a value no field accepts, a known member makes decoding fail.
+    static func unknownNullMembers<T: Codable>(_ type: T.Type, _ original: Any) throws -> [String] {
+        let paths = nullPaths(original, path: [])
+        guard paths.count <= 32 else { throw Problem.invalidBody("too many null members") }
+        return paths.compactMap { path in
+            let probe = replacing(original, at: path[...], with: ["\u{0}probe": [Any]()])
+            guard let data = try? JSONSerialization.data(withJSONObject: probe),
+                  let decoded = try? JSONDecoder().decode(T.self, from: data),
+                  let canonical = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(decoded)),
+                  !contains(canonical, path[...]) else { return nil }
+            return path.map { "/" + escape($0) }.joined()
+        }
+    }
+
+    private static func nullPaths(_ value: Any, path: [String]) -> [[String]] {
+        switch value {
+        case let object as [String: Any]:
+            object.flatMap { key, member in member is NSNull ? [path + [key]] : nullPaths(member, path: path + [key]) }
+        case let array as [Any]:
+            array.enumerated().flatMap { index, element in nullPaths(element, path: path + [String(index)]) }
+        default:
+            []
+        }
+    }
+
+    private static func replacing(_ value: Any, at path: ArraySlice<String>, with replacement: Any) -> Any {
+        guard let head = path.first else { return replacement }
+        switch value {
+        case var object as [String: Any]:
+            object[head] = replacing(object[head] ?? NSNull(), at: path.dropFirst(), with: replacement)
+            return object
+        case var array as [Any]:
+            guard let index = Int(head), array.indices.contains(index) else { return array }
+            array[index] = replacing(array[index], at: path.dropFirst(), with: replacement)
+            return array
+        default:
+            return value
+        }
+    }
+
+    private static func contains(_ value: Any, _ path: ArraySlice<String>) -> Bool {
+        guard let head = path.first else { return true }
+        switch value {
+        case let object as [String: Any]:
+            return object[head].map { contains($0, path.dropFirst()) } ?? false
+        case let array as [Any]:
+            guard let index = Int(head), array.indices.contains(index) else { return false }
+            return contains(array[index], path.dropFirst())
+        default:
+            return false
+        }
     }
 
     static func isJSON(_ contentType: String) -> Bool {

@@ -80,7 +80,7 @@ public struct UserRoutes: Sendable {
     private func homeRegion(of body: RegistrationRequest) throws(Problem) -> Region {
         if let name = body.homeRegion {
             guard let region = cell.catalog.region(RegionID(name)) else {
-                throw Problem.unknownRegion("home_region \(name) is not a configured region")
+                throw Problem.unknownRegion("home_region \(name.prefix(64)) is not a configured region")
             }
             return region
         }

@@ -18,6 +18,11 @@ struct StrictJSONTests {
         try StrictJSON.decode(Body.self, from: Data(text.utf8))
     }
 
+    @Test func sameNamesInDifferentObjectsAreNotDuplicates() throws {
+        let body = try decode(#"{"name":"a\"name","tags":["name"],"items":[{"level":1},{"level":2}],"inner":{"level":3}}"#)
+        #expect(body.items.count == 2)
+    }
+
     @Test func acceptsAValidBodyAndNulls() throws {
         let body = try decode(#"{"name":"a","tags":["x"],"inner":null,"items":[{"level":2}]}"#)
         #expect(body.name == "a")
@@ -33,6 +38,10 @@ struct StrictJSONTests {
         (#"{"name":"a","items":[]}"#, "invalid-body", "/tags"),
         (#"{"name":"a","tags":[],"items":[{"level":"high"}]}"#, "invalid-body", "/items/0/level"),
         (#"{"name":"a","#, "malformed-json", ""),
+        (#"{"name":"a","name":"b","tags":[],"items":[]}"#, "malformed-json", ""),
+        (#"{"name":"a","tags":[],"items":[{"level":1,"level":2}]}"#, "malformed-json", ""),
+        (#"{"name":"a","tags":[],"items":[],"ghost":null}"#, "unknown-field", "/ghost"),
+        (#"{"name":"a","tags":[],"items":[{"level":1,"ghost":null}]}"#, "unknown-field", "/items/0/ghost"),
         ("", "invalid-body", ""),
     ])
     func rejects(text: String, slug: String, pointer: String) {

@@ -49,6 +49,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A small RESP2/RESP3 client: no Redis library is available in the package mirror.
+        .target(
+            name: "RedisClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Storage",
             dependencies: [
@@ -149,6 +159,11 @@ let package = Package(
         .testTarget(
             name: "SovereigntyTests",
             dependencies: ["Sovereignty"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "RedisClientTests",
+            dependencies: ["RedisClient", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

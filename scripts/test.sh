@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: builds, starts the servers the integration tests need (none yet for the
-# embedded defaults), and runs every Swift Testing suite, including the live-server tests.
+# Runs the whole test suite: builds, starts the servers the integration tests need on loopback
+# (redis-server), and runs every Swift Testing suite, including the live-server tests.
+# Integration suites skip with a visible reason when their server's URL is unset; this script sets them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,28 @@ if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/bin/swift ]; then
     export PATH="/opt/swift/bin:$PATH"
 fi
 command -v swift >/dev/null 2>&1 || { echo "error: swift is not installed (https://www.swift.org/install/linux/)" >&2; exit 1; }
+
+SERVICES="$(mktemp -d "${TMPDIR:-/tmp}/iworkz-test-services.XXXXXX")"
+cleanup() {
+    if [ -f "$SERVICES/redis.pid" ]; then kill "$(cat "$SERVICES/redis.pid")" 2>/dev/null || true; fi
+    rm -rf "$SERVICES"
+}
+trap cleanup EXIT
+
+# Redis: a throwaway server on a free loopback port, no persistence.
+if command -v redis-server >/dev/null 2>&1; then
+    REDIS_PORT="${IWORKZ_TEST_REDIS_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --daemonize yes \
+        --pidfile "$SERVICES/redis.pid" --dir "$SERVICES" --logfile "$SERVICES/redis.log" --enable-debug-command local
+    for _ in $(seq 1 100); do
+        redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break
+        sleep 0.05
+    done
+    export IWORKZ_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+    echo "==> redis-server on $IWORKZ_TEST_REDIS_URL"
+else
+    echo "==> redis-server not installed: Redis suites will be skipped (apt-get install redis-server)"
+fi
 
 echo "==> building (debug) with tests"
 swift build --build-tests

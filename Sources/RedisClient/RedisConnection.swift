@@ -1,0 +1,118 @@
+public import NIOCore
+public import NIOPosix
+
+/// One TCP connection to Redis. Commands may be sent concurrently; they are pipelined and their
+/// replies matched in order.
+public final class RedisConnection: Sendable {
+    let channel: any Channel
+    let commandTimeout: Duration
+
+    private init(channel: any Channel, commandTimeout: Duration) {
+        self.channel = channel
+        self.commandTimeout = commandTimeout
+    }
+
+    /// Connects and authenticates (`HELLO`/`AUTH`) and selects the database.
+    public static func connect(
+        _ configuration: RedisConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        onMessage: (@Sendable (RedisMessage) -> Void)? = nil
+    ) async throws -> RedisConnection {
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                                             + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(RedisCommandHandler(onMessage: onMessage))
+                    }
+                }
+                .connect(host: configuration.host, port: configuration.port).get()
+        } catch {
+            throw RedisError.connectionClosed
+        }
+        let connection = RedisConnection(channel: channel, commandTimeout: configuration.commandTimeout)
+        do {
+            try await connection.handshake(configuration)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    private func handshake(_ configuration: RedisConfiguration) async throws {
+        if configuration.protocolVersion == 3 {
+            var hello = ["HELLO", "3"]
+            if let password = configuration.password {
+                hello += ["AUTH", configuration.username ?? "default", password]
+            }
+            _ = try await send(hello)
+        } else if let password = configuration.password {
+            _ = try await send(configuration.username.map { ["AUTH", $0, password] } ?? ["AUTH", password])
+        }
+        if configuration.database != 0 {
+            _ = try await send(["SELECT", String(configuration.database)])
+        }
+    }
+
+    /// Whether the connection can still carry commands.
+    public var isActive: Bool { channel.isActive }
+
+    /// Sends one command and waits for its reply; a server error reply throws ``RedisError/server(_:)``.
+    public func send(_ arguments: [String]) async throws -> RESPValue {
+        try await send(buffers: arguments.map { ByteBuffer(string: $0) })
+    }
+
+    public func send(buffers arguments: [ByteBuffer]) async throws -> RESPValue {
+        try await pipeline([arguments]).first!.get()
+    }
+
+    /// Sends several commands in one write and returns each reply (or its error) in order.
+    public func pipeline(_ commands: [[ByteBuffer]]) async throws -> [Result<RESPValue, any Error>] {
+        let eventLoop = channel.eventLoop
+        let replies = commands.map { _ in PendingReply(promise: eventLoop.makePromise(of: RESPValue.self)) }
+        for (command, reply) in zip(commands, replies) {
+            channel.write(RedisRequest(bytes: Self.encode(command), reply: reply), promise: nil)
+        }
+        channel.flush()
+        let channel = self.channel
+        let timeout = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(commandTimeout))) {
+            // A late reply could no longer be matched to its command: fail and drop the connection.
+            for reply in replies { reply.fail(RedisError.timeout) }
+            channel.close(promise: nil)
+        }
+        var results: [Result<RESPValue, any Error>] = []
+        for reply in replies {
+            do {
+                results.append(.success(try await reply.promise.futureResult.get()))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        timeout.cancel()
+        return results
+    }
+
+    public func close() async {
+        try? await channel.close()
+    }
+
+    static func encode(_ arguments: [ByteBuffer]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(16 + arguments.reduce(0) { $0 + $1.readableBytes + 16 })
+        buffer.writeString("*\(arguments.count)\r\n")
+        for argument in arguments {
+            buffer.writeString("$\(argument.readableBytes)\r\n")
+            buffer.writeImmutableBuffer(argument)
+            buffer.writeString("\r\n")
+        }
+        return buffer
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+}

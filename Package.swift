@@ -59,6 +59,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // GCRA rate limits with in-memory and Redis stores.
+        .target(
+            name: "RateLimiting",
+            dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Storage",
             dependencies: [
@@ -164,6 +170,11 @@ let package = Package(
         .testTarget(
             name: "RedisClientTests",
             dependencies: ["RedisClient", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "RateLimitingTests",
+            dependencies: ["RateLimiting", "RedisClient", .product(name: "Logging", package: "swift-log")],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Sovereignty", "ServerKit", "Observability", "Yams",
+                "Sovereignty", "ServerKit", "Observability", "RateLimiting", "Yams",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -125,7 +125,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway",
+                "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient",
                 "UserService", "JobService", "MatchingEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "ServerKit", "Sovereignty"],
+            dependencies: ["Gateway", "ServerKit", "Sovereignty", "RateLimiting"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
@@ -196,7 +196,7 @@ let package = Package(
             name: "PlatformTests",
             dependencies: [
                 "Platform", "TestSupport", "Gateway", "ServerKit", "Sovereignty", "Storage", "Observability",
-                "UserService", "JobService", "MatchingEngine", "Workforce",
+                "UserService", "JobService", "MatchingEngine", "Workforce", "RateLimiting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -27,13 +27,15 @@ public struct GatewayResponder: HTTPResponder {
     let metrics: HTTPMetrics
     let bodyLimit: Int
     let endpoints: EndpointTemplates
+    let rateLimits: RateLimitGate?
 
     public init(
         routes: RouteTable, resolver: RegionResolver, cells: [RegionID: CellHandler],
         local: @escaping CellHandler, localPaths: Set<String>, tokens: DevelopmentTokens, metrics: HTTPMetrics,
-        endpoints: EndpointTemplates = .init([]), bodyLimit: Int = StrictJSON.defaultLimit
+        endpoints: EndpointTemplates = .init([]), rateLimits: RateLimitGate? = nil, bodyLimit: Int = StrictJSON.defaultLimit
     ) {
         self.endpoints = endpoints
+        self.rateLimits = rateLimits
         self.routes = routes
         self.resolver = resolver
         self.cells = cells
@@ -112,7 +114,14 @@ public struct GatewayResponder: HTTPResponder {
         guard let cell = cells[resolution.region.id] else {
             throw Problem.unknownRegion("region \(resolution.region.id) has no running cell")
         }
+        var limitHeaders: HTTPFields = [:]
+        if let rateLimits {
+            let caller = RateLimitGate.Caller(
+                ip: context.clientAddress ?? "unknown", userID: context.principal?.userID.description, route: rule.path)
+            limitHeaders = try await rateLimits.admit(method: request.method.rawValue, path: request.uri.path, caller: caller)
+        }
         var response = try await cell(request, context)
+        for field in limitHeaders { response.headers[field.name] = field.value }
         if response.status == .notFound, response.headers[.contentType] == nil {
             // The cell's router found no endpoint for the method and path: say so as a problem.
             let allowed = endpoints.methods(for: request.uri.path)

@@ -7,6 +7,8 @@ public import Logging
 public import Observability
 public import ServerKit
 public import Sovereignty
+internal import RateLimiting
+internal import RedisClient
 internal import UserService
 
 /// The all-in-one platform: one cell per configured region behind one gateway.
@@ -23,7 +25,9 @@ public final class Platform: Sendable {
     /// Opens (creating and migrating) every cell's database and wires the services.
     ///
     /// Refuses to start when the configuration breaks a transfer or residency rule.
-    public static func start(config: LoadedConfiguration, dataDirectory: String, openAPI: String, logger: Logger) async throws -> Platform {
+    public static func start(
+        config: LoadedConfiguration, dataDirectory: String, openAPI: String, redisURL: String? = nil, logger: Logger
+    ) async throws -> Platform {
         let violations = config.compliance.violations()
         guard violations.isEmpty else {
             throw PlatformError("configuration is not lawful:\n  " + violations.joined(separator: "\n  "))
@@ -42,6 +46,7 @@ public final class Platform: Sendable {
             throw PlatformError("cannot open cell databases in \(folder.root.path): \(error)")
         }
         let metrics = HTTPMetrics()
+        let rateLimitStore = try rateLimitStore(for: config.rateLimits, redisURL: redisURL, logger: logger)
         let replicator = InProcessJobReplicator(stores: Dictionary(uniqueKeysWithValues: cells.map { ($0.region.id, $0.jobs as any JobStore) }))
         let handlers = Dictionary(uniqueKeysWithValues: cells.map {
             ($0.region.id, $0.handler(catalog: config.catalog, tokens: tokens, replicator: replicator))
@@ -50,9 +55,26 @@ public final class Platform: Sendable {
         let gateway = GatewayResponder(
             routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: handlers,
             local: operations.handler(), localPaths: OperationsRoutes.paths, tokens: tokens, metrics: metrics,
-            endpoints: EndpointTemplates(Cell.endpoints))
+            endpoints: EndpointTemplates(Cell.endpoints),
+            rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics))
         return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, tokens: tokens,
                         gateway: gateway, logger: logger)
+    }
+
+    /// In-memory limits, or Redis shared by every replica with the configured failure mode.
+    private static func rateLimitStore(
+        for configuration: RateLimitConfiguration, redisURL: String?, logger: Logger
+    ) throws -> any RateLimitStore {
+        let local = InMemoryRateLimitStore()
+        guard configuration.store == .redis else { return local }
+        guard let redisURL else {
+            throw PlatformError("rate-limits.yaml says store: redis; set IWORKZ_REDIS_URL or --redis-url")
+        }
+        let redis: RedisConfiguration
+        do { redis = try RedisConfiguration(url: redisURL) } catch { throw PlatformError(error.description) }
+        return FallbackRateLimitStore(
+            primary: RedisRateLimitStore(client: RedisClient(configuration: redis)), fallback: local,
+            mode: configuration.onStoreFailure, logger: logger)
     }
 
     private init(configuration: LoadedConfiguration, cells: [Cell], dataFolder: DataFolder, metrics: HTTPMetrics,

@@ -12,6 +12,8 @@ public struct PlatformConfiguration: Sendable {
     public var configDirectory: String?
     /// Load the sample employers, jobs and workers.
     public var demo: Bool = false
+    /// `redis://…` for shared rate limits; required when rate-limits.yaml says `store: redis`.
+    public var redisURL: String?
 
     public init() {}
 }
@@ -22,6 +24,8 @@ public struct LoadedConfiguration: Sendable {
     public let catalog: RegionCatalog
     public let policy: TransferPolicy
     public let routes: RouteTable
+    /// Rate-limit policies; tests and operators may replace them before start.
+    public var rateLimits: RateLimitConfiguration
 
     /// Reads and validates the files; the compliance check is the caller's choice.
     public static func load(from directory: URL) throws(PlatformError) -> LoadedConfiguration {
@@ -37,9 +41,13 @@ public struct LoadedConfiguration: Sendable {
                 directory: directory,
                 catalog: try RegionCatalog(yaml: read("regions.yaml")),
                 policy: try TransferPolicy(yaml: read("transfer-rules.yaml")),
-                routes: try RouteTable(yaml: read("routes.yaml")))
+                routes: try RouteTable(yaml: read("routes.yaml")),
+                rateLimits: FileManager.default.fileExists(atPath: directory.appendingPathComponent("rate-limits.yaml").path)
+                    ? try RateLimitConfiguration(yaml: read("rate-limits.yaml")) : RateLimitConfiguration(policies: []))
         } catch let error as PlatformError {
             throw error
+        } catch let error as GatewayConfigurationError {
+            throw PlatformError(error.message)
         } catch let error as SovereigntyError {
             throw PlatformError(error.message)
         } catch {

@@ -13,10 +13,13 @@ public struct AppRequestContext: RequestContext {
     public var principal: Principal?
     /// The largest body a handler will read.
     public var maxUploadSize: Int { StrictJSON.defaultLimit }
+    /// The peer's IP address, when the connection has one.
+    public let clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The caller, or a 401 problem when the request carries no valid token.

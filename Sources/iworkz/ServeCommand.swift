@@ -29,6 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Data folder (env IWORKZ_DATA_DIR).", valueName: "path"))
     var dataDirectory: String?
 
+    @Option(name: .customLong("redis-url"),
+            help: ArgumentHelp("redis://host:port for rate limits shared by replicas (env IWORKZ_REDIS_URL).", valueName: "url"))
+    var redisURL: String?
+
     @Flag(help: "Load sample employers, jobs and workers in several regions (env IWORKZ_DEMO=true).")
     var demo = false
 
@@ -52,7 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
             let directory = try ConfigDirectory.locate(explicit: config.configDirectory ?? settings.string("configDir"))
             let loaded = try LoadedConfiguration.load(from: directory)
             platform = try await Platform.start(
-                config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(), logger: logger)
+                config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(),
+                redisURL: redisURL ?? settings.string("redisUrl"), logger: logger)
         } catch let error as PlatformError {
             throw Failure(error.message)
         }

@@ -21,20 +21,27 @@ public enum PlatformHarness {
     }
 
     /// Starts a platform; the caller closes it and removes the folder (see ``withPlatform(sink:_:)``).
-    public static func start(dataDirectory: URL, sink: LogSink? = nil) async throws -> Platform {
+    public static func start(
+        dataDirectory: URL, sink: LogSink? = nil, configure: (inout LoadedConfiguration) -> Void = { _ in }, redisURL: String? = nil
+    ) async throws -> Platform {
         var logger = Logger(label: "iworkz-test") { label in
             JSONLogHandler(label: label, sink: sink ?? LogSink { _ in })
         }
         logger.logLevel = .info
-        let config = try LoadedConfiguration.load(from: configDirectory)
+        var config = try LoadedConfiguration.load(from: configDirectory)
+        configure(&config)
         let openAPI = try String(contentsOf: openAPIPath, encoding: .utf8)
-        return try await Platform.start(config: config, dataDirectory: dataDirectory.path, openAPI: openAPI, logger: logger)
+        return try await Platform.start(
+            config: config, dataDirectory: dataDirectory.path, openAPI: openAPI, redisURL: redisURL, logger: logger)
     }
 
     /// Runs a test against a fresh platform, then closes it and deletes its data.
-    public static func withPlatform<T>(sink: LogSink? = nil, _ body: (Platform, URL) async throws -> T) async throws -> T {
+    public static func withPlatform<T>(
+        sink: LogSink? = nil, configure: (inout LoadedConfiguration) -> Void = { _ in }, redisURL: String? = nil,
+        _ body: (Platform, URL) async throws -> T
+    ) async throws -> T {
         let directory = temporaryDataDirectory()
-        let platform = try await start(dataDirectory: directory, sink: sink)
+        let platform = try await start(dataDirectory: directory, sink: sink, configure: configure, redisURL: redisURL)
         do {
             let result = try await body(platform, directory)
             await platform.close()

@@ -1,0 +1,92 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Platform
+import RateLimiting
+import Gateway
+import Testing
+import TestSupport
+
+@Suite("Gateway rate limits")
+struct RateLimitTests {
+    static func tight(_ config: inout LoadedConfiguration) {
+        config.rateLimits = RateLimitConfiguration(policies: [
+            RateLimitPolicy(name: "per-ip", scope: .ip, limit: 5, periodSeconds: 3600, burst: 5, routes: ["GET /api/v1/jobs"]),
+            RateLimitPolicy(name: "per-user", scope: .user, limit: 2, periodSeconds: 3600, burst: 2, routes: ["GET /api/v1/users/me"]),
+        ])
+    }
+
+    @Test func refusesOverTheLimitWithRetryAfterAndHeaders() async throws {
+        try await PlatformHarness.withPlatform(configure: Self.tight) { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                var statuses: [HTTPResponse.Status] = []
+                var last: TestResponse?
+                for _ in 0..<7 {
+                    let response = try await client.execute(uri: "/api/v1/jobs", method: .get)
+                    statuses.append(response.status)
+                    if response.status == .ok {
+                        #expect(response.headers[HTTPField.Name("RateLimit-Policy")!] == "\"per-ip\";q=5;w=3600")
+                    }
+                    last = response
+                }
+                #expect(statuses == [.ok, .ok, .ok, .ok, .ok, .tooManyRequests, .tooManyRequests])
+                let refused = try #require(last)
+                #expect(refused.headers[.contentType] == "application/problem+json")
+                #expect(refused.json["type"] as? String == "urn:iworkz:problem:rate-limited")
+                #expect(refused.headers[.retryAfter] == "720", "one request per 720 s after the burst")
+                #expect(refused.headers[HTTPField.Name("RateLimit")!] == "\"per-ip\";r=0;t=3600")
+                let other = try await client.execute(uri: "/api/v1/users/me", method: .get)
+                #expect(other.status == .unauthorized, "other routes are not limited by this policy")
+                let metrics = try await client.execute(uri: "/metrics", method: .get)
+                #expect(metrics.text.contains(#"iworkz_ratelimit_rejections_total{policy="per-ip"} 2"#))
+            }
+        }
+    }
+
+    @Test func limitsEachUserSeparately() async throws {
+        try await PlatformHarness.withPlatform(configure: Self.tight) { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let first = try await Scenario.register(client, email: "a@example.kr", country: "KR")
+                let second = try await Scenario.register(client, email: "b@example.kr", country: "KR")
+                func me(_ token: String) async throws -> HTTPResponse.Status {
+                    try await client.execute(uri: "/api/v1/users/me", method: .get, headers: JSONRequest.headers(token: token)).status
+                }
+                #expect(try await me(first.token) == .ok)
+                #expect(try await me(first.token) == .ok)
+                #expect(try await me(first.token) == .tooManyRequests)
+                #expect(try await me(second.token) == .ok, "another user has their own budget")
+            }
+        }
+    }
+
+    @Test func theShippedPoliciesParse() throws {
+        let config = try LoadedConfiguration.load(from: PlatformHarness.configDirectory)
+        #expect(config.rateLimits.policies.map(\.name) == ["per-ip", "per-user", "registration"])
+        #expect(throws: GatewayConfigurationError.self) {
+            try RateLimitConfiguration(yaml: "policies: [{name: x, scope: ip, limit: 0, period_seconds: 1, routes: ['nope']}]")
+        }
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["IWORKZ_TEST_REDIS_URL"] != nil, "IWORKZ_TEST_REDIS_URL is not set"))
+    func twoPlatformsShareOneRedisBudget() async throws {
+        let name = "shared-\(UUID().uuidString.prefix(8))"
+        let configure: (inout LoadedConfiguration) -> Void = { config in
+            config.rateLimits = RateLimitConfiguration(store: .redis, policies: [
+                RateLimitPolicy(name: name, scope: .route, limit: 4, periodSeconds: 3600, burst: 4),
+            ])
+        }
+        let url = ProcessInfo.processInfo.environment["IWORKZ_TEST_REDIS_URL"]!
+        try await PlatformHarness.withPlatform(configure: configure, redisURL: url) { first, _ in
+            try await PlatformHarness.withPlatform(configure: configure, redisURL: url) { second, _ in
+                var admitted = 0
+                for platform in [first, second, first, second, first, second] {
+                    let status = try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                        try await client.execute(uri: "/api/v1/jobs", method: .get).status
+                    }
+                    if status == .ok { admitted += 1 }
+                }
+                #expect(admitted == 4)
+            }
+        }
+    }
+}

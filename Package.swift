@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
@@ -89,6 +91,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // OAuth2 authorization server: JWT access tokens (ES256), signing-key ring and rotation, JWKS.
+        .target(
+            name: "Identity",
+            dependencies: [
+                "Sovereignty", "ServerKit", "Storage", "UserService",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "UserService",
             dependencies: [
@@ -113,7 +129,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Sovereignty", "ServerKit", "Observability", "RateLimiting", "Yams",
+                "Sovereignty", "ServerKit", "Observability", "RateLimiting", "Identity", "Yams",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -125,7 +141,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient",
+                "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity",
                 "UserService", "JobService", "MatchingEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -140,7 +156,7 @@ let package = Package(
         .executableTarget(
             name: "iworkz",
             dependencies: [
-                "Platform", "Sovereignty", "Observability",
+                "Platform", "Sovereignty", "Observability", "Identity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -175,6 +191,14 @@ let package = Package(
         .testTarget(
             name: "RateLimitingTests",
             dependencies: ["RateLimiting", "RedisClient", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: [
+                "Identity", "ServerKit", "Sovereignty",
+                .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

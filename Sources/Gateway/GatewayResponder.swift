@@ -7,6 +7,7 @@ public import Logging
 public import Observability
 public import ServerKit
 public import Sovereignty
+public import Identity
 
 /// The gateway: correlation id, authentication, route rules, region resolution and in-process
 /// dispatch to the serving cell, with metrics and one log line per request.
@@ -23,7 +24,7 @@ public struct GatewayResponder: HTTPResponder {
     /// Endpoints the gateway answers itself: `/health`, `/ready`, `/metrics`, `/openapi.yaml`.
     let local: CellHandler
     let localPaths: Set<String>
-    let tokens: DevelopmentTokens
+    let tokens: AccessTokenVerifier
     let metrics: HTTPMetrics
     let bodyLimit: Int
     let endpoints: EndpointTemplates
@@ -31,7 +32,7 @@ public struct GatewayResponder: HTTPResponder {
 
     public init(
         routes: RouteTable, resolver: RegionResolver, cells: [RegionID: CellHandler],
-        local: @escaping CellHandler, localPaths: Set<String>, tokens: DevelopmentTokens, metrics: HTTPMetrics,
+        local: @escaping CellHandler, localPaths: Set<String>, tokens: AccessTokenVerifier, metrics: HTTPMetrics,
         endpoints: EndpointTemplates = .init([]), rateLimits: RateLimitGate? = nil, bodyLimit: Int = StrictJSON.defaultLimit
     ) {
         self.endpoints = endpoints
@@ -86,12 +87,20 @@ public struct GatewayResponder: HTTPResponder {
         var hints = RegionResolver.Hints()
         hints.pathSegments = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
         if let authorization = request.headers[.authorization] {
-            guard authorization.lowercased().hasPrefix("bearer "),
-                  let principal = tokens.verify(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else {
-                throw Problem.unauthorized("the bearer token is malformed, forged or expired")
+            guard authorization.lowercased().hasPrefix("bearer ") else {
+                metrics.recordAuthFailure(reason: "not-bearer")
+                throw Problem.unauthorized("only Bearer tokens are accepted", error: "invalid_request")
             }
-            context.principal = principal
-            hints.principal = principal
+            do {
+                let verified = try await tokens.verify(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+                context.principal = verified.principal
+                context.scopes = verified.claims.scopes
+                context.clientID = verified.claims.clientID
+                hints.principal = verified.principal
+            } catch {
+                metrics.recordAuthFailure(reason: error.rawValue)
+                throw Problem.unauthorized("the access token is not valid (\(error.rawValue))", error: "invalid_token")
+            }
         }
         if request.method == .post || request.method == .put || request.method == .patch {
             let body: ByteBuffer

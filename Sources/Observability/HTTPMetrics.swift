@@ -35,6 +35,11 @@ public final class HTTPMetrics: Sendable {
         Counter(label: Self.requestsName, dimensions: dimensions, factory: factory).increment()
     }
 
+    /// Counts a request refused because its credentials failed, by reason (never by token).
+    public func recordAuthFailure(reason: String) {
+        Counter(label: "iworkz_auth_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
+    }
+
     /// Counts a request refused by a rate-limit policy.
     public func recordRateLimitRejection(policy: String) {
         Counter(label: "iworkz_ratelimit_rejections_total", dimensions: [("policy", policy)], factory: factory).increment()

@@ -25,7 +25,7 @@ public struct Cell: Sendable {
     }
 
     /// The cell's router: user-service, job-service and matching-engine over this cell's data.
-    func handler(catalog: RegionCatalog, tokens: DevelopmentTokens, replicator: any JobReplicator) -> GatewayResponder.CellHandler {
+    func handler(catalog: RegionCatalog, tokens: any AccessTokenMinting, replicator: any JobReplicator) -> GatewayResponder.CellHandler {
         let identity = CellIdentity(region: region, catalog: catalog)
         let router = Router(context: AppRequestContext.self)
         UserRoutes(cell: identity, store: users, tokens: tokens).add(to: router)

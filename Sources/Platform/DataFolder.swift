@@ -1,4 +1,3 @@
-public import Crypto
 public import Foundation
 public import Sovereignty
 
@@ -23,18 +22,8 @@ public struct DataFolder: Sendable {
         root.appendingPathComponent("cells").appendingPathComponent("\(region.rawValue).sqlite").path
     }
 
-    /// The key that signs development tokens, created on first use.
-    public func developmentTokenKey() throws(PlatformError) -> SymmetricKey {
-        let url = root.appendingPathComponent("keys").appendingPathComponent("development-token.key")
-        if let data = try? Data(contentsOf: url) {
-            guard data.count == 32 else { throw PlatformError("\(url.path) is not a 32-byte key; delete it to generate a new one") }
-            return SymmetricKey(data: data)
-        }
-        let key = SymmetricKey(size: .bits256)
-        let data = key.withUnsafeBytes { Data($0) }
-        guard FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw PlatformError("cannot write \(url.path)")
-        }
-        return key
+    /// Where the ES256 keys that sign access tokens live (generated at first start).
+    public var signingKeyDirectory: URL {
+        root.appendingPathComponent("keys").appendingPathComponent("jwt")
     }
 }

@@ -4,14 +4,48 @@ public import Hummingbird
 public import Observability
 public import ServerKit
 internal import Sovereignty
+internal import Identity
 
 /// The endpoints the process answers itself: liveness, readiness, metrics and the API document.
 struct OperationsRoutes {
     let cells: [Cell]
     let metrics: HTTPMetrics
     let openAPI: String
+    let ring: SigningKeyRing
+    let issuer: String
 
-    static let paths: Set<String> = ["/health", "/ready", "/metrics", "/openapi.yaml"]
+    static let paths: Set<String> = [
+        "/health", "/ready", "/metrics", "/openapi.yaml", "/.well-known/jwks.json", "/.well-known/openid-configuration",
+    ]
+
+    /// OpenID Provider Metadata (RFC 8414) for what the identity provider supports so far.
+    struct Discovery: Encodable {
+        let issuer: String
+        let jwksURI: String
+        let tokenEndpoint: String
+        let authorizationEndpoint: String
+        let revocationEndpoint: String
+        let grantTypesSupported = ["authorization_code", "refresh_token", "client_credentials"]
+        let responseTypesSupported = ["code"]
+        let codeChallengeMethodsSupported = ["S256"]
+        let tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
+        let idTokenSigningAlgValuesSupported = ["ES256"]
+        let subjectTypesSupported = ["public"]
+
+        enum CodingKeys: String, CodingKey {
+            case issuer
+            case jwksURI = "jwks_uri"
+            case tokenEndpoint = "token_endpoint"
+            case authorizationEndpoint = "authorization_endpoint"
+            case revocationEndpoint = "revocation_endpoint"
+            case grantTypesSupported = "grant_types_supported"
+            case responseTypesSupported = "response_types_supported"
+            case codeChallengeMethodsSupported = "code_challenge_methods_supported"
+            case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
+            case idTokenSigningAlgValuesSupported = "id_token_signing_alg_values_supported"
+            case subjectTypesSupported = "subject_types_supported"
+        }
+    }
 
     struct Readiness: Encodable {
         let status: String
@@ -37,6 +71,14 @@ struct OperationsRoutes {
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: openAPI)))
+        }
+        router.get("/.well-known/jwks.json") { _, _ in
+            try Response.json(ring.jwks(), headers: [.cacheControl: "public, max-age=300"])
+        }
+        router.get("/.well-known/openid-configuration") { _, _ in
+            try Response.json(Discovery(
+                issuer: issuer, jwksURI: issuer + "/.well-known/jwks.json", tokenEndpoint: issuer + "/oauth/token",
+                authorizationEndpoint: issuer + "/oauth/authorize", revocationEndpoint: issuer + "/oauth/revoke"))
         }
         let responder = router.buildResponder()
         return { request, context in try await responder.respond(to: request, context: context) }

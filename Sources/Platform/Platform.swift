@@ -8,6 +8,7 @@ public import Observability
 public import ServerKit
 public import Sovereignty
 internal import RateLimiting
+public import Identity
 internal import RedisClient
 internal import UserService
 
@@ -17,7 +18,8 @@ public final class Platform: Sendable {
     public let cells: [Cell]
     public let dataFolder: DataFolder
     public let metrics: HTTPMetrics
-    public let tokens: DevelopmentTokens
+    /// Signs access tokens; its ring publishes the JWKS the gateway verifies with.
+    public let issuer: AccessTokenIssuer
     /// The gateway, ready to be served or called in-process.
     public let gateway: GatewayResponder
     let logger: Logger
@@ -26,14 +28,22 @@ public final class Platform: Sendable {
     ///
     /// Refuses to start when the configuration breaks a transfer or residency rule.
     public static func start(
-        config: LoadedConfiguration, dataDirectory: String, openAPI: String, redisURL: String? = nil, logger: Logger
+        config: LoadedConfiguration, dataDirectory: String, openAPI: String, redisURL: String? = nil,
+        issuerURL: String = "http://127.0.0.1:8000", logger: Logger
     ) async throws -> Platform {
         let violations = config.compliance.violations()
         guard violations.isEmpty else {
             throw PlatformError("configuration is not lawful:\n  " + violations.joined(separator: "\n  "))
         }
         let folder = try DataFolder(path: dataDirectory)
-        let tokens = DevelopmentTokens(key: try folder.developmentTokenKey())
+        let ring: SigningKeyRing
+        do {
+            ring = try SigningKeyRing(directory: folder.signingKeyDirectory)
+        } catch {
+            throw PlatformError("cannot open the signing keys in \(folder.signingKeyDirectory.path): \(error.localizedDescription)")
+        }
+        let issuer = AccessTokenIssuer(ring: ring, issuer: issuerURL)
+        let verifier = AccessTokenVerifier(issuer: issuerURL) { ring.jwks() }
         var cells: [Cell] = []
         do {
             for region in config.catalog.regions {
@@ -49,15 +59,15 @@ public final class Platform: Sendable {
         let rateLimitStore = try rateLimitStore(for: config.rateLimits, redisURL: redisURL, logger: logger)
         let replicator = InProcessJobReplicator(stores: Dictionary(uniqueKeysWithValues: cells.map { ($0.region.id, $0.jobs as any JobStore) }))
         let handlers = Dictionary(uniqueKeysWithValues: cells.map {
-            ($0.region.id, $0.handler(catalog: config.catalog, tokens: tokens, replicator: replicator))
+            ($0.region.id, $0.handler(catalog: config.catalog, tokens: issuer, replicator: replicator))
         })
-        let operations = OperationsRoutes(cells: cells, metrics: metrics, openAPI: openAPI)
+        let operations = OperationsRoutes(cells: cells, metrics: metrics, openAPI: openAPI, ring: ring, issuer: issuerURL)
         let gateway = GatewayResponder(
             routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: handlers,
-            local: operations.handler(), localPaths: OperationsRoutes.paths, tokens: tokens, metrics: metrics,
+            local: operations.handler(), localPaths: OperationsRoutes.paths, tokens: verifier, metrics: metrics,
             endpoints: EndpointTemplates(Cell.endpoints),
             rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics))
-        return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, tokens: tokens,
+        return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, issuer: issuer,
                         gateway: gateway, logger: logger)
     }
 
@@ -78,12 +88,12 @@ public final class Platform: Sendable {
     }
 
     private init(configuration: LoadedConfiguration, cells: [Cell], dataFolder: DataFolder, metrics: HTTPMetrics,
-                 tokens: DevelopmentTokens, gateway: GatewayResponder, logger: Logger) {
+                 issuer: AccessTokenIssuer, gateway: GatewayResponder, logger: Logger) {
         self.configuration = configuration
         self.cells = cells
         self.dataFolder = dataFolder
         self.metrics = metrics
-        self.tokens = tokens
+        self.issuer = issuer
         self.gateway = gateway
         self.logger = logger
     }

@@ -9,8 +9,12 @@ public struct AppRequestContext: RequestContext {
     public var requestID: String
     /// The cell serving the request, once the gateway has routed it.
     public var region: RegionID?
-    /// The authenticated caller, if a valid token was presented.
+    /// The authenticated person, if a valid token for a person was presented.
     public var principal: Principal?
+    /// The token's scopes (empty without a token).
+    public var scopes: Set<String> = []
+    /// The OAuth client the token was issued to, if any.
+    public var clientID: String?
     /// The largest body a handler will read.
     public var maxUploadSize: Int { StrictJSON.defaultLimit }
     /// The peer's IP address, when the connection has one.

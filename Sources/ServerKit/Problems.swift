@@ -56,9 +56,11 @@ extension Problem {
         Problem("method-not-allowed", status: .methodNotAllowed, title: "Method not allowed", detail: detail)
     }
 
-    public static func unauthorized(_ detail: String) -> Problem {
-        Problem("unauthorized", status: .unauthorized, title: "Authentication required", detail: detail,
-                headers: [.wwwAuthenticate: "Bearer realm=\"iworkz\""])
+    /// A 401 with the RFC 6750 challenge; `error` is `invalid_token` or `invalid_request` when a token was sent.
+    public static func unauthorized(_ detail: String, error: String? = nil) -> Problem {
+        let challenge = error.map { "Bearer realm=\"iworkz\", error=\"\($0)\"" } ?? "Bearer realm=\"iworkz\""
+        return Problem("unauthorized", status: .unauthorized, title: "Authentication required", detail: detail,
+                       headers: [.wwwAuthenticate: challenge])
     }
 
     public static func forbidden(_ detail: String) -> Problem {

@@ -9,10 +9,10 @@ internal import Workforce
 public struct UserRoutes: Sendable {
     let cell: CellIdentity
     let store: any UserStore
-    let tokens: DevelopmentTokens
+    let tokens: any AccessTokenMinting
     let now: @Sendable () -> Date
 
-    public init(cell: CellIdentity, store: any UserStore, tokens: DevelopmentTokens, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(cell: CellIdentity, store: any UserStore, tokens: any AccessTokenMinting, now: @escaping @Sendable () -> Date = Date.init) {
         self.cell = cell
         self.store = store
         self.tokens = tokens
@@ -72,7 +72,7 @@ public struct UserRoutes: Sendable {
             throw Problem.conflict("email-taken", "this email is already registered in \(home.id)")
         }
         context.logger.info("user registered", metadata: ["user_id": "\(id)", "user_role": "\(body.role.rawValue)"])
-        let token = tokens.issue(for: Principal(userID: id, role: body.role, homeRegion: home.id), now: now())
+        let token = try await tokens.mint(for: Principal(userID: id, role: body.role, homeRegion: home.id))
         return try .json(Registered(user: user, accessToken: token), status: .created,
                          headers: [.location: "/api/v1/users/\(id)"])
     }

@@ -57,7 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
             let loaded = try LoadedConfiguration.load(from: directory)
             platform = try await Platform.start(
                 config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(),
-                redisURL: redisURL ?? settings.string("redisUrl"), logger: logger)
+                redisURL: redisURL ?? settings.string("redisUrl"),
+                issuerURL: settings.string("issuer") ?? "http://\(host):\(port)", logger: logger)
         } catch let error as PlatformError {
             throw Failure(error.message)
         }

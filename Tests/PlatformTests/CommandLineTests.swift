@@ -87,7 +87,7 @@ struct CommandLineTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"),
-          arguments: [["--help"], ["serve", "--help"], ["regions", "--help"], ["compliance", "--help"], ["compliance", "check", "--help"], ["openapi", "--help"]])
+          arguments: [["--help"], ["serve", "--help"], ["regions", "--help"], ["compliance", "--help"], ["compliance", "check", "--help"], ["openapi", "--help"], ["keys", "rotate", "--help"]])
     func everyCommandHasHelp(arguments: [String]) throws {
         let run = try Self.run(arguments)
         #expect(run.status == 0)
@@ -129,5 +129,17 @@ struct CommandLineTests {
         #expect(process.terminationStatus == 0)
         #expect(log.text.contains("iworkz stopped"), "\(log.text)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("cells/kr-seoul.sqlite").path))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func rotatesTheSigningKey() throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try Self.run(["keys", "rotate", "--jwt", "--data-dir", folder.path])
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.contains("2 key(s) in the JWKS"), "the first run creates a key, then rotates it")
+        let missingFlag = try Self.run(["keys", "rotate", "--data-dir", folder.path])
+        #expect(missingFlag.status != 0)
+        #expect(missingFlag.error.contains("--jwt"))
     }
 }

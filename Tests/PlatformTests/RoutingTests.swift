@@ -108,3 +108,28 @@ struct RoutingTests {
         }
     }
 }
+
+@Suite("Gateway authentication")
+struct GatewayAuthenticationTests {
+    @Test func aRefusedTokenGets401WithAChallengeAndAMetric() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let worker = try await Scenario.register(client, email: "w@example.kr", country: "KR")
+                let tampered = String(worker.token.dropLast(4)) + "AAAA"
+                for (header, reason) in [("Bearer \(tampered)", "bad-signature"), ("Basic dXNlcjpwYXNz", "not-bearer"), ("Bearer x.y.z", "malformed")] {
+                    let response = try await client.execute(uri: "/api/v1/users/me", method: .get, headers: [.authorization: header])
+                    #expect(response.status == .unauthorized, "\(reason)")
+                    #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer realm=\"iworkz\", error=") == true)
+                    #expect(response.json["type"] as? String == "urn:iworkz:problem:unauthorized")
+                }
+                let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get)
+                let keys = try #require(jwks.json["keys"] as? [[String: String]])
+                #expect(keys.count == 1 && keys[0]["alg"] == "ES256" && keys[0]["d"] == nil, "public parts only")
+                let discovery = try await client.execute(uri: "/.well-known/openid-configuration", method: .get)
+                #expect(discovery.json["code_challenge_methods_supported"] as? [String] == ["S256"])
+                let metrics = try await client.execute(uri: "/metrics", method: .get)
+                #expect(metrics.text.contains(#"iworkz_auth_failures_total{reason="not-bearer"} 1"#))
+            }
+        }
+    }
+}

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import ServerKit
 import Sovereignty
@@ -49,32 +48,6 @@ struct StrictJSONTests {
         #expect(problem?.slug == slug, "\(problem?.detail ?? "")")
         if !pointer.isEmpty {
             #expect(problem?.errors.contains { $0.pointer == pointer } == true, "\(problem?.errors ?? [])")
-        }
-    }
-}
-
-@Suite("Development tokens")
-struct DevelopmentTokensTests {
-    let tokens = DevelopmentTokens(key: .init(size: .bits256), lifetime: .seconds(60))
-    let principal = Principal(
-        userID: RegionalID.generate(kind: .user, regionCode: "kr1", millisecondsSince1970: 1), role: .worker, homeRegion: "kr-seoul")
-
-    @Test func verifiesItsOwnTokensUntilTheyExpire() {
-        let now = Date()
-        let token = tokens.issue(for: principal, now: now)
-        #expect(tokens.verify(token, now: now) == principal)
-        #expect(tokens.verify(token, now: now.addingTimeInterval(61)) == nil)
-    }
-
-    @Test func rejectsTamperedAndForeignTokens() {
-        let token = tokens.issue(for: principal)
-        var parts = token.split(separator: ".").map(String.init)
-        parts[1] = Base64URL.encode(Data(#"{"sub":"\#(principal.userID)","role":"employer","rgn":"kr-seoul","exp":99999999999}"#.utf8))
-        #expect(tokens.verify(parts.joined(separator: ".")) == nil)
-        let other = DevelopmentTokens(key: .init(size: .bits256))
-        #expect(other.verify(token) == nil)
-        for garbage in ["", "iwz1", "iwz1..", "Bearer x", token + "x", "iwz2" + token.dropFirst(4)] {
-            #expect(tokens.verify(garbage) == nil, "\(garbage)")
         }
     }
 }

@@ -67,7 +67,7 @@ public struct GatewayResponder: HTTPResponder {
                 throw Problem.noRoute(path)
             }
         } catch {
-            response = Self.problemResponse(for: error, request: request, requestID: context.requestID, logger: context.logger)
+            response = Self.problemResponse(for: error, request: request, context: context, requestID: context.requestID, logger: context.logger)
         }
         response.headers[.requestID] = context.requestID
         if let region = context.region { response.headers[.servedByRegion] = region.rawValue }
@@ -155,13 +155,21 @@ public struct GatewayResponder: HTTPResponder {
     }
 
     /// Every failure leaves as problem+json; unexpected errors are logged (without request data) and hidden.
-    static func problemResponse(for error: any Error, request: Request, requestID: String, logger: Logger) -> Response {
+    static func problemResponse(for error: any Error, request: Request, context: AppRequestContext, requestID: String, logger: Logger) -> Response {
         let problem: Problem
         switch error {
         case let known as Problem:
             problem = known
         case let http as HTTPError:
             problem = Self.problem(for: http, path: request.uri.path)
+        case let generator as any HTTPResponseError:
+            // Errors that define their own wire format (OAuth2's RFC 6749 errors).
+            if let response = try? generator.response(from: request, context: context) {
+                var response = response
+                response.headers[.requestID] = requestID
+                return response
+            }
+            problem = .internalError()
         default:
             logger.error("request failed", metadata: ["error_type": "\(type(of: error))"])
             problem = .internalError()

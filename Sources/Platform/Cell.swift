@@ -7,6 +7,7 @@ public import ServerKit
 public import Sovereignty
 public import Storage
 internal import UserService
+internal import Identity
 
 /// One regional cell of the all-in-one process: its database and the services answering from it.
 public struct Cell: Sendable {
@@ -14,21 +15,24 @@ public struct Cell: Sendable {
     public let database: CellDatabase
     let users: SQLUserStore
     let jobs: SQLJobStore
+    let grants: GrantStore
 
     /// Every migration a cell's database carries.
-    static let migrations = SQLUserStore.migrations + SQLJobStore.migrations
+    static let migrations = SQLUserStore.migrations + SQLJobStore.migrations + GrantStore.migrations
 
     static func open(region: Region, path: String, logger: Logger) async throws -> Cell {
         let database = try await CellDatabase.open(path: path, migrations: migrations, logger: logger)
-        return Cell(region: region, database: database,
-                    users: SQLUserStore(database: database), jobs: SQLJobStore(database: database))
+        return Cell(region: region, database: database, users: SQLUserStore(database: database),
+                    jobs: SQLJobStore(database: database), grants: GrantStore(database: database))
     }
 
     /// The cell's router: user-service, job-service and matching-engine over this cell's data.
-    func handler(catalog: RegionCatalog, tokens: any AccessTokenMinting, replicator: any JobReplicator) -> GatewayResponder.CellHandler {
+    func handler(
+        catalog: RegionCatalog, tokens: any AccessTokenMinting, passwords: any PasswordHashing, replicator: any JobReplicator
+    ) -> GatewayResponder.CellHandler {
         let identity = CellIdentity(region: region, catalog: catalog)
         let router = Router(context: AppRequestContext.self)
-        UserRoutes(cell: identity, store: users, tokens: tokens).add(to: router)
+        UserRoutes(cell: identity, store: users, tokens: tokens, passwords: passwords).add(to: router)
         JobRoutes(cell: identity, store: jobs, replicator: replicator).add(to: router)
         MatchingRoutes(cell: identity, users: users, jobs: jobs).add(to: router)
         let responder = router.buildResponder()

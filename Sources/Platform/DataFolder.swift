@@ -22,6 +22,11 @@ public struct DataFolder: Sendable {
         root.appendingPathComponent("cells").appendingPathComponent("\(region.rawValue).sqlite").path
     }
 
+    /// Where confidential OAuth clients' secrets are generated.
+    public var clientSecretsDirectory: URL {
+        root.appendingPathComponent("keys").appendingPathComponent("clients")
+    }
+
     /// Where the ES256 keys that sign access tokens live (generated at first start).
     public var signingKeyDirectory: URL {
         root.appendingPathComponent("keys").appendingPathComponent("jwt")

@@ -105,7 +105,7 @@ public enum DemoData {
                             countryOfResidence: person.country, homeRegion: cell.region.id, companyName: person.company,
                             profile: person.profile, createdAt: stamp, updatedAt: stamp)
             do {
-                try await cell.users.insert(user)
+                try await cell.users.insert(user, passwordHash: nil)
                 users += 1
                 if person.role == .employer { employers[person.email] = (id, cell.region.id) }
             } catch UserStoreError.emailTaken {

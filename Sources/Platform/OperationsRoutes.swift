@@ -13,6 +13,7 @@ struct OperationsRoutes {
     let openAPI: String
     let ring: SigningKeyRing
     let issuer: String
+    let oauth: OAuthServer
 
     static let paths: Set<String> = [
         "/health", "/ready", "/metrics", "/openapi.yaml", "/.well-known/jwks.json", "/.well-known/openid-configuration",
@@ -80,6 +81,7 @@ struct OperationsRoutes {
                 issuer: issuer, jwksURI: issuer + "/.well-known/jwks.json", tokenEndpoint: issuer + "/oauth/token",
                 authorizationEndpoint: issuer + "/oauth/authorize", revocationEndpoint: issuer + "/oauth/revoke"))
         }
+        oauth.add(to: router)
         let responder = router.buildResponder()
         return { request, context in try await responder.respond(to: request, context: context) }
     }

@@ -29,7 +29,7 @@ public final class Platform: Sendable {
     /// Refuses to start when the configuration breaks a transfer or residency rule.
     public static func start(
         config: LoadedConfiguration, dataDirectory: String, openAPI: String, redisURL: String? = nil,
-        issuerURL: String = "http://127.0.0.1:8000", logger: Logger
+        issuerURL: String = "http://127.0.0.1:8000", bcryptCost: UInt8 = 12, logger: Logger
     ) async throws -> Platform {
         let violations = config.compliance.violations()
         guard violations.isEmpty else {
@@ -43,6 +43,13 @@ public final class Platform: Sendable {
             throw PlatformError("cannot open the signing keys in \(folder.signingKeyDirectory.path): \(error.localizedDescription)")
         }
         let issuer = AccessTokenIssuer(ring: ring, issuer: issuerURL)
+        let passwords = BcryptPasswords(cost: bcryptCost)
+        let clients: OAuthClientRegistry
+        do {
+            clients = try OAuthClientRegistry(yaml: config.oauthClientsYAML, secretsDirectory: folder.clientSecretsDirectory)
+        } catch {
+            throw PlatformError("oauth-clients.yaml: \(error)")
+        }
         let verifier = AccessTokenVerifier(issuer: issuerURL) { ring.jwks() }
         var cells: [Cell] = []
         do {
@@ -59,12 +66,16 @@ public final class Platform: Sendable {
         let rateLimitStore = try rateLimitStore(for: config.rateLimits, redisURL: redisURL, logger: logger)
         let replicator = InProcessJobReplicator(stores: Dictionary(uniqueKeysWithValues: cells.map { ($0.region.id, $0.jobs as any JobStore) }))
         let handlers = Dictionary(uniqueKeysWithValues: cells.map {
-            ($0.region.id, $0.handler(catalog: config.catalog, tokens: issuer, replicator: replicator))
+            ($0.region.id, $0.handler(catalog: config.catalog, tokens: issuer, passwords: passwords, replicator: replicator))
         })
-        let operations = OperationsRoutes(cells: cells, metrics: metrics, openAPI: openAPI, ring: ring, issuer: issuerURL)
+        let oauth = OAuthServer(
+            cells: cells.map { OAuthServer.Cell(region: $0.region, users: $0.users, grants: $0.grants) },
+            clients: clients, issuer: issuer, passwords: passwords,
+            decoyHash: try await passwords.hash(RandomToken.make(bytes: 16)))
+        let operations = OperationsRoutes(cells: cells, metrics: metrics, openAPI: openAPI, ring: ring, issuer: issuerURL, oauth: oauth)
         let gateway = GatewayResponder(
             routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: handlers,
-            local: operations.handler(), localPaths: OperationsRoutes.paths, tokens: verifier, metrics: metrics,
+            local: operations.handler(), localPaths: OperationsRoutes.paths.union(OAuthServer.paths), tokens: verifier, metrics: metrics,
             endpoints: EndpointTemplates(Cell.endpoints),
             rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics))
         return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, issuer: issuer,
@@ -111,6 +122,11 @@ public final class Platform: Sendable {
 
     /// The paths the process answers itself (health, readiness, metrics, API document).
     public static var operationsPaths: [String] { OperationsRoutes.paths.sorted() }
+
+    /// Every method and path the process answers itself (operations and the OAuth2 server).
+    public static var localEndpoints: [(method: String, path: String)] {
+        OperationsRoutes.paths.sorted().map { ("GET", $0) } + OAuthServer.endpoints
+    }
 
     /// The cell of a region.
     public func cell(_ region: RegionID) -> Cell? {

@@ -26,6 +26,8 @@ public struct LoadedConfiguration: Sendable {
     public let routes: RouteTable
     /// Rate-limit policies; tests and operators may replace them before start.
     public var rateLimits: RateLimitConfiguration
+    /// The OAuth clients file's text (parsed at start, when the secrets folder is known).
+    public var oauthClientsYAML: String
 
     /// Reads and validates the files; the compliance check is the caller's choice.
     public static func load(from directory: URL) throws(PlatformError) -> LoadedConfiguration {
@@ -43,7 +45,9 @@ public struct LoadedConfiguration: Sendable {
                 policy: try TransferPolicy(yaml: read("transfer-rules.yaml")),
                 routes: try RouteTable(yaml: read("routes.yaml")),
                 rateLimits: FileManager.default.fileExists(atPath: directory.appendingPathComponent("rate-limits.yaml").path)
-                    ? try RateLimitConfiguration(yaml: read("rate-limits.yaml")) : RateLimitConfiguration(policies: []))
+                    ? try RateLimitConfiguration(yaml: read("rate-limits.yaml")) : RateLimitConfiguration(policies: []),
+                oauthClientsYAML: FileManager.default.fileExists(atPath: directory.appendingPathComponent("oauth-clients.yaml").path)
+                    ? try read("oauth-clients.yaml") : "clients: []\n")
         } catch let error as PlatformError {
             throw error
         } catch let error as GatewayConfigurationError {

@@ -12,9 +12,11 @@ public struct RegistrationRequest: Codable, Sendable {
     public var homeRegion: String?
     public var companyName: String?
     public var profile: WorkerProfile?
+    /// Enables sign-in through OAuth2 (`/oauth/authorize`); stored only as a bcrypt hash in the home cell.
+    public var password: String?
 
     enum CodingKeys: String, CodingKey {
-        case role, email, profile
+        case role, email, profile, password
         case displayName = "display_name"
         case countryOfResidence = "country_of_residence"
         case homeRegion = "home_region"
@@ -27,6 +29,9 @@ public struct RegistrationRequest: Codable, Sendable {
         errors.check(EmailAddress.isPlausible(email), "/email", "must be an email address")
         errors.checkLength(displayName, "/display_name", max: 200)
         errors.check(Place.isCountryCode(countryOfResidence), "/country_of_residence", "must be an ISO 3166-1 alpha-2 code such as KR")
+        if let password {
+            errors.check((12...128).contains(password.count), "/password", "must be 12 to 128 characters")
+        }
         switch role {
         case .employer:
             errors.checkLength(companyName, "/company_name", max: 200)

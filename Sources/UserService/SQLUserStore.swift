@@ -26,18 +26,20 @@ public struct SQLUserStore: UserStore {
                 updated_at TEXT NOT NULL)
             """,
         ]),
+        // The hash lives outside the JSON document so no read of a profile can ever return it.
+        Migration(id: "users-002", statements: ["ALTER TABLE users ADD COLUMN password_hash TEXT"]),
     ]
 
-    public func insert(_ user: User) async throws {
+    public func insert(_ user: User, passwordHash: String?) async throws {
         let document = try Self.encode(user)
         let (id, email, role, home) = (user.id.description, user.email.lowercased(), user.role.rawValue, user.homeRegion.rawValue)
         let (created, updated) = (user.createdAt, user.updatedAt)
         do {
             try await database.write { sql in
                 try await sql.raw("""
-                    INSERT INTO users (id, email, role, home_region, document, created_at, updated_at)
+                    INSERT INTO users (id, email, role, home_region, document, created_at, updated_at, password_hash)
                     VALUES (\(bind: id), \(bind: email), \(bind: role), \(bind: home), \(bind: document),
-                            \(bind: created), \(bind: updated))
+                            \(bind: created), \(bind: updated), \(bind: passwordHash))
                     """).run()
             }
         } catch where "\(error)".contains("UNIQUE constraint failed: users.email") {
@@ -50,6 +52,15 @@ public struct SQLUserStore: UserStore {
             return nil
         }
         return try JSONDecoder().decode(User.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
+    }
+
+    public func credentials(email: String) async throws -> (user: User, passwordHash: String)? {
+        guard let row = try await database.sql.raw(
+            "SELECT document, password_hash FROM users WHERE email = \(bind: email.lowercased())").first(),
+              let hash = try row.decodeNil(column: "password_hash") ? nil : row.decode(column: "password_hash", as: String.self)
+        else { return nil }
+        let user = try JSONDecoder().decode(User.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
+        return (user, hash)
     }
 
     public func update(_ user: User) async throws {

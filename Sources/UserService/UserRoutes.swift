@@ -10,12 +10,15 @@ public struct UserRoutes: Sendable {
     let cell: CellIdentity
     let store: any UserStore
     let tokens: any AccessTokenMinting
+    let passwords: any PasswordHashing
     let now: @Sendable () -> Date
 
-    public init(cell: CellIdentity, store: any UserStore, tokens: any AccessTokenMinting, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(cell: CellIdentity, store: any UserStore, tokens: any AccessTokenMinting, passwords: any PasswordHashing,
+                now: @escaping @Sendable () -> Date = Date.init) {
         self.cell = cell
         self.store = store
         self.tokens = tokens
+        self.passwords = passwords
         self.now = now
     }
 
@@ -67,7 +70,8 @@ public struct UserRoutes: Sendable {
             countryOfResidence: body.countryOfResidence, homeRegion: home.id, companyName: body.companyName,
             profile: body.profile, createdAt: timestamp, updatedAt: timestamp)
         do {
-            try await store.insert(user)
+            let hash: String? = if let password = body.password { try await passwords.hash(password) } else { nil }
+            try await store.insert(user, passwordHash: hash)
         } catch UserStoreError.emailTaken {
             throw Problem.conflict("email-taken", "this email is already registered in \(home.id)")
         }

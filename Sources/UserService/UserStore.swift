@@ -2,8 +2,11 @@ public import Sovereignty
 
 /// Where a cell keeps its people. One store per cell; it never holds another jurisdiction's people.
 public protocol UserStore: Sendable {
-    /// Inserts a new person; throws ``UserStoreError/emailTaken`` when the email is registered.
-    func insert(_ user: User) async throws
+    /// Inserts a new person with an optional bcrypt password hash; throws ``UserStoreError/emailTaken``
+    /// when the email is registered.
+    func insert(_ user: User, passwordHash: String?) async throws
+    /// The person with this email and their password hash, for sign-in in their home cell.
+    func credentials(email: String) async throws -> (user: User, passwordHash: String)?
     func find(_ id: RegionalID) async throws -> User?
     /// Replaces a person's mutable fields.
     func update(_ user: User) async throws

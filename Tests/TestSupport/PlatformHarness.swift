@@ -32,7 +32,7 @@ public enum PlatformHarness {
         configure(&config)
         let openAPI = try String(contentsOf: openAPIPath, encoding: .utf8)
         return try await Platform.start(
-            config: config, dataDirectory: dataDirectory.path, openAPI: openAPI, redisURL: redisURL, logger: logger)
+            config: config, dataDirectory: dataDirectory.path, openAPI: openAPI, redisURL: redisURL, bcryptCost: 4, logger: logger)
     }
 
     /// Runs a test against a fresh platform, then closes it and deletes its data.

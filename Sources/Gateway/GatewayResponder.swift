@@ -115,6 +115,13 @@ public struct GatewayResponder: HTTPResponder {
                 hints.bodyCountry = object["country_of_residence"] as? String
             }
         }
+        if !context.scopes.isEmpty || context.principal != nil || context.clientID != nil,
+           let required = rule.requiredScope(for: request.method.rawValue), !context.scopes.contains(required) {
+            metrics.recordAuthFailure(reason: "insufficient-scope")
+            throw Problem("insufficient-scope", status: .forbidden, title: "Token lacks a scope",
+                          detail: "\(request.method.rawValue) on \(rule.path) needs the scope \(required)",
+                          headers: [.wwwAuthenticate: "Bearer realm=\"iworkz\", error=\"insufficient_scope\", scope=\"\(required)\""])
+        }
         hints.regionHeader = request.headers[.region]
         hints.clientCountry = request.headers[.clientCountry]
         let resolution = try resolver.resolve(hints)

@@ -8,6 +8,21 @@ public struct RouteTable: Sendable {
         public let service: String
         /// `geo-routing`: served by the cell the request concerns; the only mode so far.
         public let region: String
+        /// The scope a token must carry, by HTTP method (`GET: jobs:read`); `*` for any other method.
+        /// A request without a token is not checked here: the service decides whether it needs one.
+        public let scopes: [String: String]?
+
+        public init(path: String, service: String, region: String, scopes: [String: String]? = nil) {
+            self.path = path
+            self.service = service
+            self.region = region
+            self.scopes = scopes
+        }
+
+        /// The scope required for a method, if any.
+        public func requiredScope(for method: String) -> String? {
+            scopes?[method.uppercased()] ?? scopes?["*"]
+        }
 
         /// Whether the rule covers a request path.
         public func matches(_ requestPath: String) -> Bool {

@@ -168,7 +168,8 @@ struct OAuthFlowTests {
                 let jobs = try await client.execute(uri: "/api/v1/jobs", method: .get, headers: JSONRequest.headers(token: access))
                 #expect(jobs.status == .ok, "a partner token reads public jobs")
                 let me = try await client.execute(uri: "/api/v1/users/me", method: .get, headers: JSONRequest.headers(token: access))
-                #expect(me.status == .unauthorized, "a client is not a person")
+                #expect(me.status == .forbidden, "a partner token has no profile scope")
+                #expect(me.json["type"] as? String == "urn:iworkz:problem:insufficient-scope")
 
                 headers[.authorization] = "Basic " + Data("partner-ats:wrong".utf8).base64EncodedString()
                 let wrongSecret = try await client.execute(uri: "/oauth/token", method: .post, headers: headers,

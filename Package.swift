@@ -67,6 +67,12 @@ let package = Package(
             dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Request-shape limits, IP lists and signature rules with anomaly scoring.
+        .target(
+            name: "WebFirewall",
+            dependencies: ["Yams"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Storage",
             dependencies: [
@@ -131,7 +137,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Sovereignty", "ServerKit", "Observability", "RateLimiting", "Identity", "Yams",
+                "Sovereignty", "ServerKit", "Observability", "RateLimiting", "Identity", "WebFirewall", "Yams",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -143,7 +149,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity",
+                "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity", "WebFirewall",
                 "UserService", "JobService", "MatchingEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -201,6 +207,12 @@ let package = Package(
                 "Identity", "ServerKit", "Sovereignty",
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "WebFirewallTests",
+            dependencies: ["WebFirewall"],
+            resources: [.copy("Fixtures")],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

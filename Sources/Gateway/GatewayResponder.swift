@@ -8,6 +8,7 @@ public import Observability
 public import ServerKit
 public import Sovereignty
 public import Identity
+public import WebFirewall
 
 /// The gateway: correlation id, authentication, route rules, region resolution and in-process
 /// dispatch to the serving cell, with metrics and one log line per request.
@@ -29,12 +30,17 @@ public struct GatewayResponder: HTTPResponder {
     let bodyLimit: Int
     let endpoints: EndpointTemplates
     let rateLimits: RateLimitGate?
+    let firewall: WebFirewall?
+    let shedder: LoadShedder?
 
     public init(
         routes: RouteTable, resolver: RegionResolver, cells: [RegionID: CellHandler],
         local: @escaping CellHandler, localPaths: Set<String>, tokens: AccessTokenVerifier, metrics: HTTPMetrics,
-        endpoints: EndpointTemplates = .init([]), rateLimits: RateLimitGate? = nil, bodyLimit: Int = StrictJSON.defaultLimit
+        endpoints: EndpointTemplates = .init([]), rateLimits: RateLimitGate? = nil, firewall: WebFirewall? = nil,
+        shedder: LoadShedder? = nil, bodyLimit: Int = StrictJSON.defaultLimit
     ) {
+        self.firewall = firewall
+        self.shedder = shedder
         self.endpoints = endpoints
         self.rateLimits = rateLimits
         self.routes = routes
@@ -58,7 +64,23 @@ public struct GatewayResponder: HTTPResponder {
         let rule = routes.rule(for: path)
         let routeLabel = rule?.path ?? (localPaths.contains(path) ? path : "unmatched")
         var response: Response
+        let admitted = shedder?.enter() ?? true
+        defer { if admitted { shedder?.leave() } }
         do {
+            guard admitted else {
+                metrics.recordShed()
+                throw Problem("overloaded", status: .serviceUnavailable, title: "Server is busy",
+                              detail: "too many requests are in progress; retry shortly", headers: [.retryAfter: "1"])
+            }
+            var body: ByteBuffer?
+            if request.method == .post || request.method == .put || request.method == .patch {
+                do {
+                    body = try await request.collectBody(upTo: bodyLimit)
+                } catch is NIOTooManyBytesError {
+                    throw Problem.bodyTooLarge(limit: bodyLimit)
+                }
+            }
+            try screen(request, body: body, context: context)
             if localPaths.contains(path) {
                 response = try await local(request, context)
             } else if let rule {
@@ -83,6 +105,22 @@ public struct GatewayResponder: HTTPResponder {
         return response
     }
 
+    /// The firewall's verdict as a 403 problem whose type names the rule.
+    private func screen(_ request: Request, body: ByteBuffer?, context: AppRequestContext) throws {
+        guard let firewall else { return }
+        let inspected = WebFirewall.Request(
+            method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query,
+            headers: request.headers.map { ($0.name.rawName, $0.value) }, body: body.map { Data(buffer: $0) },
+            clientIP: context.clientAddress)
+        guard let verdict = firewall.inspect(inspected) else { return }
+        metrics.recordFirewallBlock(rule: verdict.ruleID)
+        context.logger.notice("request blocked by the firewall", metadata: [
+            "waf_rule": "\(verdict.ruleID)", "waf_score": "\(verdict.score)", "waf_matched": "\(verdict.matched.joined(separator: ","))",
+        ])
+        throw Problem("waf:\(verdict.ruleID)", status: .forbidden, title: "Request blocked by the firewall",
+                      detail: "\(verdict.category): \(verdict.detail) (anomaly score \(verdict.score))")
+    }
+
     private func dispatch(_ request: inout Request, _ context: inout AppRequestContext, rule: RouteTable.Rule) async throws -> Response {
         var hints = RegionResolver.Hints()
         hints.pathSegments = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
@@ -103,13 +141,8 @@ public struct GatewayResponder: HTTPResponder {
             }
         }
         if request.method == .post || request.method == .put || request.method == .patch {
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: bodyLimit)
-            } catch is NIOTooManyBytesError {
-                throw Problem.bodyTooLarge(limit: bodyLimit)
-            }
-            request.body = .init(buffer: body)
+            // The body was read (within the limit) before the firewall looked at it.
+            let body = try await request.collectBody(upTo: bodyLimit)
             if let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] {
                 hints.bodyHomeRegion = object["home_region"] as? String
                 hints.bodyCountry = object["country_of_residence"] as? String

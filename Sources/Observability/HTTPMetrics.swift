@@ -40,6 +40,16 @@ public final class HTTPMetrics: Sendable {
         Counter(label: "iworkz_auth_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
     }
 
+    /// Counts a request the firewall refused, by rule id.
+    public func recordFirewallBlock(rule: String) {
+        Counter(label: "iworkz_waf_blocks_total", dimensions: [("rule", rule)], factory: factory).increment()
+    }
+
+    /// Counts a request shed because too many were in progress.
+    public func recordShed() {
+        Counter(label: "iworkz_shed_requests_total", dimensions: [], factory: factory).increment()
+    }
+
     /// Counts a request refused by a rate-limit policy.
     public func recordRateLimitRejection(policy: String) {
         Counter(label: "iworkz_ratelimit_rejections_total", dimensions: [("policy", policy)], factory: factory).increment()

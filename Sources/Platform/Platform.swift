@@ -77,7 +77,8 @@ public final class Platform: Sendable {
             routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: handlers,
             local: operations.handler(), localPaths: OperationsRoutes.paths.union(OAuthServer.paths), tokens: verifier, metrics: metrics,
             endpoints: EndpointTemplates(Cell.endpoints),
-            rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics))
+            rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics),
+            firewall: config.firewall, shedder: LoadShedder(limit: config.maxInFlightRequests))
         return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, issuer: issuer,
                         gateway: gateway, logger: logger)
     }
@@ -115,6 +116,10 @@ public final class Platform: Sendable {
     ) -> Application<GatewayResponder> {
         Application(
             responder: gateway,
+            // Header limits and an idle timeout at the HTTP decoder: slow or oversized headers never reach the gateway.
+            server: .http1(configuration: .init(
+                idleTimeout: .seconds(30),
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))),
             configuration: .init(address: .hostname(host, port: port), serverName: "iworkz"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -1,6 +1,7 @@
 public import Foundation
 public import Gateway
 public import Sovereignty
+public import WebFirewall
 
 /// Everything `iworkz serve` needs to know, after flags, environment and defaults are merged.
 public struct PlatformConfiguration: Sendable {
@@ -26,6 +27,10 @@ public struct LoadedConfiguration: Sendable {
     public let routes: RouteTable
     /// Rate-limit policies; tests and operators may replace them before start.
     public var rateLimits: RateLimitConfiguration
+    /// The firewall; nil when no waf-rules.yaml is present.
+    public var firewall: WebFirewall?
+    /// Requests in progress beyond which the gateway sheds load (503).
+    public var maxInFlightRequests = 512
     /// The OAuth clients file's text (parsed at start, when the secrets folder is known).
     public var oauthClientsYAML: String
 
@@ -46,10 +51,14 @@ public struct LoadedConfiguration: Sendable {
                 routes: try RouteTable(yaml: read("routes.yaml")),
                 rateLimits: FileManager.default.fileExists(atPath: directory.appendingPathComponent("rate-limits.yaml").path)
                     ? try RateLimitConfiguration(yaml: read("rate-limits.yaml")) : RateLimitConfiguration(policies: []),
+                firewall: FileManager.default.fileExists(atPath: directory.appendingPathComponent("waf-rules.yaml").path)
+                    ? try WebFirewall(yaml: read("waf-rules.yaml")) : nil,
                 oauthClientsYAML: FileManager.default.fileExists(atPath: directory.appendingPathComponent("oauth-clients.yaml").path)
                     ? try read("oauth-clients.yaml") : "clients: []\n")
         } catch let error as PlatformError {
             throw error
+        } catch let error as FirewallConfigurationError {
+            throw PlatformError(error.description)
         } catch let error as GatewayConfigurationError {
             throw PlatformError(error.message)
         } catch let error as SovereigntyError {

@@ -88,3 +88,16 @@ struct RegionResolverTests {
         }
     }
 }
+
+@Suite("Load shedder")
+struct LoadShedderTests {
+    @Test func admitsUpToTheBoundAndFreesSlots() {
+        let shedder = LoadShedder(limit: 2)
+        #expect(shedder.enter())
+        #expect(shedder.enter())
+        #expect(!shedder.enter(), "the third concurrent request is shed")
+        #expect(shedder.current == 2, "a refused request takes no slot")
+        shedder.leave()
+        #expect(shedder.enter())
+    }
+}

@@ -143,10 +143,11 @@ struct OAuthFlowTests {
                 #expect(plain.status == .seeOther)
                 #expect(plain.headers[.location]?.contains("error=invalid_request") == true, "PKCE plain is refused")
                 let xss = try await client.execute(
-                    uri: "/oauth/authorize?response_type=code&client_id=iworkz-web&redirect_uri=\(Self.redirect.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&code_challenge=\(challenge)&code_challenge_method=S256&state=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+                    uri: "/oauth/authorize?response_type=code&client_id=iworkz-web&redirect_uri=\(Self.redirect.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&code_challenge=\(challenge)&code_challenge_method=S256&state=%22%3E%3Cb%3Ex",
                     method: .get)
-                #expect(!xss.text.contains("<script>alert(1)</script>"))
-                #expect(xss.text.contains("&lt;script&gt;"))
+                #expect(xss.status == .ok, "a tag alone is below the firewall's threshold; the page must escape it")
+                #expect(!xss.text.contains("\"><b>x"))
+                #expect(xss.text.contains("&quot;&gt;&lt;b&gt;x"))
             }
         }
     }

@@ -1,0 +1,51 @@
+public import Foundation
+
+/// One signature of the rule set (`config/waf-rules.yaml`): a pattern, where to look, how much it
+/// adds to a request's anomaly score, and from which paranoia level it applies.
+public struct FirewallRule: Sendable, Decodable {
+    /// Parts of a request a rule inspects (each already percent-decoded).
+    public enum Target: String, Sendable, Decodable {
+        case path, query, body, userAgent = "user-agent", headers
+    }
+
+    public let id: String
+    public let category: String
+    public let description: String
+    public let targets: [Target]
+    public let pattern: String
+    public let score: Int
+    public let paranoia: Int
+    /// Path prefixes the rule does not apply to (a rule exclusion, as in the OWASP CRS).
+    public let skipPaths: [String]
+    let regex: NSRegularExpression
+
+    enum CodingKeys: String, CodingKey {
+        case id, category, description, targets, pattern, score, paranoia
+        case skipPaths = "skip_paths"
+    }
+
+    func applies(to path: String) -> Bool {
+        !skipPaths.contains { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        category = try container.decode(String.self, forKey: .category)
+        description = try container.decode(String.self, forKey: .description)
+        targets = try container.decode([Target].self, forKey: .targets)
+        pattern = try container.decode(String.self, forKey: .pattern)
+        score = try container.decodeIfPresent(Int.self, forKey: .score) ?? 5
+        paranoia = try container.decodeIfPresent(Int.self, forKey: .paranoia) ?? 1
+        skipPaths = try container.decodeIfPresent([String].self, forKey: .skipPaths) ?? []
+        do {
+            regex = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+        } catch {
+            throw DecodingError.dataCorruptedError(forKey: .pattern, in: container, debugDescription: "rule \(id): invalid pattern")
+        }
+    }
+
+    func matches(_ text: String) -> Bool {
+        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Gateway
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Platform
+import Testing
+import TestSupport
+
+@Suite("Gateway firewall and load shedding")
+struct FirewallAndSheddingTests {
+    @Test func theFirewallBlocksWithTheRuleIDInTheProblemType() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let injection = try await client.execute(uri: "/api/v1/jobs?q=1%27%20UNION%20SELECT%20email%20FROM%20users", method: .get)
+                #expect(injection.status == .forbidden)
+                #expect(injection.json["type"] as? String == "urn:iworkz:problem:waf:942100")
+                let traversal = try await client.execute(uri: "/api/v1/jobs/..%2f..%2fadmin", method: .get)
+                #expect(traversal.json["type"] as? String == "urn:iworkz:problem:waf:encoded-slash")
+                let xss = try await client.execute(uri: "/api/v1/users", method: .post, headers: JSONRequest.headers(), body: JSONRequest.body([
+                    "role": "worker", "email": "x@example.kr", "display_name": "<script>alert(1)</script>", "country_of_residence": "KR",
+                ]))
+                #expect(xss.json["type"] as? String == "urn:iworkz:problem:waf:941100")
+                let scanner = try await client.execute(uri: "/api/v1/jobs", method: .get, headers: [.userAgent: "sqlmap/1.7"])
+                #expect(scanner.status == .forbidden)
+                let benign = try await client.execute(uri: "/api/v1/users", method: .post, headers: JSONRequest.headers(), body: JSONRequest.body([
+                    "role": "worker", "email": "sean@example.ie", "display_name": "Seán O'Brien", "country_of_residence": "DE",
+                ]))
+                #expect(benign.status == .created, "\(benign.text)")
+                let metrics = try await client.execute(uri: "/metrics", method: .get)
+                #expect(metrics.text.contains(#"iworkz_waf_blocks_total{rule="942100"} 1"#))
+            }
+        }
+    }
+
+    @Test func aBurstBeyondTheBoundIsShedFastAndTheRestSucceeds() async throws {
+        let configure: (inout LoadedConfiguration) -> Void = { $0.maxInFlightRequests = 4 }
+        try await PlatformHarness.withPlatform(configure: configure) { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.ahc(.http)) { client in
+                let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
+                    for _ in 0..<64 {
+                        group.addTask {
+                            let response = try await client.execute(uri: "/api/v1/jobs?limit=200", method: .get)
+                            return (response.status, response.headers[.retryAfter])
+                        }
+                    }
+                    return try await group.reduce(into: [(HTTPResponse.Status, String?)]()) { $0.append($1) }
+                }
+                let shed = statuses.filter { $0.0 == .serviceUnavailable }
+                let served = statuses.filter { $0.0 == .ok }
+                print("load shedding: \(served.count) served, \(shed.count) shed of \(statuses.count) concurrent requests with a bound of 4")
+                #expect(shed.count + served.count == 64, "every request is either served or shed")
+                #expect(served.count >= 4)
+                #expect(shed.allSatisfy { $0.1 == "1" }, "shed responses carry Retry-After")
+            }
+        }
+    }
+}

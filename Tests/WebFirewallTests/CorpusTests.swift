@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import WebFirewall
+
+@Suite("Firewall corpora")
+struct CorpusTests {
+    struct Sample: Decodable {
+        let method: String
+        let path: String
+        let query: String?
+        let body: String?
+        let ua: String
+        let headers: [[String]]
+
+        var request: WebFirewall.Request {
+            WebFirewall.Request(
+                method: method, rawPath: path, rawQuery: query?.replacingOccurrences(of: " ", with: "%20"),
+                headers: [("User-Agent", ua)] + headers.map { ($0[0], $0[1]) }, body: body.map { Data($0.utf8) }, clientIP: "203.0.113.7")
+        }
+    }
+
+    static func samples(_ name: String) throws -> [Sample] {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: "jsonl"))
+        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { try JSONDecoder().decode(Sample.self, from: Data($0.utf8)) }
+    }
+
+    static func firewall(paranoia: Int = 1) throws -> WebFirewall {
+        let rules = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("config/waf-rules.yaml")
+        let shipped = try WebFirewall(yaml: try String(contentsOf: rules, encoding: .utf8))
+        var settings = shipped.settings
+        settings.paranoia = paranoia
+        let all = try WebFirewall(yaml: try String(contentsOf: rules, encoding: .utf8).replacingOccurrences(of: "paranoia: 1\n", with: "paranoia: 9\n"))
+        return try WebFirewall(settings: settings, rules: all.rules)
+    }
+
+    @Test func blocksTheAttackCorpusAndPassesTheBenignOne() throws {
+        let firewall = try Self.firewall()
+        let attacks = try Self.samples("attacks")
+        let benign = try Self.samples("benign")
+        let missed = attacks.filter { firewall.inspect($0.request) == nil }
+        let falsePositives = benign.compactMap { sample in firewall.inspect(sample.request).map { (sample, $0) } }
+        let detection = Double(attacks.count - missed.count) / Double(attacks.count)
+        let falsePositiveRate = Double(falsePositives.count) / Double(benign.count)
+        print("WAF paranoia 1: detection \(attacks.count - missed.count)/\(attacks.count) = \(String(format: "%.1f", detection * 100))%, false positives \(falsePositives.count)/\(benign.count) = \(String(format: "%.1f", falsePositiveRate * 100))%")
+        #expect(falsePositives.isEmpty, "benign requests blocked: \(falsePositives.map { "\($0.1.ruleID) \($0.0.body ?? $0.0.query ?? $0.0.path)" })")
+        #expect(missed.isEmpty, "attacks missed: \(missed.map { $0.body ?? $0.query ?? $0.path })")
+    }
+
+    @Test func paranoiaTwoLoadsMoreRules() throws {
+        let strict = try Self.firewall(paranoia: 2)
+        let benign = try Self.samples("benign")
+        let blocked = benign.filter { strict.inspect($0.request) != nil }.count
+        print("WAF paranoia 2: false positives \(blocked)/\(benign.count)")
+        #expect(strict.rules.count > (try Self.firewall()).rules.count)
+        #expect(strict.inspect(.init(method: "POST", rawPath: "/api/v1/jobs", rawQuery: nil, headers: [],
+                                     body: Data(#"{"bio":"<b>hi</b> select x from y"}"#.utf8), clientIP: nil)) != nil)
+    }
+
+    @Test func reportsTheRuleID() throws {
+        let verdict = try #require(try Self.firewall().inspect(.init(
+            method: "GET", rawPath: "/api/v1/jobs", rawQuery: "q=1%27%20UNION%20SELECT%20password%20FROM%20users", headers: [], body: nil, clientIP: nil)))
+        #expect(verdict.ruleID == "942100")
+        #expect(verdict.category == "sqli")
+    }
+
+    @Test func ipListsUseCIDRs() throws {
+        var settings = WebFirewall.Settings()
+        settings.deny = ["198.51.100.0/24", "2001:db8::/32"]
+        settings.allow = ["198.51.100.7"]
+        let firewall = try WebFirewall(settings: settings, rules: [])
+        func verdict(_ ip: String) -> String? {
+            firewall.inspect(.init(method: "GET", rawPath: "/", rawQuery: nil, headers: [], body: nil, clientIP: ip))?.ruleID
+        }
+        #expect(verdict("198.51.100.9") == "ip-deny")
+        #expect(verdict("198.51.100.7") == nil, "allow wins")
+        #expect(verdict("198.51.101.1") == nil)
+        #expect(verdict("2001:db8:1::5") == "ip-deny")
+        #expect(verdict("2001:db9::1") == nil)
+        #expect(throws: FirewallConfigurationError.self) {
+            var bad = WebFirewall.Settings()
+            bad.deny = ["300.1.1.1/8"]
+            _ = try WebFirewall(settings: bad, rules: [])
+        }
+    }
+}

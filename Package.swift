@@ -73,6 +73,12 @@ let package = Package(
             dependencies: ["Yams"],
             swiftSettings: swiftSettings
         ),
+        // Response cache stores (byte-bounded LRU, Redis) and HTTP caching rules.
+        .target(
+            name: "ResponseCache",
+            dependencies: ["RedisClient", .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Storage",
             dependencies: [
@@ -137,7 +143,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Sovereignty", "ServerKit", "Observability", "RateLimiting", "Identity", "WebFirewall", "Yams",
+                "Sovereignty", "ServerKit", "Observability", "RateLimiting", "Identity", "WebFirewall", "ResponseCache", "Yams",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -149,7 +155,7 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity", "WebFirewall",
+                "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity", "WebFirewall", "ResponseCache",
                 "UserService", "JobService", "MatchingEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -193,7 +199,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisClientTests",
-            dependencies: ["RedisClient", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["RedisClient", "ResponseCache", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
@@ -234,7 +240,7 @@ let package = Package(
             name: "PlatformTests",
             dependencies: [
                 "Platform", "TestSupport", "Gateway", "ServerKit", "Sovereignty", "Storage", "Observability",
-                "UserService", "JobService", "MatchingEngine", "Workforce", "RateLimiting",
+                "UserService", "JobService", "MatchingEngine", "Workforce", "RateLimiting", "ResponseCache",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -9,6 +9,7 @@ public import ServerKit
 public import Sovereignty
 public import Identity
 public import WebFirewall
+public import ResponseCache
 
 /// The gateway: correlation id, authentication, route rules, region resolution and in-process
 /// dispatch to the serving cell, with metrics and one log line per request.
@@ -32,13 +33,15 @@ public struct GatewayResponder: HTTPResponder {
     let rateLimits: RateLimitGate?
     let firewall: WebFirewall?
     let shedder: LoadShedder?
+    let cache: ResponseCacheGate?
 
     public init(
         routes: RouteTable, resolver: RegionResolver, cells: [RegionID: CellHandler],
         local: @escaping CellHandler, localPaths: Set<String>, tokens: AccessTokenVerifier, metrics: HTTPMetrics,
         endpoints: EndpointTemplates = .init([]), rateLimits: RateLimitGate? = nil, firewall: WebFirewall? = nil,
-        shedder: LoadShedder? = nil, bodyLimit: Int = StrictJSON.defaultLimit
+        shedder: LoadShedder? = nil, cache: ResponseCacheGate? = nil, bodyLimit: Int = StrictJSON.defaultLimit
     ) {
+        self.cache = cache
         self.firewall = firewall
         self.shedder = shedder
         self.endpoints = endpoints
@@ -169,7 +172,25 @@ public struct GatewayResponder: HTTPResponder {
                 ip: context.clientAddress ?? "unknown", userID: context.principal?.userID.description, route: rule.path)
             limitHeaders = try await rateLimits.admit(method: request.method.rawValue, path: request.uri.path, caller: caller)
         }
+        let isRead = request.method == .get || request.method == .head
+        let subject = context.principal?.userID.description ?? context.clientID.map { "client:\($0)" } ?? "anonymous"
+        let cacheKey = cache?.key(region: resolution.region.id.rawValue, request: request, subject: subject)
+        if isRead, let cache, let cacheKey, request.headers[.cacheControl]?.contains("no-cache") != true,
+           var hit = await cache.lookup(cacheKey, request: request) {
+            for field in limitHeaders { hit.headers[field.name] = field.value }
+            hit.headers[HTTPField.Name("X-Region-Source")!] = resolution.source.rawValue
+            return hit
+        }
         var response = try await cell(request, context)
+        if let cache {
+            if isRead, let cacheKey {
+                response = try await cache.finish(response, key: cacheKey, request: request, tag: rule.path)
+            } else if (200..<300).contains(response.status.code) {
+                // A successful write may change any cached read of this resource, in every region
+                // (public postings are replicated everywhere).
+                await cache.invalidate(tag: rule.path)
+            }
+        }
         for field in limitHeaders { response.headers[field.name] = field.value }
         if response.status == .notFound, response.headers[.contentType] == nil {
             // The cell's router found no endpoint for the method and path: say so as a problem.

@@ -28,7 +28,9 @@ public struct JobRoutes: Sendable {
     public func add(to router: Router<AppRequestContext>) {
         router.post("/api/v1/jobs") { request, context in try await create(request, context) }
         router.get("/api/v1/jobs") { request, _ in try await list(request) }
-        router.get("/api/v1/jobs/{id}") { _, context in try Response.json(try await existing(context)) }
+        router.get("/api/v1/jobs/{id}") { _, context in
+            try Response.json(try await existing(context), headers: [.cacheControl: Self.publicCaching])
+        }
         router.patch("/api/v1/jobs/{id}") { request, context in try await update(request, context) }
         router.post("/api/v1/jobs/{id}/close") { _, context in try await close(context) }
     }
@@ -96,8 +98,11 @@ public struct JobRoutes: Sendable {
         guard errors.isEmpty else { throw Problem.validationFailed(errors.problems) }
         let jobs = try await store.list(query)
         let next = jobs.count == query.limit ? jobs.last?.id.description : nil
-        return try .json(JobList(jobs: jobs, nextCursor: next))
+        return try .json(JobList(jobs: jobs, nextCursor: next), headers: [.cacheControl: Self.publicCaching])
     }
+
+    /// Postings are public; shared caches may keep them briefly (writes invalidate the gateway's cache at once).
+    static let publicCaching = "public, max-age=30"
 
     static let queryKeys: Set<String> = ["status", "skill", "country", "prefecture", "q", "employment_type", "origin_region", "limit", "cursor"]
 

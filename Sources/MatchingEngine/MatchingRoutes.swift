@@ -64,6 +64,7 @@ public struct MatchingRoutes: Sendable {
         let ranked = eligible.map { scorer.score($0, for: profile) }
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.job.id.uuid > $1.job.id.uuid }
         return try .json(Matches(workerID: principal.userID.description, region: cell.region.id.rawValue,
-                                 considered: catalog.count, eligible: eligible.count, matches: Array(ranked.prefix(limit))))
+                                 considered: catalog.count, eligible: eligible.count, matches: Array(ranked.prefix(limit))),
+                         headers: [.cacheControl: "private, no-store"])
     }
 }

@@ -45,6 +45,11 @@ public final class HTTPMetrics: Sendable {
         Counter(label: "iworkz_waf_blocks_total", dimensions: [("rule", rule)], factory: factory).increment()
     }
 
+    /// Counts response-cache outcomes: hit, miss, invalidated.
+    public func recordCache(result: String) {
+        Counter(label: "iworkz_cache_requests_total", dimensions: [("result", result)], factory: factory).increment()
+    }
+
     /// Counts a request shed because too many were in progress.
     public func recordShed() {
         Counter(label: "iworkz_shed_requests_total", dimensions: [], factory: factory).increment()

@@ -8,6 +8,7 @@ public import Observability
 public import ServerKit
 public import Sovereignty
 internal import RateLimiting
+internal import ResponseCache
 public import Identity
 internal import RedisClient
 internal import UserService
@@ -78,9 +79,18 @@ public final class Platform: Sendable {
             local: operations.handler(), localPaths: OperationsRoutes.paths.union(OAuthServer.paths), tokens: verifier, metrics: metrics,
             endpoints: EndpointTemplates(Cell.endpoints),
             rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics),
-            firewall: config.firewall, shedder: LoadShedder(limit: config.maxInFlightRequests))
+            firewall: config.firewall, shedder: LoadShedder(limit: config.maxInFlightRequests),
+            cache: ResponseCacheGate(store: try responseCacheStore(redisURL: redisURL), metrics: metrics))
         return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, issuer: issuer,
                         gateway: gateway, logger: logger)
+    }
+
+    /// Redis when a URL is configured (shared by every replica, invalidated everywhere), else a 64 MiB LRU.
+    private static func responseCacheStore(redisURL: String?) throws -> any ResponseCacheStore {
+        guard let redisURL else { return MemoryCacheStore() }
+        do { return RedisCacheStore(client: RedisClient(configuration: try RedisConfiguration(url: redisURL))) } catch {
+            throw PlatformError(error.description)
+        }
     }
 
     /// In-memory limits, or Redis shared by every replica with the configured failure mode.

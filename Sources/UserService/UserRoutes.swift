@@ -96,7 +96,7 @@ public struct UserRoutes: Sendable {
     }
 
     func me(_ context: AppRequestContext) async throws -> Response {
-        try .json(try await ownRecord(context))
+        try .json(try await ownRecord(context), headers: [.cacheControl: "private, no-store"])
     }
 
     func updateMe(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -123,7 +123,7 @@ public struct UserRoutes: Sendable {
         try cell.requireHome(id)
         guard principal.userID == id else { throw Problem.forbidden("a person may read only their own record") }
         guard let user = try await store.find(id) else { throw Problem.notFound("no user \(id)") }
-        return try .json(user)
+        return try .json(user, headers: [.cacheControl: "private, no-store"])
     }
 
     private func ownRecord(_ context: AppRequestContext) async throws -> User {

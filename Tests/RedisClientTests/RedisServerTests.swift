@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import RedisClient
+import ResponseCache
 import Testing
 
 /// Runs against the real `redis-server` that scripts/test.sh starts; skipped (with this reason) when
@@ -126,5 +127,26 @@ struct RedisServerTests {
         #expect(message.map { String(buffer: $0.payload) } == "新着求人")
         await subscription.close()
         #expect(await iterator.next() == nil, "closing ends the sequence")
+    }
+}
+
+@Suite("Redis response cache",
+       .enabled(if: TestRedis.isAvailable, "IWORKZ_TEST_REDIS_URL is not set: start redis-server (scripts/test.sh does)"))
+struct RedisCacheStoreTests {
+    @Test func storesExpiresAndInvalidatesByTag() async throws {
+        let store = RedisCacheStore(client: RedisClient(configuration: try TestRedis.configuration()), prefix: "test:\(UUID().uuidString):")
+        let entry = CachedResponse(body: Data("{\"jobs\":[]}".utf8), contentType: "application/json", etag: "\"e\"", cacheControl: "public, max-age=30",
+                                   storedAt: Date(), expiresAt: Date().addingTimeInterval(30), tags: ["/api/v1/jobs/*"])
+        try await store.set("k1", entry)
+        try await store.set("k2", entry)
+        #expect(try await store.get("k1") == entry)
+        try await store.invalidate(tag: "/api/v1/jobs/*")
+        #expect(try await store.get("k1") == nil)
+        #expect(try await store.get("k2") == nil)
+        let short = CachedResponse(body: Data(), contentType: nil, etag: "\"s\"", cacheControl: nil, storedAt: Date(),
+                                   expiresAt: Date().addingTimeInterval(0.1), tags: [])
+        try await store.set("k3", short)
+        try await Task.sleep(for: .milliseconds(250))
+        #expect(try await store.get("k3") == nil, "entries expire in Redis too")
     }
 }

@@ -1,0 +1,60 @@
+public import Foundation
+internal import Crypto
+
+/// Reads `Cache-Control` the way a shared cache must (RFC 9111): `no-store` and `private` are never
+/// stored; `s-maxage` wins over `max-age`; without either nothing is stored.
+public struct CacheControl: Sendable, Equatable {
+    public let noStore: Bool
+    public let isPrivate: Bool
+    public let noCache: Bool
+    public let maxAge: Int?
+    public let sharedMaxAge: Int?
+
+    public init(_ header: String?) {
+        var noStore = false, isPrivate = false, noCache = false
+        var maxAge: Int?, sharedMaxAge: Int?
+        for directive in (header ?? "").lowercased().split(separator: ",") {
+            let parts = directive.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            let name = parts.first.map(String.init) ?? ""
+            let value = parts.count == 2 ? Int(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))) : nil
+            switch name {
+            case "no-store": noStore = true
+            case "private": isPrivate = true
+            case "no-cache": noCache = true
+            case "max-age": maxAge = value
+            case "s-maxage": sharedMaxAge = value
+            default: break
+            }
+        }
+        self.noStore = noStore
+        self.isPrivate = isPrivate
+        self.noCache = noCache
+        self.maxAge = maxAge
+        self.sharedMaxAge = sharedMaxAge
+    }
+
+    /// Seconds a shared cache may keep the response; nil when it must not store it.
+    public var sharedLifetime: Int? {
+        guard !noStore, !isPrivate, !noCache else { return nil }
+        guard let seconds = sharedMaxAge ?? maxAge, seconds > 0 else { return nil }
+        return seconds
+    }
+}
+
+/// A strong validator from the body bytes: the first 128 bits of their SHA-256.
+public enum EntityTag {
+    public static func of(_ body: Data) -> String {
+        "\"" + SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+    }
+
+    /// Whether an `If-None-Match` header matches the tag (weak comparison, as RFC 9110 §13.1.2 asks).
+    public static func matches(_ header: String?, _ tag: String) -> Bool {
+        guard let header else { return false }
+        if header.trimmingCharacters(in: .whitespaces) == "*" { return true }
+        let opaque = tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag
+        return header.split(separator: ",").contains { candidate in
+            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
+            return (trimmed.hasPrefix("W/") ? String(trimmed.dropFirst(2)) : trimmed) == opaque
+        }
+    }
+}

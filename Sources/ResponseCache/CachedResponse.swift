@@ -1,0 +1,33 @@
+public import Foundation
+
+/// A stored response: status 200 only, its body, the headers worth replaying and when it expires.
+public struct CachedResponse: Sendable, Codable, Equatable {
+    public let body: Data
+    public let contentType: String?
+    public let etag: String
+    public let cacheControl: String?
+    public let storedAt: Date
+    public let expiresAt: Date
+    /// Invalidation tags (the routing rule), so a write can drop every response of its resource.
+    public let tags: [String]
+
+    public init(body: Data, contentType: String?, etag: String, cacheControl: String?, storedAt: Date, expiresAt: Date, tags: [String]) {
+        self.body = body
+        self.contentType = contentType
+        self.etag = etag
+        self.cacheControl = cacheControl
+        self.storedAt = storedAt
+        self.expiresAt = expiresAt
+        self.tags = tags
+    }
+
+    public var size: Int { body.count + (contentType?.utf8.count ?? 0) + etag.utf8.count + 128 }
+}
+
+/// Where cached responses live.
+public protocol ResponseCacheStore: Sendable {
+    func get(_ key: String) async throws -> CachedResponse?
+    func set(_ key: String, _ value: CachedResponse) async throws
+    /// Drops every entry carrying the tag.
+    func invalidate(tag: String) async throws
+}

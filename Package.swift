@@ -14,7 +14,9 @@ let package = Package(
     name: "iworkz",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "iworkz", targets: ["iworkz"])
+        .executable(name: "iworkz", targets: ["iworkz"]),
+        // For the benchmark package (Benchmarks/), which builds in release on its own.
+        .library(name: "IworkzPlatform", targets: ["Platform", "Gateway", "ServerKit", "Sovereignty", "Identity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -248,6 +250,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: testSwiftSettings
         ),

@@ -23,6 +23,10 @@ public final class Platform: Sendable {
     public let issuer: AccessTokenIssuer
     /// The gateway, ready to be served or called in-process.
     public let gateway: GatewayResponder
+    /// Caps open connections per client address.
+    public let connectionLimiter: ConnectionLimiter
+    /// Each cell's own handler, without the gateway in front (for benchmarks and diagnostics).
+    public let cellHandlers: [RegionID: GatewayResponder.CellHandler]
     let logger: Logger
 
     /// Opens (creating and migrating) every cell's database and wires the services.
@@ -81,8 +85,8 @@ public final class Platform: Sendable {
             rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics),
             firewall: config.firewall, shedder: LoadShedder(limit: config.maxInFlightRequests),
             cache: ResponseCacheGate(store: try responseCacheStore(redisURL: redisURL), metrics: metrics))
-        return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, issuer: issuer,
-                        gateway: gateway, logger: logger)
+        return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, issuer: issuer, cellHandlers: handlers,
+                        gateway: gateway, connectionLimiter: ConnectionLimiter(maxPerAddress: config.maxConnectionsPerAddress), logger: logger)
     }
 
     /// Redis when a URL is configured (shared by every replica, invalidated everywhere), else a 64 MiB LRU.
@@ -110,7 +114,10 @@ public final class Platform: Sendable {
     }
 
     private init(configuration: LoadedConfiguration, cells: [Cell], dataFolder: DataFolder, metrics: HTTPMetrics,
-                 issuer: AccessTokenIssuer, gateway: GatewayResponder, logger: Logger) {
+                 issuer: AccessTokenIssuer, cellHandlers: [RegionID: GatewayResponder.CellHandler], gateway: GatewayResponder,
+                 connectionLimiter: ConnectionLimiter, logger: Logger) {
+        self.connectionLimiter = connectionLimiter
+        self.cellHandlers = cellHandlers
         self.configuration = configuration
         self.cells = cells
         self.dataFolder = dataFolder
@@ -124,10 +131,12 @@ public final class Platform: Sendable {
     public func application(
         host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<GatewayResponder> {
-        Application(
+        let limiter = connectionLimiter
+        return Application(
             responder: gateway,
             // Header limits and an idle timeout at the HTTP decoder: slow or oversized headers never reach the gateway.
             server: .http1(configuration: .init(
+                additionalChannelHandlers: [limiter.handler()],
                 idleTimeout: .seconds(30),
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))),
             configuration: .init(address: .hostname(host, port: port), serverName: "iworkz"),

@@ -31,6 +31,8 @@ public struct LoadedConfiguration: Sendable {
     public var firewall: WebFirewall?
     /// Requests in progress beyond which the gateway sheds load (503).
     public var maxInFlightRequests = 512
+    /// Open connections one client address may hold.
+    public var maxConnectionsPerAddress = 256
     /// The OAuth clients file's text (parsed at start, when the secrets folder is known).
     public var oauthClientsYAML: String
 

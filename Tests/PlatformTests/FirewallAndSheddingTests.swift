@@ -1,3 +1,7 @@
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
 import Foundation
 import Gateway
 import HTTPTypes
@@ -52,6 +56,36 @@ struct FirewallAndSheddingTests {
                 #expect(shed.count + served.count == 64, "every request is either served or shed")
                 #expect(served.count >= 4)
                 #expect(shed.allSatisfy { $0.1 == "1" }, "shed responses carry Retry-After")
+            }
+        }
+    }
+}
+
+@Suite("Connection cap")
+struct ConnectionCapTests {
+    @Test func connectionsBeyondTheCapAreClosed() async throws {
+        let configure: (inout LoadedConfiguration) -> Void = { $0.maxConnectionsPerAddress = 3 }
+        try await PlatformHarness.withPlatform(configure: configure) { platform, _ in
+            let port = Mutex<Int>(0)
+            let application = platform.application(host: "127.0.0.1", port: 0) { bound in port.withLock { $0 = bound } }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                let service = ServiceGroup(services: [application], logger: Logger(label: "test"))
+                group.addTask { try await service.run() }
+                while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                var channels: [any Channel] = []
+                for _ in 0..<5 {
+                    channels.append(try await bootstrap.connect(host: "127.0.0.1", port: port.withLock { $0 }).get())
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                let open = channels.filter(\.isActive).count
+                #expect(open == 3, "\(open) connections stayed open with a cap of 3")
+                #expect(platform.connectionLimiter.connections(of: "127.0.0.1") == 3)
+                for channel in channels { try? await channel.close() }
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(platform.connectionLimiter.connections(of: "127.0.0.1") == 0, "closing frees the slots")
+                await service.triggerGracefulShutdown()
+                try await group.waitForAll()
             }
         }
     }

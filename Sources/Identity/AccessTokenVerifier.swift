@@ -24,6 +24,10 @@ public final class AccessTokenVerifier: Sendable {
     private let issuer: String
     private let leeway: TimeInterval
     private let cache = Mutex<(kids: Set<String>, keys: JWTKeyCollection?, refreshed: Date)>(([], nil, .distantPast))
+    /// Tokens already verified, until they expire: a token's signature cannot change, so the ES256
+    /// check is done once per token rather than once per request. Bounded; cleared when full.
+    private let verified = Mutex<[String: Verified]>([:])
+    private static let verifiedCapacity = 10_000
 
     /// - Parameter keySource: the JWKS, read again (at most once a second) when a token names an unknown `kid`.
     public init(issuer: String, leeway: TimeInterval = 60, keySource: @escaping @Sendable () -> [String: [[String: String]]]) {
@@ -33,6 +37,22 @@ public final class AccessTokenVerifier: Sendable {
     }
 
     public func verify(_ token: String, now: Date = Date()) async throws(Failure) -> Verified {
+        if let known = verified.withLock({ $0[token] }) {
+            guard known.claims.exp.value > now else {
+                verified.withLock { $0[token] = nil }
+                throw .expired
+            }
+            return known
+        }
+        let result = try await verifyUncached(token, now: now)
+        verified.withLock { cache in
+            if cache.count >= Self.verifiedCapacity { cache.removeAll(keepingCapacity: true) }
+            cache[token] = result
+        }
+        return result
+    }
+
+    private func verifyUncached(_ token: String, now: Date) async throws(Failure) -> Verified {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, token.count < 8192,
               let headerData = Base64URL.decode(String(parts[0])),

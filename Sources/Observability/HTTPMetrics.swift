@@ -1,4 +1,6 @@
 internal import Metrics
+internal import CoreMetrics
+internal import Synchronization
 public import Prometheus
 
 /// HTTP server metrics under OpenTelemetry semantic-convention names, recorded through the
@@ -25,14 +27,25 @@ public final class HTTPMetrics: Sendable {
         self.factory = factory
     }
 
+    /// Metric handles by label values, so a request does not look them up in the registry again.
+    private let handles = Mutex<[String: (duration: CoreMetrics.Timer, requests: CoreMetrics.Counter)]>([:])
+
     /// Records one finished request.
     public func record(route: String, method: String, status: Int, region: String, duration: Duration) {
-        let dimensions = [
-            ("http_route", route), ("http_request_method", method),
-            ("http_response_status_code", String(status)), ("iworkz_region", region),
-        ]
-        Timer(label: Self.durationName, dimensions: dimensions, factory: factory).record(duration: duration)
-        Counter(label: Self.requestsName, dimensions: dimensions, factory: factory).increment()
+        let key = "\(route)\u{1F}\(method)\u{1F}\(status)\u{1F}\(region)"
+        let handle = handles.withLock { handles in
+            if let existing = handles[key] { return existing }
+            let dimensions = [
+                ("http_route", route), ("http_request_method", method),
+                ("http_response_status_code", String(status)), ("iworkz_region", region),
+            ]
+            let created = (CoreMetrics.Timer(label: Self.durationName, dimensions: dimensions, factory: factory),
+                           CoreMetrics.Counter(label: Self.requestsName, dimensions: dimensions, factory: factory))
+            handles[key] = created
+            return created
+        }
+        handle.duration.record(duration: duration)
+        handle.requests.increment()
     }
 
     /// Counts a request refused because its credentials failed, by reason (never by token).

@@ -68,10 +68,20 @@ public struct WebFirewall: Sendable {
     public let rules: [FirewallRule]
     private let allow: [CIDR]
     private let deny: [CIDR]
+    /// One alternation of every rule's pattern per target: a benign input is cleared by a single
+    /// regex pass instead of one per rule; only inputs it matches are checked rule by rule.
+    private let screens: [FirewallRule.Target: NSRegularExpression]
 
     public init(settings: Settings = .init(), rules: [FirewallRule]) throws {
         self.settings = settings
         self.rules = rules.filter { $0.paranoia <= settings.paranoia }
+        var screens: [FirewallRule.Target: NSRegularExpression] = [:]
+        for target in [FirewallRule.Target.path, .query, .body, .userAgent, .headers] {
+            let patterns = self.rules.filter { $0.targets.contains(target) }.map { "(?:\($0.pattern))" }
+            guard !patterns.isEmpty else { continue }
+            screens[target] = try? NSRegularExpression(pattern: patterns.joined(separator: "|"), options: [.caseInsensitive])
+        }
+        self.screens = screens
         self.allow = try settings.allow.map { entry in
             guard let cidr = CIDR(entry) else { throw FirewallConfigurationError("allow: '\(entry)' is not an IP or CIDR") }
             return cidr
@@ -120,17 +130,21 @@ public struct WebFirewall: Sendable {
         let headerText = request.headers.filter { ["referer", "x-forwarded-host", "origin", "cookie"].contains($0.name.lowercased()) }
             .map(\.value).joined(separator: "\n")
         let body = request.body.map { String(decoding: $0.prefix(64 * 1024), as: UTF8.self) }.map(Self.unescapeJSON)
+        let inputs: [FirewallRule.Target: String] = [
+            .path: path, .query: query ?? "", .body: body ?? "", .userAgent: userAgent, .headers: headerText,
+        ]
+        let suspicious = Set(inputs.compactMap { target, text -> FirewallRule.Target? in
+            guard !text.isEmpty else { return nil }
+            guard let screen = screens[target] else { return target }
+            return screen.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil ? nil : target
+        })
+        guard !suspicious.isEmpty else { return nil }
         var score = 0
         var matched: [FirewallRule] = []
         for rule in rules where rule.applies(to: path) {
             let hit = rule.targets.contains { target in
-                switch target {
-                case .path: rule.matches(path)
-                case .query: query.map(rule.matches) ?? false
-                case .body: body.map(rule.matches) ?? false
-                case .userAgent: rule.matches(userAgent)
-                case .headers: rule.matches(headerText)
-                }
+                guard suspicious.contains(target), let text = inputs[target] else { return false }
+                return rule.matches(text)
             }
             if hit {
                 score += rule.score

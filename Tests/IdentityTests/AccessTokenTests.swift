@@ -36,6 +36,20 @@ struct AccessTokenTests {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    @Test func aCachedVerificationStillExpires() async throws {
+        let token = try await issuer.mint(for: worker)
+        _ = try await verifier.verify(token)
+        let cached = try await verifier.verify(token)
+        #expect(cached.principal == worker)
+        do {
+            _ = try await verifier.verify(token, now: Date().addingTimeInterval(16 * 60))
+            Issue.record("an expired token was accepted from the cache")
+        } catch {
+            #expect(error == .expired)
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     /// Hand-made tokens an attacker could send.
     func craft(header: [String: Any], claims: [String: Any], sign: (Data) -> Data) -> String {
         let head = Base64URL.encode(try! JSONSerialization.data(withJSONObject: header))

@@ -33,6 +33,16 @@ struct ServeCommand: AsyncParsableCommand {
             help: ArgumentHelp("redis://host:port for rate limits shared by replicas (env IWORKZ_REDIS_URL).", valueName: "url"))
     var redisURL: String?
 
+    @Option(name: .customLong("max-in-flight"),
+            help: ArgumentHelp("Requests in progress before the gateway sheds load with 503 (env IWORKZ_MAX_IN_FLIGHT, default 512).",
+                               valueName: "count"))
+    var maxInFlight: Int?
+
+    @Option(name: .customLong("max-connections-per-address"),
+            help: ArgumentHelp("Open connections one client address may hold (env IWORKZ_MAX_CONNECTIONS_PER_ADDRESS, default 256).",
+                               valueName: "count"))
+    var maxConnectionsPerAddress: Int?
+
     @Flag(help: "Load sample employers, jobs and workers in several regions (env IWORKZ_DEMO=true).")
     var demo = false
 
@@ -54,7 +64,13 @@ struct ServeCommand: AsyncParsableCommand {
         let platform: Platform
         do {
             let directory = try ConfigDirectory.locate(explicit: config.configDirectory ?? settings.string("configDir"))
-            let loaded = try LoadedConfiguration.load(from: directory)
+            var loaded = try LoadedConfiguration.load(from: directory)
+            loaded.maxInFlightRequests = maxInFlight ?? settings.int("maxInFlight") ?? loaded.maxInFlightRequests
+            loaded.maxConnectionsPerAddress = maxConnectionsPerAddress ?? settings.int("maxConnectionsPerAddress")
+                ?? loaded.maxConnectionsPerAddress
+            guard loaded.maxInFlightRequests > 0, loaded.maxConnectionsPerAddress > 0 else {
+                throw Failure("--max-in-flight and --max-connections-per-address must be positive")
+            }
             platform = try await Platform.start(
                 config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(),
                 redisURL: redisURL ?? settings.string("redisUrl"),

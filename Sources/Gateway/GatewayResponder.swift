@@ -87,7 +87,7 @@ public struct GatewayResponder: HTTPResponder {
             if localPaths.contains(path) {
                 response = try await local(request, context)
             } else if let rule {
-                response = try await dispatch(&request, &context, rule: rule)
+                response = try await dispatch(request, &context, rule: rule, body: body)
             } else {
                 throw Problem.noRoute(path)
             }
@@ -124,7 +124,7 @@ public struct GatewayResponder: HTTPResponder {
                       detail: "\(verdict.category): \(verdict.detail) (anomaly score \(verdict.score))")
     }
 
-    private func dispatch(_ request: inout Request, _ context: inout AppRequestContext, rule: RouteTable.Rule) async throws -> Response {
+    private func dispatch(_ request: Request, _ context: inout AppRequestContext, rule: RouteTable.Rule, body: ByteBuffer?) async throws -> Response {
         var hints = RegionResolver.Hints()
         hints.pathSegments = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
         if let authorization = request.headers[.authorization] {
@@ -143,9 +143,7 @@ public struct GatewayResponder: HTTPResponder {
                 throw Problem.unauthorized("the access token is not valid (\(error.rawValue))", error: "invalid_token")
             }
         }
-        if request.method == .post || request.method == .put || request.method == .patch {
-            // The body was read (within the limit) before the firewall looked at it.
-            let body = try await request.collectBody(upTo: bodyLimit)
+        if let body {
             if let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] {
                 hints.bodyHomeRegion = object["home_region"] as? String
                 hints.bodyCountry = object["country_of_residence"] as? String
@@ -196,9 +194,7 @@ public struct GatewayResponder: HTTPResponder {
             // The cell's router found no endpoint for the method and path: say so as a problem.
             let allowed = endpoints.methods(for: request.uri.path)
             if !allowed.isEmpty {
-                throw Problem("method-not-allowed", status: .methodNotAllowed, title: "Method not allowed",
-                              detail: "\(request.uri.path) accepts \(allowed.joined(separator: ", "))",
-                              headers: [.allow: allowed.joined(separator: ", ")])
+                throw Problem.methodNotAllowed("\(request.uri.path) accepts \(allowed.joined(separator: ", "))", allowed: allowed)
             }
             throw Problem.notFound("no endpoint \(request.method.rawValue) \(request.uri.path)")
         }

@@ -1,5 +1,6 @@
 public import Crypto
 public import Foundation
+internal import ServerKit
 internal import Synchronization
 
 /// The ES256 keys that sign access tokens, kept in `<data>/keys/jwt/`: the newest key signs, and a
@@ -104,7 +105,7 @@ public final class SigningKeyRing: Sendable {
             let point = key.privateKey.publicKey.x963Representation  // 0x04 || X || Y
             return [
                 "kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": key.kid,
-                "x": Self.base64URL(point.dropFirst().prefix(32)), "y": Self.base64URL(point.dropFirst(33)),
+                "x": Base64URL.encode(Data(point.dropFirst().prefix(32))), "y": Base64URL.encode(Data(point.dropFirst(33))),
             ]
         }]
     }
@@ -151,10 +152,5 @@ public final class SigningKeyRing: Sendable {
         try encoder.encode(manifest).write(to: temporary)
         // rename(2) replaces the old manifest atomically, so a reader sees the old or the new ring.
         guard rename(temporary.path, manifestURL.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-    }
-
-    static func base64URL(_ data: some DataProtocol) -> String {
-        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

@@ -112,7 +112,6 @@ public enum DemoData {
                 continue
             }
         }
-        let replicator = InProcessJobReplicator(stores: Dictionary(uniqueKeysWithValues: platform.cells.map { ($0.region.id, $0.jobs as any JobStore) }))
         for posting in postings {
             guard let employer = employers[posting.employerEmail], let cell = platform.cell(employer.region) else { continue }
             let stamp = Timestamps.format(now)
@@ -121,7 +120,7 @@ public enum DemoData {
                 employerID: employer.id, originRegion: cell.region.id, status: .open, content: posting.content,
                 createdAt: stamp, updatedAt: stamp)
             try await cell.jobs.upsert(job)
-            try await replicator.replicate(job)
+            try await platform.replicator.replicate(job)
             jobs += 1
         }
         return Summary(users: users, jobs: jobs)

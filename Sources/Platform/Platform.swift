@@ -23,6 +23,10 @@ public final class Platform: Sendable {
     public let issuer: AccessTokenIssuer
     /// The gateway, ready to be served or called in-process.
     public let gateway: GatewayResponder
+    /// Bounds the requests in progress (the gateway sheds the rest with 503).
+    public let loadShedder: LoadShedder
+    /// Carries public postings from their origin cell to every other cell.
+    let replicator: any JobReplicator
     /// Caps open connections per client address.
     public let connectionLimiter: ConnectionLimiter
     /// Each cell's own handler, without the gateway in front (for benchmarks and diagnostics).
@@ -68,6 +72,7 @@ public final class Platform: Sendable {
             throw PlatformError("cannot open cell databases in \(folder.root.path): \(error)")
         }
         let metrics = HTTPMetrics()
+        let shedder = LoadShedder(limit: config.maxInFlightRequests)
         let rateLimitStore = try rateLimitStore(for: config.rateLimits, redisURL: redisURL, logger: logger)
         let replicator = InProcessJobReplicator(stores: Dictionary(uniqueKeysWithValues: cells.map { ($0.region.id, $0.jobs as any JobStore) }))
         let handlers = Dictionary(uniqueKeysWithValues: cells.map {
@@ -83,9 +88,9 @@ public final class Platform: Sendable {
             local: operations.handler(), localPaths: OperationsRoutes.paths.union(OAuthServer.paths), tokens: verifier, metrics: metrics,
             endpoints: EndpointTemplates(Cell.endpoints),
             rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics),
-            firewall: config.firewall, shedder: LoadShedder(limit: config.maxInFlightRequests),
+            firewall: config.firewall, shedder: shedder,
             cache: ResponseCacheGate(store: try responseCacheStore(redisURL: redisURL), metrics: metrics))
-        return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, issuer: issuer, cellHandlers: handlers,
+        return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, issuer: issuer, cellHandlers: handlers, replicator: replicator, loadShedder: shedder,
                         gateway: gateway, connectionLimiter: ConnectionLimiter(maxPerAddress: config.maxConnectionsPerAddress), logger: logger)
     }
 
@@ -114,9 +119,11 @@ public final class Platform: Sendable {
     }
 
     private init(configuration: LoadedConfiguration, cells: [Cell], dataFolder: DataFolder, metrics: HTTPMetrics,
-                 issuer: AccessTokenIssuer, cellHandlers: [RegionID: GatewayResponder.CellHandler], gateway: GatewayResponder,
+                 issuer: AccessTokenIssuer, cellHandlers: [RegionID: GatewayResponder.CellHandler], replicator: any JobReplicator, loadShedder: LoadShedder, gateway: GatewayResponder,
                  connectionLimiter: ConnectionLimiter, logger: Logger) {
         self.connectionLimiter = connectionLimiter
+        self.replicator = replicator
+        self.loadShedder = loadShedder
         self.cellHandlers = cellHandlers
         self.configuration = configuration
         self.cells = cells
@@ -143,9 +150,6 @@ public final class Platform: Sendable {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }
-
-    /// The paths the process answers itself (health, readiness, metrics, API document).
-    public static var operationsPaths: [String] { OperationsRoutes.paths.sorted() }
 
     /// Every method and path the process answers itself (operations and the OAuth2 server).
     public static var localEndpoints: [(method: String, path: String)] {

@@ -23,19 +23,26 @@ public struct RedisCacheStore: ResponseCacheStore {
         guard milliseconds > 0 else { return }
         let data = try JSONEncoder().encode(value)
         try await client.set(prefix + key, ByteBuffer(bytes: data), expiresInMilliseconds: milliseconds)
+        let tagLifetime = String(max(milliseconds, 60_000))
+        var tagCommands: [[String]] = []
         for tag in value.tags {
-            _ = try await client.send(["SADD", prefix + "tag:" + tag, prefix + key])
-            _ = try await client.send(["PEXPIRE", prefix + "tag:" + tag, String(max(milliseconds, 60_000))])
+            let tagKey: String = prefix + "tag:" + tag
+            tagCommands.append(["SADD", tagKey, prefix + key])
+            tagCommands.append(["PEXPIRE", tagKey, tagLifetime])
         }
+        guard !tagCommands.isEmpty else { return }
+        for result in try await client.pipeline(tagCommands) { _ = try result.get() }
     }
 
+    /// Deletes a tag's keys and the tag in one atomic step.
+    static let invalidation = RedisScript("""
+        local keys = redis.call('SMEMBERS', KEYS[1])
+        for _, key in ipairs(keys) do redis.call('DEL', key) end
+        redis.call('DEL', KEYS[1])
+        return #keys
+        """)
+
     public func invalidate(tag: String) async throws {
-        let script = RedisScript("""
-            local keys = redis.call('SMEMBERS', KEYS[1])
-            for _, key in ipairs(keys) do redis.call('DEL', key) end
-            redis.call('DEL', KEYS[1])
-            return #keys
-            """)
-        _ = try await client.run(script, keys: [prefix + "tag:" + tag], arguments: [])
+        _ = try await client.run(Self.invalidation, keys: [prefix + "tag:" + tag], arguments: [])
     }
 }

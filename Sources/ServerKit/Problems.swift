@@ -52,8 +52,10 @@ extension Problem {
         Problem("not-found", status: .notFound, title: "Not found", detail: detail)
     }
 
-    public static func methodNotAllowed(_ detail: String) -> Problem {
-        Problem("method-not-allowed", status: .methodNotAllowed, title: "Method not allowed", detail: detail)
+    /// A 405; `allowed` fills the `Allow` header when the methods are known.
+    public static func methodNotAllowed(_ detail: String, allowed: [String] = []) -> Problem {
+        Problem("method-not-allowed", status: .methodNotAllowed, title: "Method not allowed", detail: detail,
+                headers: allowed.isEmpty ? [:] : [.allow: allowed.joined(separator: ", ")])
     }
 
     /// A 401 with the RFC 6750 challenge; `error` is `invalid_token` or `invalid_request` when a token was sent.

@@ -5,6 +5,7 @@ public import Logging
 public import NIOCore
 public import Observability
 public import Platform
+import Synchronization
 
 /// Starts an all-in-one platform over a fresh temporary data folder with the repository's config.
 public enum PlatformHarness {
@@ -57,11 +58,11 @@ public enum PlatformHarness {
 
 /// Collects log lines in memory.
 public final class LogCapture: Sendable {
-    private let storage = Mutex<[Data]>()
+    private let storage = Mutex<[Data]>([])
     public init() {}
 
     public var sink: LogSink {
-        LogSink { [storage] data in storage.withLock { $0.append(data) } }
+        LogSink { [self] data in storage.withLock { $0.append(data) } }
     }
 
     public var text: String {
@@ -74,24 +75,6 @@ public final class LogCapture: Sendable {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
     }
-}
-
-/// A small lock for test helpers (Synchronization.Mutex needs newer platforms in the manifest).
-final class Mutex<Value: Sendable>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-}
-
-extension Mutex where Value == [Data] {
-    convenience init() { self.init([]) }
 }
 
 extension TestResponse {

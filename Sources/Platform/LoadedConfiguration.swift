@@ -3,22 +3,6 @@ public import Gateway
 public import Sovereignty
 public import WebFirewall
 
-/// Everything `iworkz serve` needs to know, after flags, environment and defaults are merged.
-public struct PlatformConfiguration: Sendable {
-    public var host: String = "127.0.0.1"
-    public var port: Int = 8000
-    /// Where each cell's database and the development keys live.
-    public var dataDirectory: String = "./iworkz-data"
-    /// Where `regions.yaml`, `transfer-rules.yaml` and `routes.yaml` are; nil to search.
-    public var configDirectory: String?
-    /// Load the sample employers, jobs and workers.
-    public var demo: Bool = false
-    /// `redis://…` for shared rate limits; required when rate-limits.yaml says `store: redis`.
-    public var redisURL: String?
-
-    public init() {}
-}
-
 /// The three configuration files, parsed and checked against each other.
 public struct LoadedConfiguration: Sendable {
     public let directory: URL

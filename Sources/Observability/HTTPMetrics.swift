@@ -68,6 +68,11 @@ public final class HTTPMetrics: Sendable {
         Counter(label: "iworkz_shed_requests_total", dimensions: [], factory: factory).increment()
     }
 
+    /// Counts a connection closed because its client sent a request head or body too slowly.
+    public func recordSlowClient(phase: String) {
+        Counter(label: "iworkz_slow_client_closes_total", dimensions: [("phase", phase)], factory: factory).increment()
+    }
+
     /// Counts a request refused by a rate-limit policy.
     public func recordRateLimitRejection(policy: String) {
         Counter(label: "iworkz_ratelimit_rejections_total", dimensions: [("policy", policy)], factory: factory).increment()

@@ -3,7 +3,7 @@ public import Gateway
 public import Sovereignty
 public import WebFirewall
 
-/// The three configuration files, parsed and checked against each other.
+/// The configuration files, parsed and checked against each other.
 public struct LoadedConfiguration: Sendable {
     public let directory: URL
     public let catalog: RegionCatalog
@@ -13,10 +13,8 @@ public struct LoadedConfiguration: Sendable {
     public var rateLimits: RateLimitConfiguration
     /// The firewall; nil when no waf-rules.yaml is present.
     public var firewall: WebFirewall?
-    /// Requests in progress beyond which the gateway sheds load (503).
-    public var maxInFlightRequests = 512
-    /// Open connections one client address may hold.
-    public var maxConnectionsPerAddress = 256
+    /// Load shedding, connection cap and read deadlines (`server.yaml`; defaults when absent).
+    public var limits: ServerLimits
     /// The OAuth clients file's text (parsed at start, when the secrets folder is known).
     public var oauthClientsYAML: String
 
@@ -39,6 +37,8 @@ public struct LoadedConfiguration: Sendable {
                     ? try RateLimitConfiguration(yaml: read("rate-limits.yaml")) : RateLimitConfiguration(policies: []),
                 firewall: FileManager.default.fileExists(atPath: directory.appendingPathComponent("waf-rules.yaml").path)
                     ? try WebFirewall(yaml: read("waf-rules.yaml")) : nil,
+                limits: FileManager.default.fileExists(atPath: directory.appendingPathComponent("server.yaml").path)
+                    ? try ServerLimits(yaml: read("server.yaml")) : ServerLimits(),
                 oauthClientsYAML: FileManager.default.fileExists(atPath: directory.appendingPathComponent("oauth-clients.yaml").path)
                     ? try read("oauth-clients.yaml") : "clients: []\n")
         } catch let error as PlatformError {

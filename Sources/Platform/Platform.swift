@@ -72,7 +72,7 @@ public final class Platform: Sendable {
             throw PlatformError("cannot open cell databases in \(folder.root.path): \(error)")
         }
         let metrics = HTTPMetrics()
-        let shedder = LoadShedder(limit: config.maxInFlightRequests)
+        let shedder = LoadShedder(limit: config.limits.maxInFlightRequests)
         let rateLimitStore = try rateLimitStore(for: config.rateLimits, redisURL: redisURL, logger: logger)
         let replicator = InProcessJobReplicator(stores: Dictionary(uniqueKeysWithValues: cells.map { ($0.region.id, $0.jobs as any JobStore) }))
         let handlers = Dictionary(uniqueKeysWithValues: cells.map {
@@ -91,7 +91,7 @@ public final class Platform: Sendable {
             firewall: config.firewall, shedder: shedder,
             cache: ResponseCacheGate(store: try responseCacheStore(redisURL: redisURL), metrics: metrics))
         return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, issuer: issuer, cellHandlers: handlers, replicator: replicator, loadShedder: shedder,
-                        gateway: gateway, connectionLimiter: ConnectionLimiter(maxPerAddress: config.maxConnectionsPerAddress), logger: logger)
+                        gateway: gateway, connectionLimiter: ConnectionLimiter(maxPerAddress: config.limits.maxConnectionsPerAddress), logger: logger)
     }
 
     /// Redis when a URL is configured (shared by every replica, invalidated everywhere), else a 64 MiB LRU.
@@ -139,12 +139,20 @@ public final class Platform: Sendable {
         host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Application<GatewayResponder> {
         let limiter = connectionLimiter
+        let limits = configuration.limits
+        let metrics = metrics
         return Application(
             responder: gateway,
-            // Header limits and an idle timeout at the HTTP decoder: slow or oversized headers never reach the gateway.
+            // Header limits at the HTTP decoder, a connection cap per address, read deadlines per request
+            // and an idle timeout: slow or oversized requests never reach the gateway.
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [limiter.handler()],
-                idleTimeout: .seconds(30),
+                additionalChannelHandlers: [
+                    limiter.handler(),
+                    RequestDeadlineHandler(
+                        headerTimeout: .seconds(Int64(limits.headerTimeoutSeconds)), bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)),
+                        onTimeout: { phase in metrics.recordSlowClient(phase: phase.rawValue) }),
+                ],
+                idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))),
             configuration: .init(address: .hostname(host, port: port), serverName: "iworkz"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },

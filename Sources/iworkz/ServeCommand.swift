@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import Logging
 import Metrics
 import Observability
@@ -34,12 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
     var redisURL: String?
 
     @Option(name: .customLong("max-in-flight"),
-            help: ArgumentHelp("Requests in progress before the gateway sheds load with 503 (env IWORKZ_MAX_IN_FLIGHT, default 512).",
+            help: ArgumentHelp("Requests in progress before the gateway sheds load with 503 (env IWORKZ_MAX_IN_FLIGHT; default from server.yaml).",
                                valueName: "count"))
     var maxInFlight: Int?
 
     @Option(name: .customLong("max-connections-per-address"),
-            help: ArgumentHelp("Open connections one client address may hold (env IWORKZ_MAX_CONNECTIONS_PER_ADDRESS, default 256).",
+            help: ArgumentHelp("Open connections one client address may hold (env IWORKZ_MAX_CONNECTIONS_PER_ADDRESS; default from server.yaml).",
                                valueName: "count"))
     var maxConnectionsPerAddress: Int?
 
@@ -65,11 +66,11 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let directory = try ConfigDirectory.locate(explicit: config.configDirectory ?? settings.string("configDir"))
             var loaded = try LoadedConfiguration.load(from: directory)
-            loaded.maxInFlightRequests = maxInFlight ?? settings.int("maxInFlight") ?? loaded.maxInFlightRequests
-            loaded.maxConnectionsPerAddress = maxConnectionsPerAddress ?? settings.int("maxConnectionsPerAddress")
-                ?? loaded.maxConnectionsPerAddress
-            guard loaded.maxInFlightRequests > 0, loaded.maxConnectionsPerAddress > 0 else {
-                throw Failure("--max-in-flight and --max-connections-per-address must be positive")
+            loaded.limits.maxInFlightRequests = maxInFlight ?? settings.int("maxInFlight") ?? loaded.limits.maxInFlightRequests
+            loaded.limits.maxConnectionsPerAddress = maxConnectionsPerAddress ?? settings.int("maxConnectionsPerAddress")
+                ?? loaded.limits.maxConnectionsPerAddress
+            guard loaded.limits.problems.isEmpty else {
+                throw Failure(loaded.limits.problems.joined(separator: "; "))
             }
             platform = try await Platform.start(
                 config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(),

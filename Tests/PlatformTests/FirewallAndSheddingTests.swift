@@ -38,7 +38,7 @@ struct FirewallAndSheddingTests {
     }
 
     @Test func requestsBeyondTheBoundAreShedAtOnceAndTheRestSucceed() async throws {
-        let configure: (inout LoadedConfiguration) -> Void = { $0.maxInFlightRequests = 4 }
+        let configure: (inout LoadedConfiguration) -> Void = { $0.limits.maxInFlightRequests = 4 }
         try await PlatformHarness.withPlatform(configure: configure) { platform, _ in
             try await platform.application(host: "127.0.0.1", port: 0).test(.live) { client in
                 // Four requests in progress (held here, so the test does not depend on timing).
@@ -67,18 +67,13 @@ struct FirewallAndSheddingTests {
 @Suite("Connection cap")
 struct ConnectionCapTests {
     @Test func connectionsBeyondTheCapAreClosed() async throws {
-        let configure: (inout LoadedConfiguration) -> Void = { $0.maxConnectionsPerAddress = 3 }
+        let configure: (inout LoadedConfiguration) -> Void = { $0.limits.maxConnectionsPerAddress = 3 }
         try await PlatformHarness.withPlatform(configure: configure) { platform, _ in
-            let port = Mutex<Int>(0)
-            let application = platform.application(host: "127.0.0.1", port: 0) { bound in port.withLock { $0 = bound } }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                let service = ServiceGroup(services: [application], logger: Logger(label: "test"))
-                group.addTask { try await service.run() }
-                while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            try await LiveServer.run(platform) { port in
                 let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 var channels: [any Channel] = []
                 for _ in 0..<5 {
-                    channels.append(try await bootstrap.connect(host: "127.0.0.1", port: port.withLock { $0 }).get())
+                    channels.append(try await bootstrap.connect(host: "127.0.0.1", port: port).get())
                 }
                 try await Task.sleep(for: .milliseconds(300))
                 let open = channels.filter(\.isActive).count
@@ -87,8 +82,6 @@ struct ConnectionCapTests {
                 for channel in channels { try? await channel.close() }
                 try await Task.sleep(for: .milliseconds(200))
                 #expect(platform.connectionLimiter.connections(of: "127.0.0.1") == 0, "closing frees the slots")
-                await service.triggerGracefulShutdown()
-                try await group.waitForAll()
             }
         }
     }

@@ -1,0 +1,68 @@
+public import Platform
+import Logging
+import ServiceLifecycle
+import Synchronization
+public import NIOCore
+import NIOPosix
+
+/// The platform's real HTTP server on a free loopback port, for tests that need sockets.
+public enum LiveServer {
+    /// Runs `body` with the bound port while the server runs, then shuts it down gracefully.
+    public static func run<T: Sendable>(_ platform: Platform, _ body: @Sendable (Int) async throws -> T) async throws -> T {
+        let port = Mutex<Int>(0)
+        let application = platform.application(host: "127.0.0.1", port: 0) { bound in port.withLock { $0 = bound } }
+        let service = ServiceGroup(services: [application], logger: Logger(label: "test"))
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await service.run(); return nil }
+            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            let result: T
+            do {
+                result = try await body(port.withLock { $0 })
+            } catch {
+                await service.triggerGracefulShutdown()
+                throw error
+            }
+            await service.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return result
+        }
+    }
+}
+
+/// A raw TCP connection that writes bytes as given and keeps what the server sends back.
+public final class RawConnection: Sendable {
+    public let channel: any Channel
+    private let received: Received
+
+    public static func connect(port: Int) async throws -> RawConnection {
+        let received = Received()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(received) } }
+            .connect(host: "127.0.0.1", port: port).get()
+        return RawConnection(channel: channel, received: received)
+    }
+
+    private init(channel: any Channel, received: Received) {
+        self.channel = channel
+        self.received = received
+    }
+
+    public func send(_ text: String) async throws {
+        try await channel.writeAndFlush(ByteBuffer(string: text))
+    }
+
+    /// Everything received so far, as text.
+    public var text: String { received.bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    public var isOpen: Bool { channel.isActive }
+
+    private final class Received: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let bytes = Mutex<[UInt8]>([])
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let buffer = unwrapInboundIn(data)
+            bytes.withLock { $0.append(contentsOf: buffer.readableBytesView) }
+        }
+    }
+}

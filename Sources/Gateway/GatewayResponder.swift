@@ -173,14 +173,34 @@ public struct GatewayResponder: HTTPResponder {
         let isRead = request.method == .get || request.method == .head
         let subject = context.principal?.userID.description ?? context.clientID.map { "client:\($0)" } ?? "anonymous"
         let cacheKey = cache?.key(region: resolution.region.id.rawValue, request: request, subject: subject)
-        if isRead, let cache, let cacheKey, request.headers[.cacheControl]?.contains("no-cache") != true,
-           var hit = await cache.lookup(cacheKey, request: request) {
-            for field in limitHeaders { hit.headers[field.name] = field.value }
-            hit.headers[HTTPField.Name("X-Region-Source")!] = resolution.source.rawValue
-            return hit
+        var staleCopy: CachedResponse?
+        if isRead, let cache, let cacheKey, request.headers[.cacheControl]?.contains("no-cache") != true {
+            switch await cache.lookup(cacheKey, request: request) {
+            case .fresh(var hit):
+                for field in limitHeaders { hit.headers[field.name] = field.value }
+                hit.headers[HTTPField.Name("X-Region-Source")!] = resolution.source.rawValue
+                return hit
+            case .stale(let entry):
+                staleCopy = entry
+            case .miss:
+                break
+            }
         }
-        var response = try await cell(request, context)
-        if let cache {
+        var response: Response
+        do {
+            response = try await cell(request, context)
+        } catch let problem as Problem where problem.status.code < 500 {
+            throw problem
+        } catch {
+            guard let staleCopy, let stale = cache?.serveStale(staleCopy, request: request) else { throw error }
+            context.logger.warning("cell failed; serving a stale cached response", metadata: ["error_type": "\(type(of: error))"])
+            response = stale
+        }
+        if response.status.code >= 500, let staleCopy, let stale = cache?.serveStale(staleCopy, request: request) {
+            context.logger.warning("cell answered \(response.status.code); serving a stale cached response")
+            response = stale
+        }
+        if let cache, response.headers[HTTPField.Name("X-Cache")!] != "STALE" {
             if isRead, let cacheKey {
                 response = try await cache.finish(response, key: cacheKey, request: request, tag: rule.path)
             } else if (200..<300).contains(response.status.code) {

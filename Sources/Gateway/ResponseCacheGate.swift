@@ -15,8 +15,12 @@ public struct ResponseCacheGate: Sendable {
     /// Request headers that may take part in `Vary`; a response varying on anything else is not stored.
     static let varyHeaders: [HTTPField.Name] = [.accept, .acceptLanguage]
     let maxBodyBytes: Int
+    /// The wall clock that ages entries (injected so tests can let time pass).
+    let now: @Sendable () -> Date
 
-    public init(store: any ResponseCacheStore, metrics: HTTPMetrics? = nil, maxBodyBytes: Int = 256 * 1024) {
+    public init(store: any ResponseCacheStore, metrics: HTTPMetrics? = nil, maxBodyBytes: Int = 256 * 1024,
+                now: @escaping @Sendable () -> Date = Date.init) {
+        self.now = now
         self.store = store
         self.metrics = metrics
         self.maxBodyBytes = maxBodyBytes
@@ -29,15 +33,41 @@ public struct ResponseCacheGate: Sendable {
         return [region, request.uri.path, query, subject, vary].joined(separator: "|")
     }
 
-    /// A fresh stored response for the request, as a 200 (with `Age`) or a 304.
-    func lookup(_ key: String, request: Request, now: Date = Date()) async -> Response? {
-        guard let hit = try? await store.get(key), hit.expiresAt > now else {
+    /// What the store holds for a request.
+    enum Lookup {
+        /// A fresh response, as a 200 (with `Age`) or a 304.
+        case fresh(Response)
+        /// An expired response that may stand in if the origin fails now.
+        case stale(CachedResponse)
+        case miss
+    }
+
+    func lookup(_ key: String, request: Request) async -> Lookup {
+        let now = now()
+        guard let hit = try? await store.get(key) else {
             metrics?.recordCache(result: "miss")
-            return nil
+            return .miss
+        }
+        guard hit.expiresAt > now else {
+            metrics?.recordCache(result: "miss")
+            if let staleUntil = hit.staleUntil, staleUntil > now { return .stale(hit) }
+            return .miss
         }
         metrics?.recordCache(result: "hit")
+        return .fresh(replay(hit, request: request, now: now, marker: "HIT"))
+    }
+
+    /// The stored copy in place of a failed origin response (RFC 5861 `stale-if-error`).
+    func serveStale(_ entry: CachedResponse, request: Request) -> Response? {
+        let now = now()
+        guard let staleUntil = entry.staleUntil, staleUntil > now else { return nil }
+        metrics?.recordCache(result: "stale")
+        return replay(entry, request: request, now: now, marker: "STALE")
+    }
+
+    private func replay(_ hit: CachedResponse, request: Request, now: Date, marker: String) -> Response {
         var headers: HTTPFields = [.eTag: hit.etag, .age: String(max(0, Int(now.timeIntervalSince(hit.storedAt)))),
-                                   HTTPField.Name("X-Cache")!: "HIT"]
+                                   HTTPField.Name("X-Cache")!: marker]
         if let control = hit.cacheControl { headers[.cacheControl] = control }
         if EntityTag.matches(request.headers[.ifNoneMatch], hit.etag) {
             return Response(status: .notModified, headers: headers)
@@ -49,8 +79,9 @@ public struct ResponseCacheGate: Sendable {
 
     /// Adds an ETag to a 200 response, answers 304 when the client has it, and stores it when its
     /// `Cache-Control` allows a shared cache to.
-    func finish(_ response: Response, key: String, request: Request, tag: String, now: Date = Date()) async throws -> Response {
+    func finish(_ response: Response, key: String, request: Request, tag: String) async throws -> Response {
         guard response.status == .ok, let length = response.body.contentLength, length <= maxBodyBytes else { return response }
+        let now = now()
         let body = try await Self.collect(response.body)
         let etag = response.headers[.eTag] ?? EntityTag.of(body)
         var headers = response.headers
@@ -61,7 +92,8 @@ public struct ResponseCacheGate: Sendable {
         if let lifetime = control.sharedLifetime, varyAllowed, request.headers[.cacheControl]?.contains("no-store") != true {
             try? await store.set(key, CachedResponse(
                 body: body, contentType: response.headers[.contentType], etag: etag, cacheControl: response.headers[.cacheControl],
-                storedAt: now, expiresAt: now.addingTimeInterval(TimeInterval(lifetime)), tags: [tag]))
+                storedAt: now, expiresAt: now.addingTimeInterval(TimeInterval(lifetime)),
+                staleUntil: control.staleIfError.map { now.addingTimeInterval(TimeInterval(lifetime + $0)) }, tags: [tag]))
             headers[HTTPField.Name("X-Cache")!] = "MISS"
         }
         if EntityTag.matches(request.headers[.ifNoneMatch], etag) {

@@ -101,8 +101,8 @@ public struct JobRoutes: Sendable {
         return try .json(JobList(jobs: jobs, nextCursor: next), headers: [.cacheControl: Self.publicCaching])
     }
 
-    /// Postings are public; shared caches may keep them briefly (writes invalidate the gateway's cache at once).
-    static let publicCaching = "public, max-age=30"
+    /// Public postings: shared caches may keep them 30 s (writes invalidate the gateway's cache at once) and stand in with them for 5 minutes while a cell fails.
+    static let publicCaching = "public, max-age=30, stale-if-error=300"
 
     static let queryKeys: Set<String> = ["status", "skill", "country", "prefecture", "q", "employment_type", "origin_region", "limit", "cursor"]
 

@@ -38,7 +38,8 @@ public final class Platform: Sendable {
     /// Refuses to start when the configuration breaks a transfer or residency rule.
     public static func start(
         config: LoadedConfiguration, dataDirectory: String, openAPI: String, redisURL: String? = nil,
-        issuerURL: String = "http://127.0.0.1:8000", bcryptCost: UInt8 = 12, logger: Logger
+        issuerURL: String = "http://127.0.0.1:8000", bcryptCost: UInt8 = 12, logger: Logger,
+        clock: @escaping @Sendable () -> Date = Date.init
     ) async throws -> Platform {
         let violations = config.compliance.violations()
         guard violations.isEmpty else {
@@ -89,7 +90,7 @@ public final class Platform: Sendable {
             endpoints: EndpointTemplates(Cell.endpoints),
             rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics),
             firewall: config.firewall, shedder: shedder,
-            cache: ResponseCacheGate(store: try responseCacheStore(redisURL: redisURL), metrics: metrics))
+            cache: ResponseCacheGate(store: try responseCacheStore(redisURL: redisURL), metrics: metrics, now: clock))
         return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, issuer: issuer, cellHandlers: handlers, replicator: replicator, loadShedder: shedder,
                         gateway: gateway, connectionLimiter: ConnectionLimiter(maxPerAddress: config.limits.maxConnectionsPerAddress), logger: logger)
     }

@@ -2,17 +2,19 @@ public import Foundation
 internal import Crypto
 
 /// Reads `Cache-Control` the way a shared cache must (RFC 9111): `no-store` and `private` are never
-/// stored; `s-maxage` wins over `max-age`; without either nothing is stored.
+/// stored; `s-maxage` wins over `max-age`; without either nothing is stored. `stale-if-error`
+/// (RFC 5861) lets an expired response stand in while the origin fails.
 public struct CacheControl: Sendable, Equatable {
     public let noStore: Bool
     public let isPrivate: Bool
     public let noCache: Bool
     public let maxAge: Int?
     public let sharedMaxAge: Int?
+    public let staleIfError: Int?
 
     public init(_ header: String?) {
         var noStore = false, isPrivate = false, noCache = false
-        var maxAge: Int?, sharedMaxAge: Int?
+        var maxAge: Int?, sharedMaxAge: Int?, staleIfError: Int?
         for directive in (header ?? "").lowercased().split(separator: ",") {
             let parts = directive.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
             let name = parts.first.map(String.init) ?? ""
@@ -23,6 +25,7 @@ public struct CacheControl: Sendable, Equatable {
             case "no-cache": noCache = true
             case "max-age": maxAge = value
             case "s-maxage": sharedMaxAge = value
+            case "stale-if-error": staleIfError = value
             default: break
             }
         }
@@ -31,6 +34,7 @@ public struct CacheControl: Sendable, Equatable {
         self.noCache = noCache
         self.maxAge = maxAge
         self.sharedMaxAge = sharedMaxAge
+        self.staleIfError = staleIfError
     }
 
     /// Seconds a shared cache may keep the response; nil when it must not store it.

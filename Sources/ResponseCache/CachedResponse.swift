@@ -8,18 +8,25 @@ public struct CachedResponse: Sendable, Codable, Equatable {
     public let cacheControl: String?
     public let storedAt: Date
     public let expiresAt: Date
+    /// Until when an expired copy may be served while the origin fails (`stale-if-error`); nil: never.
+    public let staleUntil: Date?
     /// Invalidation tags (the routing rule), so a write can drop every response of its resource.
     public let tags: [String]
 
-    public init(body: Data, contentType: String?, etag: String, cacheControl: String?, storedAt: Date, expiresAt: Date, tags: [String]) {
+    public init(body: Data, contentType: String?, etag: String, cacheControl: String?, storedAt: Date, expiresAt: Date,
+                staleUntil: Date? = nil, tags: [String]) {
         self.body = body
         self.contentType = contentType
         self.etag = etag
         self.cacheControl = cacheControl
         self.storedAt = storedAt
         self.expiresAt = expiresAt
+        self.staleUntil = staleUntil
         self.tags = tags
     }
+
+    /// When a store may forget the entry: once it can no longer be served even as a stale copy.
+    public var retainUntil: Date { max(expiresAt, staleUntil ?? expiresAt) }
 
     public var size: Int { body.count + (contentType?.utf8.count ?? 0) + etag.utf8.count + 128 }
 }

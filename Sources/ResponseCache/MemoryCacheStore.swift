@@ -24,6 +24,11 @@ public final class MemoryCacheStore: ResponseCacheStore {
     public func get(_ key: String) async throws -> CachedResponse? {
         state.withLock { state in
             guard var entry = state.entries[key] else { return nil }
+            guard entry.value.retainUntil > Date() else {
+                state.bytes -= entry.value.size
+                state.entries[key] = nil
+                return nil
+            }
             state.clock += 1
             entry.lastUse = state.clock
             state.entries[key] = entry

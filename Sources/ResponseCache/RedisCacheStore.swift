@@ -19,7 +19,7 @@ public struct RedisCacheStore: ResponseCacheStore {
     }
 
     public func set(_ key: String, _ value: CachedResponse) async throws {
-        let milliseconds = Int64(value.expiresAt.timeIntervalSinceNow * 1000)
+        let milliseconds = Int64(value.retainUntil.timeIntervalSinceNow * 1000)
         guard milliseconds > 0 else { return }
         let data = try JSONEncoder().encode(value)
         try await client.set(prefix + key, ByteBuffer(bytes: data), expiresInMilliseconds: milliseconds)

@@ -41,6 +41,37 @@ struct ResponseCacheTests {
         }
     }
 
+    @Test func aStaleCopyStandsInWhileTheCellFailsWithinStaleIfError() async throws {
+        let clock = ManualClock()
+        try await PlatformHarness.withPlatform(clock: { clock.now() }) { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let employer = try await Scenario.register(client, role: "employer", email: "e@example.jp", country: "JP", company: "E")
+                _ = try await Scenario.postJob(client, token: employer.token)
+                let first = try await client.execute(uri: "/api/v1/jobs?country=JP", method: .get)
+                #expect(first.headers[HTTPField.Name("X-Cache")!] == "MISS")
+                #expect(first.headers[.cacheControl]?.contains("stale-if-error=300") == true)
+                clock.advance(seconds: 60)
+                let refreshed = try await client.execute(uri: "/api/v1/jobs?country=JP", method: .get)
+                #expect(refreshed.headers[HTTPField.Name("X-Cache")!] == "MISS", "a healthy cell answers once the copy expires")
+
+                clock.advance(seconds: 60)
+                try await platform.cell("jp-tokyo")!.database.close()
+                let stale = try await client.execute(uri: "/api/v1/jobs?country=JP", method: .get)
+                #expect(stale.status == .ok)
+                #expect(stale.headers[HTTPField.Name("X-Cache")!] == "STALE")
+                #expect(stale.headers[.age] == "60")
+                #expect(stale.text == first.text)
+
+                clock.advance(seconds: 400)
+                let failed = try await client.execute(uri: "/api/v1/jobs?country=JP", method: .get)
+                #expect(failed.status == .internalServerError, "past stale-if-error the failure shows")
+                #expect(failed.headers[HTTPField.Name("X-Cache")!] == nil)
+                let metrics = try await client.execute(uri: "/metrics", method: .get)
+                #expect(metrics.text.contains(#"iworkz_cache_requests_total{result="stale"} 1"#))
+            }
+        }
+    }
+
     @Test func privateResponsesAreNeverSharedBetweenPeople() async throws {
         try await PlatformHarness.withPlatform { platform, _ in
             try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in

@@ -23,7 +23,8 @@ public enum PlatformHarness {
 
     /// Starts a platform; the caller closes it and removes the folder (see ``withPlatform(sink:_:)``).
     public static func start(
-        dataDirectory: URL, sink: LogSink? = nil, configure: (inout LoadedConfiguration) -> Void = { _ in }, redisURL: String? = nil
+        dataDirectory: URL, sink: LogSink? = nil, configure: (inout LoadedConfiguration) -> Void = { _ in }, redisURL: String? = nil,
+        clock: @escaping @Sendable () -> Date = Date.init
     ) async throws -> Platform {
         var logger = Logger(label: "iworkz-test") { label in
             JSONLogHandler(label: label, sink: sink ?? LogSink { _ in })
@@ -33,16 +34,16 @@ public enum PlatformHarness {
         configure(&config)
         let openAPI = try String(contentsOf: openAPIPath, encoding: .utf8)
         return try await Platform.start(
-            config: config, dataDirectory: dataDirectory.path, openAPI: openAPI, redisURL: redisURL, bcryptCost: 4, logger: logger)
+            config: config, dataDirectory: dataDirectory.path, openAPI: openAPI, redisURL: redisURL, bcryptCost: 4, logger: logger, clock: clock)
     }
 
     /// Runs a test against a fresh platform, then closes it and deletes its data.
     public static func withPlatform<T>(
         sink: LogSink? = nil, configure: (inout LoadedConfiguration) -> Void = { _ in }, redisURL: String? = nil,
-        _ body: (Platform, URL) async throws -> T
+        clock: @escaping @Sendable () -> Date = Date.init, _ body: (Platform, URL) async throws -> T
     ) async throws -> T {
         let directory = temporaryDataDirectory()
-        let platform = try await start(dataDirectory: directory, sink: sink, configure: configure, redisURL: redisURL)
+        let platform = try await start(dataDirectory: directory, sink: sink, configure: configure, redisURL: redisURL, clock: clock)
         do {
             let result = try await body(platform, directory)
             await platform.close()
@@ -53,6 +54,21 @@ public enum PlatformHarness {
             try? FileManager.default.removeItem(at: directory)
             throw error
         }
+    }
+}
+
+/// A wall clock that moves only when a test says so.
+public final class ManualClock: Sendable {
+    private let current: Mutex<Date>
+
+    public init(_ start: Date = Date()) {
+        current = Mutex(start)
+    }
+
+    public func now() -> Date { current.withLock { $0 } }
+
+    public func advance(seconds: TimeInterval) {
+        current.withLock { $0 = $0.addingTimeInterval(seconds) }
     }
 }
 

@@ -141,7 +141,7 @@ let package = Package(
         ),
         .target(
             name: "MatchingEngine",
-            dependencies: ["Sovereignty", "ServerKit", "UserService", "JobService", "Workforce"],
+            dependencies: ["Sovereignty", "ServerKit", "UserService", "JobService", "Workforce", "Yams"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -48,7 +48,15 @@ public struct CacheControl: Sendable, Equatable {
 /// A strong validator from the body bytes: the first 128 bits of their SHA-256.
 public enum EntityTag {
     public static func of(_ body: Data) -> String {
-        "\"" + SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = [UInt8(ascii: "\"")]
+        text.reserveCapacity(34)
+        for byte in SHA256.hash(data: body).prefix(16) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        text.append(UInt8(ascii: "\""))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Whether an `If-None-Match` header matches the tag (weak comparison, as RFC 9110 §13.1.2 asks).

@@ -157,14 +157,38 @@ public struct WebFirewall: Sendable {
 
     /// Encoded slashes, dot segments, NUL and backslashes: ways to reach another route than the one the path names.
     func pathProblem(_ raw: String) -> String? {
-        let lower = raw.lowercased()
-        if lower.contains("%2f") || lower.contains("%5c") || raw.contains("\\") { return "encoded-slash" }
-        if lower.contains("%00") || raw.contains("\0") { return "null-byte" }
-        if lower.contains("%25") { return "double-encoding" }
-        let decoded = raw.removingPercentEncoding ?? raw
-        if decoded.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." || $0 == "." }) { return "path-traversal" }
-        if raw.contains("//") { return "empty-segment" }
-        return nil
+        // One pass over the bytes: this runs on every request.
+        let bytes = Array(raw.utf8)
+        var hasEscape = false, hasEmptySegment = false
+        var previous: UInt8 = 0
+        for (index, byte) in bytes.enumerated() {
+            switch byte {
+            case UInt8(ascii: "\\"): return "encoded-slash"
+            case 0: return "null-byte"
+            case UInt8(ascii: "%"):
+                hasEscape = true
+                guard index + 2 < bytes.count else { break }
+                switch (bytes[index + 1] | 0x20, bytes[index + 2] | 0x20) {
+                case (UInt8(ascii: "2"), UInt8(ascii: "f")), (UInt8(ascii: "5"), UInt8(ascii: "c")): return "encoded-slash"
+                case (UInt8(ascii: "0"), UInt8(ascii: "0")): return "null-byte"
+                case (UInt8(ascii: "2"), UInt8(ascii: "5")): return "double-encoding"
+                default: break
+                }
+            case UInt8(ascii: "/") where previous == UInt8(ascii: "/"):
+                hasEmptySegment = true
+            default: break
+            }
+            previous = byte
+        }
+        if Self.hasDotSegment(hasEscape ? Array((raw.removingPercentEncoding ?? raw).utf8) : bytes) { return "path-traversal" }
+        return hasEmptySegment ? "empty-segment" : nil
+    }
+
+    /// Whether a `.` or `..` segment appears.
+    private static func hasDotSegment(_ path: [UInt8]) -> Bool {
+        path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).contains { segment in
+            segment.count <= 2 && !segment.isEmpty && segment.allSatisfy { $0 == UInt8(ascii: ".") }
+        }
     }
 
     /// JSON escapes such as `\u003c` would hide `<` from the signatures.

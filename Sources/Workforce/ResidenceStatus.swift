@@ -1,12 +1,14 @@
 /// Residence statuses (visa types) the platform knows, by the country that grants them.
 ///
-/// P1 only validates the code; the eligibility rules per job field arrive as a data file later.
+/// What each status permits is data (`config/eligibility-rules.yaml`); a test keeps this list and
+/// that file in step.
 public enum ResidenceStatus {
     /// Japan: statuses of residence under the Immigration Control Act.
     public static let japan: [String] = [
         "engineer-humanities-international", "specified-skilled-worker-1", "specified-skilled-worker-2",
         "technical-intern-training", "student", "permanent-resident", "spouse-of-japanese-national",
-        "long-term-resident", "designated-activities", "highly-skilled-professional",
+        "long-term-resident", "designated-activities", "highly-skilled-professional", "skilled-labor", "dependent",
+        "spouse-of-permanent-resident",
     ]
     /// Korea: sojourn statuses under the Immigration Act.
     public static let korea: [String] = ["E-7", "E-8", "E-9", "H-2", "F-2", "F-4", "F-5", "F-6", "D-2", "D-4"]

@@ -1,0 +1,162 @@
+internal import Foundation
+public import Workforce
+internal import Yams
+
+/// A rules file that cannot be used, with every problem found.
+public struct EligibilityRulesError: Error, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String { "eligibility rules: " + problems.joined(separator: "; ") }
+}
+
+extension EligibilityRules {
+    /// The kinds of work a field may be.
+    public static let kinds: Set<String> = ["professional", "skilled-trade", "field-work", "simple-labour", "vice"]
+
+    /// Parses and checks the file: every field, kind and source a rule names must exist.
+    public init(yaml: String) throws(EligibilityRulesError) {
+        let document: Document
+        do {
+            document = try YAMLDecoder().decode(Document.self, from: yaml)
+        } catch {
+            throw EligibilityRulesError(problems: ["\(error)"])
+        }
+        var problems: [String] = []
+        var fields: [String: Field] = [:]
+        for field in document.fields {
+            if fields[field.id] != nil { problems.append("field \(field.id) is declared twice") }
+            if !Self.kinds.contains(field.kind) { problems.append("field \(field.id) has unknown kind \(field.kind)") }
+            fields[field.id] = Field(id: field.id, kind: field.kind, labels: field.label)
+        }
+        var statuses: [String: StatusRule] = [:]
+        for status in document.statuses {
+            let context = "status \(status.code)"
+            if statuses[status.code] != nil { problems.append("\(context) is declared twice") }
+            if status.country.count != 2 || status.country.uppercased() != status.country {
+                problems.append("\(context): country must be an ISO 3166-1 alpha-2 code")
+            }
+            for key in status.sources where document.sources[key] == nil { problems.append("\(context) cites unknown source \(key)") }
+            if status.sources.isEmpty { problems.append("\(context) cites no source") }
+            if !Self.isDay(status.asOf) { problems.append("\(context): as_of must be YYYY-MM-DD") }
+            let (scope, scopeProblems) = Self.scope(status.work, fields: fields)
+            problems += scopeProblems.map { "\(context): \($0)" }
+            for level in (status.entry?.languageAnyOf ?? []) + (status.maxWeeklyHours ?? []).compactMap(\.with) where level.rank == nil {
+                problems.append("\(context): \(level.test) \(level.level) is not a recognised level")
+            }
+            for tier in status.maxWeeklyHours ?? [] where tier.hours <= 0 { problems.append("\(context): hours must be positive") }
+            statuses[status.code] = StatusRule(
+                code: status.code, country: status.country, name: status.name, work: scope,
+                entry: status.entry.map { EntryRoute(languageAnyOf: $0.languageAnyOf ?? [], unchecked: $0.unchecked ?? []) },
+                maxWeeklyHours: (status.maxWeeklyHours ?? []).map { HoursTier(with: $0.with, hours: $0.hours) },
+                sources: status.sources, asOf: status.asOf, confidence: status.confidence ?? "primary")
+        }
+        guard problems.isEmpty else { throw EligibilityRulesError(problems: problems) }
+        self.init(asOf: document.asOf, fields: fields, statuses: statuses, sources: document.sources)
+    }
+
+    private static func scope(_ work: Document.Work, fields: [String: Field]) -> (WorkScope, [String]) {
+        var problems: [String] = []
+        let named = (work.fields ?? []) + (work.alsoFields ?? []).flatMap(\.fields)
+        for field in named where fields[field] == nil { problems.append("unknown field \(field)") }
+        for kind in (work.kinds ?? []) + (work.exceptKinds ?? []) where !kinds.contains(kind) { problems.append("unknown kind \(kind)") }
+        for also in work.alsoFields ?? [] where also.effectiveFrom.map(isDay) == false {
+            problems.append("effective_from must be YYYY-MM-DD")
+        }
+        var modes: [WorkScope] = []
+        if work.unrestricted == true { modes.append(.unrestricted) }
+        if work.none == true { modes.append(.none) }
+        if work.designation == true { modes.append(.designation) }
+        if work.fields != nil || work.kinds != nil {
+            modes.append(.only(fields: Set(work.fields ?? []), kinds: Set(work.kinds ?? [])))
+        }
+        if let except = work.exceptKinds {
+            modes.append(.except(kinds: Set(except), also: (work.alsoFields ?? []).map {
+                DatedFields(fields: Set($0.fields), effectiveFrom: $0.effectiveFrom)
+            }))
+        } else if work.alsoFields != nil {
+            problems.append("also_fields needs except_kinds")
+        }
+        guard modes.count == 1, let scope = modes.first else {
+            return (.none, problems + ["work must say exactly one of unrestricted, none, designation, fields/kinds or except_kinds"])
+        }
+        return (scope, problems)
+    }
+
+    static func isDay(_ text: String) -> Bool {
+        text.utf8.count == 10 && text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil
+    }
+
+    private struct Document: Decodable {
+        struct FieldEntry: Decodable {
+            let id: String
+            let kind: String
+            let label: [String: String]
+        }
+
+        struct Work: Decodable {
+            struct Also: Decodable {
+                let fields: [String]
+                let effectiveFrom: String?
+                enum CodingKeys: String, CodingKey {
+                    case fields
+                    case effectiveFrom = "effective_from"
+                }
+            }
+
+            let unrestricted: Bool?
+            let none: Bool?
+            let designation: Bool?
+            let fields: [String]?
+            let kinds: [String]?
+            let exceptKinds: [String]?
+            let alsoFields: [Also]?
+
+            enum CodingKeys: String, CodingKey {
+                case unrestricted, none, designation, fields, kinds
+                case exceptKinds = "except_kinds"
+                case alsoFields = "also_fields"
+            }
+        }
+
+        struct Entry: Decodable {
+            let languageAnyOf: [LanguageProficiency]?
+            let unchecked: [String]?
+            enum CodingKeys: String, CodingKey {
+                case unchecked
+                case languageAnyOf = "language_any_of"
+            }
+        }
+
+        struct Tier: Decodable {
+            let with: LanguageProficiency?
+            let hours: Int
+        }
+
+        struct Status: Decodable {
+            let code: String
+            let country: String
+            let name: String
+            let work: Work
+            let entry: Entry?
+            let maxWeeklyHours: [Tier]?
+            let sources: [String]
+            let asOf: String
+            let confidence: String?
+
+            enum CodingKeys: String, CodingKey {
+                case code, country, name, work, entry, sources, confidence
+                case maxWeeklyHours = "max_weekly_hours"
+                case asOf = "as_of"
+            }
+        }
+
+        let asOf: String
+        let fields: [FieldEntry]
+        let statuses: [Status]
+        let sources: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case fields, statuses, sources
+            case asOf = "as_of"
+        }
+    }
+}

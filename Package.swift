@@ -44,7 +44,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Shared vocabulary of the job market: language levels, residence statuses, places, pay.
-        .target(name: "Workforce", swiftSettings: swiftSettings),
+        .target(name: "Workforce", dependencies: ["Yams"], swiftSettings: swiftSettings),
         .target(
             name: "Observability",
             dependencies: [

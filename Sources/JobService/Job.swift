@@ -71,9 +71,22 @@ public struct JobContent: Codable, Sendable, Hashable {
     public var location: Place
     public var salary: SalaryRange?
     public var employmentType: EmploymentType
+    /// The kind of work (a ``WorkField`` id), which decides the residence statuses that may take it.
+    public var field: String?
+    /// Hours a week; statuses limited to part-time work need it.
+    public var weeklyHours: Int?
+    /// `YYYY-MM-DD`; a residence status must still be valid then.
+    public var startDate: String?
+    /// Whether the employer sponsors a visa for a person abroad.
+    public var visaSponsorship: Bool?
 
     public init(title: String, description: String, requiredSkills: [String], minimumLanguage: LanguageProficiency?,
-                eligibleResidenceStatuses: [String], location: Place, salary: SalaryRange?, employmentType: EmploymentType) {
+                eligibleResidenceStatuses: [String], location: Place, salary: SalaryRange?, employmentType: EmploymentType,
+                field: String? = nil, weeklyHours: Int? = nil, startDate: String? = nil, visaSponsorship: Bool? = nil) {
+        self.field = field
+        self.weeklyHours = weeklyHours
+        self.startDate = startDate
+        self.visaSponsorship = visaSponsorship
         self.title = title
         self.description = description
         self.requiredSkills = requiredSkills
@@ -85,7 +98,10 @@ public struct JobContent: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case title, description, location, salary
+        case title, description, location, salary, field
+        case weeklyHours = "weekly_hours"
+        case startDate = "start_date"
+        case visaSponsorship = "visa_sponsorship"
         case requiredSkills = "required_skills"
         case minimumLanguage = "minimum_language"
         case eligibleResidenceStatuses = "eligible_residence_statuses"
@@ -107,6 +123,9 @@ public struct JobContent: Codable, Sendable, Hashable {
             errors.add("\(base)/eligible_residence_statuses/\(index)", "unknown residence status \(status)")
         }
         errors.check(Place.isCountryCode(location.country), "\(base)/location/country", "must be an ISO 3166-1 alpha-2 code")
+        if let field { errors.check(WorkField.isKnown(field), "\(base)/field", "unknown field \(field.prefix(40))") }
+        if let weeklyHours { errors.check((1...80).contains(weeklyHours), "\(base)/weekly_hours", "must be from 1 to 80") }
+        errors.checkDate(startDate, "\(base)/start_date")
         if let salary {
             errors.check(salary.min > 0, "\(base)/salary/min", "must be positive")
             errors.check(salary.max >= salary.min, "\(base)/salary/max", "must not be below min")

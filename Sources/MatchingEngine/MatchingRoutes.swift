@@ -6,20 +6,21 @@ internal import Sovereignty
 public import UserService
 internal import Workforce
 
-/// matching-engine: the best open jobs for the calling worker, in the worker's own cell.
+/// matching-engine: the best open jobs for the calling worker, in the worker's own cell, from the
+/// cell's in-memory index.
 public struct MatchingRoutes: Sendable {
     let cell: CellIdentity
     let users: any UserStore
     let jobs: any JobStore
-    let scorer: MatchScorer
+    let index: MatchingIndex
     let now: @Sendable () -> Date
 
-    public init(cell: CellIdentity, users: any UserStore, jobs: any JobStore, scorer: MatchScorer = .init(),
+    public init(cell: CellIdentity, users: any UserStore, jobs: any JobStore, index: MatchingIndex,
                 now: @escaping @Sendable () -> Date = Date.init) {
         self.cell = cell
         self.users = users
         self.jobs = jobs
-        self.scorer = scorer
+        self.index = index
         self.now = now
     }
 
@@ -27,6 +28,14 @@ public struct MatchingRoutes: Sendable {
 
     public func add(to router: Router<AppRequestContext>) {
         router.get("/api/v1/matching/jobs") { request, context in try await bestJobs(request, context) }
+    }
+
+    /// A ranked posting as the API returns it.
+    struct Match: Encodable {
+        let job: Job
+        let score: Double
+        let explanation: [Contribution]
+        let eligibility: EligibilityDecision
     }
 
     struct Matches: Encodable {
@@ -56,15 +65,19 @@ public struct MatchingRoutes: Sendable {
         guard let worker = try await users.find(principal.userID), let profile = worker.profile else {
             throw Problem.notFound("no worker profile for the token's user")
         }
-        var query = JobQuery()
-        query.limit = 1000
-        let catalog = try await jobs.list(query)
-        let today = Timestamps.day(now())
-        let eligible = catalog.filter { scorer.ineligibility(of: $0, for: profile, today: today) == nil }
-        let ranked = eligible.map { scorer.score($0, for: profile) }
-            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.job.id.uuid > $1.job.id.uuid }
+        let query = WorkerQuery(
+            candidate: Candidate(residenceStatus: profile.residence?.status, residenceExpiresOn: profile.residence?.expiresOn,
+                                 countryOfResidence: worker.countryOfResidence, languages: profile.languages),
+            skills: profile.skills, location: profile.location, desiredSalary: profile.desiredSalary)
+        let ranking = index.rank(query, limit: limit, on: Timestamps.day(now()))
+        var matches: [Match] = []
+        for ranked in ranking.matches {
+            // The index holds no text; the posting itself comes from the cell's database.
+            guard let job = try await jobs.find(ranked.jobID) else { continue }
+            matches.append(Match(job: job, score: ranked.score, explanation: ranked.explanation, eligibility: ranked.eligibility))
+        }
         return try .json(Matches(workerID: principal.userID.description, region: cell.region.id.rawValue,
-                                 considered: catalog.count, eligible: eligible.count, matches: Array(ranked.prefix(limit))),
+                                 considered: ranking.considered, eligible: ranking.eligible, matches: matches),
                          headers: [.cacheControl: "private, no-store"])
     }
 }

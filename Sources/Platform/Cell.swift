@@ -14,16 +14,22 @@ public struct Cell: Sendable {
     public let region: Region
     public let database: CellDatabase
     let users: SQLUserStore
-    let jobs: SQLJobStore
+    /// The cell's postings; every write also updates the matching index.
+    let jobs: IndexingJobStore
+    let matchingIndex: MatchingIndex
     let grants: GrantStore
 
     /// Every migration a cell's database carries.
     static let migrations = SQLUserStore.migrations + SQLJobStore.migrations + GrantStore.migrations
 
-    static func open(region: Region, path: String, logger: Logger) async throws -> Cell {
+    /// Opens the cell's database and builds its matching index from the postings it holds.
+    static func open(region: Region, path: String, matching: MatchingSetup, logger: Logger) async throws -> Cell {
         let database = try await CellDatabase.open(path: path, migrations: migrations, logger: logger)
+        let index = MatchingIndex(rules: matching.rules, taxonomy: matching.taxonomy, configuration: matching.configuration)
+        let postings = SQLJobStore(database: database)
+        try await index.rebuild(from: postings)
         return Cell(region: region, database: database, users: SQLUserStore(database: database),
-                    jobs: SQLJobStore(database: database), grants: GrantStore(database: database))
+                    jobs: IndexingJobStore(store: postings, index: index), matchingIndex: index, grants: GrantStore(database: database))
     }
 
     /// The cell's router: user-service, job-service and matching-engine over this cell's data.
@@ -34,7 +40,7 @@ public struct Cell: Sendable {
         let router = Router(context: AppRequestContext.self)
         UserRoutes(cell: identity, store: users, tokens: tokens, passwords: passwords).add(to: router)
         JobRoutes(cell: identity, store: jobs, replicator: replicator).add(to: router)
-        MatchingRoutes(cell: identity, users: users, jobs: jobs).add(to: router)
+        MatchingRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex).add(to: router)
         let responder = router.buildResponder()
         return { request, context in try await responder.respond(to: request, context: context) }
     }

@@ -1,5 +1,6 @@
 public import Foundation
 internal import JobService
+internal import MatchingEngine
 internal import ServerKit
 public import Sovereignty
 internal import UserService
@@ -66,30 +67,35 @@ public enum DemoData {
             requiredSkills: ["caregiving", "first aid"], minimumLanguage: .init(language: "ja", test: "JLPT", level: "N4"),
             eligibleResidenceStatuses: ["specified-skilled-worker-1", "permanent-resident", "spouse-of-japanese-national"],
             location: Place(country: "JP", prefecture: "Tokyo", city: "Setagaya"),
-            salary: SalaryRange(min: 230_000, max: 270_000, currency: "JPY", period: .month), employmentType: .fullTime)),
+            salary: SalaryRange(min: 230_000, max: 270_000, currency: "JPY", period: .month), employmentType: .fullTime,
+            field: "nursing-care", visaSponsorship: true)),
         Posting(employerEmail: "jobs@hanami-build.example", content: JobContent(
             title: "Welder, Nagoya plant", description: "TIG and MIG welding of steel frames. 溶接経験者歓迎。",
             requiredSkills: ["welding"], minimumLanguage: .init(language: "ja", test: "JLPT", level: "N4"),
             eligibleResidenceStatuses: ["specified-skilled-worker-1", "specified-skilled-worker-2", "permanent-resident"],
             location: Place(country: "JP", prefecture: "Aichi", city: "Nagoya"),
-            salary: SalaryRange(min: 220_000, max: 260_000, currency: "JPY", period: .month), employmentType: .fullTime)),
+            salary: SalaryRange(min: 220_000, max: 260_000, currency: "JPY", period: .month), employmentType: .fullTime,
+            field: "industrial-manufacturing", visaSponsorship: true)),
         Posting(employerEmail: "jobs@hanami-build.example", content: JobContent(
             title: "Site interpreter (Japanese-English)", description: "Interpreting for foreign crews on building sites.",
             requiredSkills: ["interpreting", "construction"], minimumLanguage: .init(language: "ja", test: "JLPT", level: "N1"),
             eligibleResidenceStatuses: ["engineer-humanities-international", "permanent-resident"],
             location: Place(country: "JP", prefecture: "Tokyo"),
-            salary: SalaryRange(min: 300_000, max: 380_000, currency: "JPY", period: .month), employmentType: .fullTime)),
+            salary: SalaryRange(min: 300_000, max: 380_000, currency: "JPY", period: .month), employmentType: .fullTime,
+            field: "interpreting-translation")),
         Posting(employerEmail: "recruit@hangang-fab.example", content: JobContent(
             title: "용접공 (Welder), Incheon", description: "선박 부품 용접. Shipbuilding parts welding.",
             requiredSkills: ["welding"], minimumLanguage: .init(language: "ko", test: "TOPIK", level: "2"),
             eligibleResidenceStatuses: ["E-9", "E-7", "F-4", "F-5"],
             location: Place(country: "KR", prefecture: "Incheon", city: "Incheon"),
-            salary: SalaryRange(min: 2_600_000, max: 3_200_000, currency: "KRW", period: .month), employmentType: .fullTime)),
+            salary: SalaryRange(min: 2_600_000, max: 3_200_000, currency: "KRW", period: .month), employmentType: .fullTime,
+            field: "shipbuilding")),
         Posting(employerEmail: "talent@rhein-logistik.example", content: JobContent(
             title: "Warehouse operative, Hamburg", description: "Forklift and picking in a logistics hub.",
             requiredSkills: ["forklift", "logistics"], minimumLanguage: .init(language: "en", test: "CEFR", level: "B1"),
             eligibleResidenceStatuses: [], location: Place(country: "DE", city: "Hamburg"),
-            salary: SalaryRange(min: 32_000, max: 40_000, currency: "EUR", period: .year), employmentType: .fullTime)),
+            salary: SalaryRange(min: 32_000, max: 40_000, currency: "EUR", period: .year), employmentType: .fullTime,
+            field: "general-labour")),
     ]
 
     /// Loads the sample data through the stores of each home cell, replicating postings everywhere.

@@ -2,6 +2,15 @@ public import Foundation
 public import Gateway
 public import Sovereignty
 public import WebFirewall
+public import MatchingEngine
+public import Workforce
+
+/// What matching needs: the eligibility rules, the skills taxonomy and the scoring settings.
+public struct MatchingSetup: Sendable {
+    public var rules: EligibilityRules
+    public var taxonomy: SkillTaxonomy
+    public var configuration: MatchingConfiguration
+}
 
 /// The configuration files, parsed and checked against each other.
 public struct LoadedConfiguration: Sendable {
@@ -15,6 +24,8 @@ public struct LoadedConfiguration: Sendable {
     public var firewall: WebFirewall?
     /// Load shedding, connection cap and read deadlines (`server.yaml`; defaults when absent).
     public var limits: ServerLimits
+    /// Eligibility rules, skills taxonomy and scoring weights (`eligibility-rules.yaml`, `skills.yaml`, `matching.yaml`).
+    public var matching: MatchingSetup
     /// The OAuth clients file's text (parsed at start, when the secrets folder is known).
     public var oauthClientsYAML: String
 
@@ -39,6 +50,10 @@ public struct LoadedConfiguration: Sendable {
                     ? try WebFirewall(yaml: read("waf-rules.yaml")) : nil,
                 limits: FileManager.default.fileExists(atPath: directory.appendingPathComponent("server.yaml").path)
                     ? try ServerLimits(yaml: read("server.yaml")) : ServerLimits(),
+                matching: MatchingSetup(
+                    rules: try EligibilityRules(yaml: read("eligibility-rules.yaml")),
+                    taxonomy: try SkillTaxonomy(yaml: read("skills.yaml")),
+                    configuration: try MatchingConfiguration(yaml: read("matching.yaml"))),
                 oauthClientsYAML: FileManager.default.fileExists(atPath: directory.appendingPathComponent("oauth-clients.yaml").path)
                     ? try read("oauth-clients.yaml") : "clients: []\n")
         } catch let error as PlatformError {
@@ -47,6 +62,12 @@ public struct LoadedConfiguration: Sendable {
             throw PlatformError(error.description)
         } catch let error as GatewayConfigurationError {
             throw PlatformError(error.message)
+        } catch let error as EligibilityRulesError {
+            throw PlatformError(error.description)
+        } catch let error as SkillTaxonomyError {
+            throw PlatformError(error.description)
+        } catch let error as MatchingConfigurationError {
+            throw PlatformError(error.description)
         } catch let error as SovereigntyError {
             throw PlatformError(error.message)
         } catch {

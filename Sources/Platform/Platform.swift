@@ -66,7 +66,8 @@ public final class Platform: Sendable {
             for region in config.catalog.regions {
                 var cellLogger = logger
                 cellLogger[metadataKey: "region"] = "\(region.id)"
-                cells.append(try await Cell.open(region: region, path: folder.databasePath(for: region.id), logger: cellLogger))
+                cells.append(try await Cell.open(
+                    region: region, path: folder.databasePath(for: region.id), matching: config.matching, logger: cellLogger))
             }
         } catch {
             for cell in cells { try? await cell.database.close() }

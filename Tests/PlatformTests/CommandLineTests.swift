@@ -43,7 +43,7 @@ struct CommandLineTests {
         let folder = PlatformHarness.temporaryDataDirectory()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["transfer-rules.yaml", "routes.yaml"] {
+        for name in ["transfer-rules.yaml", "routes.yaml", "eligibility-rules.yaml", "skills.yaml", "matching.yaml"] {
             try FileManager.default.copyItem(at: PlatformHarness.configDirectory.appendingPathComponent(name), to: folder.appendingPathComponent(name))
         }
         let regions = try String(contentsOf: PlatformHarness.configDirectory.appendingPathComponent("regions.yaml"), encoding: .utf8)
@@ -140,7 +140,7 @@ struct CommandLineTests {
         #expect(first.output.contains("2 key(s) in the JWKS"), "the first run creates a key, then rotates it")
         let badBound = try Self.run(["serve", "--max-in-flight", "0", "--data-dir", folder.path])
         #expect(badBound.status == 1)
-        #expect(badBound.error.contains("must be positive"))
+        #expect(badBound.error.contains("max_in_flight_requests must be a positive whole number"))
         let missingFlag = try Self.run(["keys", "rotate", "--data-dir", folder.path])
         #expect(missingFlag.status != 0)
         #expect(missingFlag.error.contains("--jwt"))

@@ -49,7 +49,7 @@ enum Scenario {
             "eligible_residence_statuses": ["specified-skilled-worker-1"],
             "location": ["country": "JP", "prefecture": "Osaka", "city": "Osaka"],
             "salary": ["min": 230_000, "max": 260_000, "currency": "JPY", "period": "month"],
-            "employment_type": "full-time",
+            "employment_type": "full-time", "field": "industrial-manufacturing",
         ]
     }
 

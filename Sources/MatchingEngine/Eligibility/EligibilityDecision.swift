@@ -59,7 +59,8 @@ public struct Opening: Sendable, Hashable {
 /// Whether a person may take a job, the rule that decided it and what it rests on.
 public struct EligibilityDecision: Sendable, Hashable, Codable {
     public let eligible: Bool
-    /// `job` (the posting itself), a status code, or `entry:<status>` for a visa route from abroad.
+    /// `job` (the posting itself), a status code, `entry:<status>` for a visa route from abroad, or
+    /// `unassessed` for a country the rules file does not cover.
     public let rule: String
     public let reason: String
     /// Addresses of the sources of the deciding rule.
@@ -94,7 +95,12 @@ extension EligibilityRules {
             return .init(eligible: false, rule: "job", reason: "the employer accepts only \(opening.listedStatuses.joined(separator: ", "))")
         }
         let decision: EligibilityDecision
-        if status == ResidenceStatus.citizen, candidate.countryOfResidence == opening.country {
+        if !statuses.values.contains(where: { $0.country == opening.country }) {
+            // No rules for this country yet: say so rather than guess either way.
+            decision = .init(eligible: true, rule: "unassessed",
+                             reason: "the rules file has no residence statuses for \(opening.country); the employer checks the right to work",
+                             toConfirm: ["the right to work in \(opening.country)"])
+        } else if status == ResidenceStatus.citizen, candidate.countryOfResidence == opening.country {
             decision = .init(eligible: true, rule: ResidenceStatus.citizen, reason: "a citizen may take any work in \(opening.country)")
         } else if let status, let rule = statuses[status], rule.country == opening.country {
             decision = decideHeld(rule, candidate: candidate, opening: opening, date: date)

@@ -240,7 +240,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MatchingEngineTests",
-            dependencies: ["MatchingEngine", "JobService", "UserService", "Workforce", "Sovereignty"],
+            dependencies: ["MatchingEngine", "JobService", "UserService", "Workforce", "Sovereignty", "ServerKit"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

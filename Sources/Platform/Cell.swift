@@ -2,7 +2,7 @@ public import Gateway
 public import Hummingbird
 internal import JobService
 public import Logging
-internal import MatchingEngine
+public import MatchingEngine
 public import ServerKit
 public import Sovereignty
 public import Storage
@@ -16,7 +16,8 @@ public struct Cell: Sendable {
     let users: SQLUserStore
     /// The cell's postings; every write also updates the matching index.
     let jobs: IndexingJobStore
-    let matchingIndex: MatchingIndex
+    /// The open postings this cell matches workers against, in memory.
+    public let matchingIndex: MatchingIndex
     let grants: GrantStore
 
     /// Every migration a cell's database carries.

@@ -2,6 +2,7 @@ import Sovereignty
 import Storage
 import SQLKit
 import Logging
+import MatchingEngine
 import Foundation
 import Platform
 import Testing
@@ -36,11 +37,15 @@ struct StartupTests {
         let summary = try await DemoData.load(into: first)
         #expect(summary.users == DemoData.people.count)
         #expect(summary.jobs == DemoData.postings.count)
+        for cell in first.cells { #expect(cell.matchingIndex.count == DemoData.postings.count, "every cell indexes every public posting") }
         await first.close()
         let second = try await PlatformHarness.start(dataDirectory: directory)
         let again = try await DemoData.load(into: second)
         #expect(again.users == 0 && again.jobs == 0, "demo data loads once")
-        for cell in second.cells { #expect(await cell.database.isReady()) }
+        for cell in second.cells {
+            #expect(await cell.database.isReady())
+            #expect(cell.matchingIndex.count == DemoData.postings.count, "the index is rebuilt from the database at start")
+        }
         await second.close()
     }
 }

@@ -1,0 +1,168 @@
+import Foundation
+import JobService
+import MatchingEngine
+import ServerKit
+import Sovereignty
+import Testing
+import Workforce
+
+enum Shipped {
+    static func text(_ name: String) throws -> String {
+        try String(contentsOf: RulesFile.directory.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    static func index() throws -> MatchingIndex {
+        MatchingIndex(rules: try RulesFile.rules(), taxonomy: try SkillTaxonomy(yaml: text("skills.yaml")),
+                      configuration: try MatchingConfiguration(yaml: text("matching.yaml")))
+    }
+}
+
+@Suite("Matching index")
+struct MatchingIndexTests {
+    /// 2026-11-12, the day the generator's postings are created (1_795_000_000 s).
+    static let day = "2026-11-17"
+
+    func planted(version: String = "2026-11-17T00:00:00.000Z") -> Job {
+        Job(id: RegionalID.generate(kind: .job, regionCode: "jp1", millisecondsSince1970: 9_999_999),
+            employerID: RegionalID.generate(kind: .user, regionCode: "jp1", millisecondsSince1970: 1), originRegion: "jp-tokyo", status: .open,
+            content: JobContent(
+                title: "Welder", description: "Planted", requiredSkills: ["溶接", "forklift", "rigging"],
+                minimumLanguage: .init(language: "ja", test: "JLPT", level: "N4"), eligibleResidenceStatuses: [],
+                location: Place(country: "JP", prefecture: "Aichi", city: "Nagoya"),
+                salary: SalaryRange(min: 250_000, max: 300_000, currency: "JPY", period: .month), employmentType: .fullTime,
+                field: "construction"),
+            createdAt: version, updatedAt: version)
+    }
+
+    let welder = WorkerQuery(
+        candidate: Candidate(residenceStatus: "specified-skilled-worker-1", residenceExpiresOn: "2030-01-01", countryOfResidence: "JP",
+                             languages: [.init(language: "ja", test: "JLPT", level: "N2")]),
+        skills: ["welding", "Forklift", "rigging"], location: Place(country: "JP", prefecture: "Aichi", city: "Nagoya"),
+        desiredSalary: Pay(amount: 280_000, currency: "JPY", period: .month))
+
+    @Test func thePlantedIdealMatchRanksFirstAndExplanationsSumToTheScore() throws {
+        let index = try Shipped.index()
+        var generator = CatalogGenerator(seed: 7, taxonomy: index.taxonomy)
+        index.upsert(contentsOf: (0..<5_000).map { generator.job(index: $0, daysAgo: $0 % 60) })
+        let ideal = planted()
+        index.upsert(ideal)
+        let ranking = index.rank(welder, limit: 10, on: Self.day)
+        let first = try #require(ranking.matches.first)
+        #expect(first.jobID == ideal.id, "the planted job ranks first, not \(first.jobID) at \(first.score)")
+        #expect(abs(first.score - 100) < 1e-9, "a perfect fit scores 100: \(first.explanation)")
+        #expect(first.explanation.filter { $0.factor == "skill" }.map(\.term) == ["welding", "forklift", "rigging"])
+        #expect(ranking.matches.count == 10)
+        #expect(zip(ranking.matches, ranking.matches.dropFirst()).allSatisfy { $0.score >= $1.score }, "best first")
+        for match in ranking.matches {
+            #expect(abs(match.explanation.reduce(0) { $0 + $1.points } - match.score) < 1e-9)
+            #expect((0...100).contains(match.score))
+        }
+    }
+
+    @Test func aRelatedSkillEarnsPartialCreditAndRarityWeighs() throws {
+        let index = try Shipped.index()
+        var job = planted()
+        job.content.requiredSkills = ["tig-welding"]
+        index.upsert(job)
+        let match = try #require(index.rank(welder, limit: 1, on: Self.day).matches.first)
+        let skill = try #require(match.explanation.first { $0.factor == "skill" })
+        #expect(skill.points == 25, "welding stands in for TIG welding at half credit: \(skill)")
+        #expect(skill.detail.contains("related"))
+    }
+
+    /// Random workers over a random catalog: nothing ineligible is ever returned, and the index
+    /// finds exactly the eligible postings a brute-force pass over the catalog finds.
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func noIneligibleJobIsEverReturned(seed: UInt64) throws {
+        let index = try Shipped.index()
+        let rules = index.rules
+        var generator = CatalogGenerator(seed: seed, taxonomy: index.taxonomy)
+        let jobs = (0..<3_000).map { generator.job(index: $0, daysAgo: $0 % 30) }
+        index.upsert(contentsOf: jobs)
+        let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
+        for _ in 0..<40 {
+            let worker = generator.worker()
+            let ranking = index.rank(worker, limit: 20, on: Self.day)
+            for match in ranking.matches {
+                let job = try #require(byID[match.jobID])
+                let decision = rules.decide(worker.candidate, for: Opening(job), on: Self.day)
+                #expect(decision.eligible, "seed \(seed): \(match.jobID) returned although \(decision.reason)")
+                #expect(match.eligibility == decision)
+            }
+            let held = Set(worker.skills.map(index.taxonomy.canonical))
+            let near = held.union(held.flatMap(index.taxonomy.related))
+            let expected = jobs.filter { job in
+                let required = Set(job.content.requiredSkills.map(index.taxonomy.canonical))
+                return (required.isEmpty || !required.isDisjoint(with: near)) && rules.decide(worker.candidate, for: Opening(job), on: Self.day).eligible
+            }
+            #expect(ranking.eligible == expected.count, "seed \(seed): the index found \(ranking.eligible) eligible postings, brute force \(expected.count)")
+            #expect(ranking.matches.count == min(20, expected.count))
+        }
+    }
+
+    @Test func writesKeepTheIndexCurrentAndLateOldVersionsAreIgnored() throws {
+        let index = try Shipped.index()
+        var job = planted()
+        index.upsert(job)
+        #expect(index.count == 1)
+        var closed = job
+        closed.status = .closed
+        closed.updatedAt = "2026-11-18T00:00:00.000Z"
+        index.upsert(closed)
+        #expect(index.count == 0)
+        #expect(index.rank(welder, limit: 5, on: Self.day).matches.isEmpty, "a closed posting is never matched")
+        index.upsert(job)
+        #expect(index.count == 0, "a late copy of the open version does not bring it back")
+        job.updatedAt = "2026-11-19T00:00:00.000Z"
+        job.status = .open
+        job.content.requiredSkills = ["cooking"]
+        index.upsert(job)
+        #expect(index.count == 1, "a newer version reopens it")
+        let ranking = index.rank(welder, limit: 5, on: Self.day)
+        #expect(ranking.matches.isEmpty, "its skills changed, so the welder no longer matches: \(ranking.matches.map(\.explanation))")
+        var cook = welder
+        cook.skills = ["調理"]
+        #expect(index.rank(cook, limit: 5, on: Self.day).matches.first?.jobID == job.id, "a Japanese label finds the same skill")
+    }
+}
+
+extension Opening {
+    /// The posting's eligibility facts, read independently of the index.
+    init(_ job: Job) {
+        self.init(isOpen: job.status == .open, country: job.content.location.country, field: job.content.field,
+                  weeklyHours: job.content.weeklyHours, employmentType: job.content.employmentType,
+                  listedStatuses: job.content.eligibleResidenceStatuses, sponsorsVisa: job.content.visaSponsorship ?? false,
+                  minimumLanguage: job.content.minimumLanguage, startDate: job.content.startDate)
+    }
+}
+
+@Suite("Skills taxonomy")
+struct SkillTaxonomyTests {
+    @Test func labelsInEveryLanguageNameOneSkill() throws {
+        let taxonomy = try SkillTaxonomy(yaml: Shipped.text("skills.yaml"))
+        #expect(taxonomy.skills.count >= 140)
+        for label in ["welding", "Welder", "溶接", "용접", "용접공"] { #expect(taxonomy.canonical(label) == "welding", "\(label)") }
+        #expect(taxonomy.canonical("介護") == "caregiving")
+        #expect(taxonomy.canonical("Underwater basket weaving") == "underwater basket weaving", "an unknown skill is its own id")
+        #expect(taxonomy.related("tig-welding").contains("welding"))
+        #expect(taxonomy.related("welding").contains("tig-welding"), "links are symmetric")
+        for skill in taxonomy.skills.values {
+            #expect(skill.labels["en"]?.isEmpty == false && skill.labels["ja"]?.isEmpty == false && skill.labels["ko"]?.isEmpty == false,
+                    "\(skill.id) has labels in English, Japanese and Korean")
+        }
+    }
+
+    @Test func aLabelNamingTwoSkillsIsRefused() {
+        let yaml = """
+            skills:
+              - { id: a, category: x, en: [shared] }
+              - { id: b, category: x, en: [Shared], related: [c] }
+            """
+        #expect {
+            try SkillTaxonomy(yaml: yaml)
+        } throws: { error in
+            let problems = (error as? SkillTaxonomyError)?.problems ?? []
+            return problems.contains { $0.contains("names both a and b") } && problems.contains { $0.contains("unknown skill c") }
+        }
+    }
+}

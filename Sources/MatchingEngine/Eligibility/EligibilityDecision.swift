@@ -1,61 +1,5 @@
 public import Workforce
 
-/// What eligibility depends on, about a person.
-public struct Candidate: Sendable, Hashable {
-    /// The residence status held (a code from the rules file, or `citizen`).
-    public var residenceStatus: String?
-    /// `YYYY-MM-DD`; nil for statuses without expiry.
-    public var residenceExpiresOn: String?
-    /// Where the person lives; a `citizen` may take any work there.
-    public var countryOfResidence: String?
-    public var languages: [LanguageProficiency]
-
-    public init(residenceStatus: String? = nil, residenceExpiresOn: String? = nil, countryOfResidence: String? = nil,
-                languages: [LanguageProficiency] = []) {
-        self.residenceStatus = residenceStatus
-        self.residenceExpiresOn = residenceExpiresOn
-        self.countryOfResidence = countryOfResidence
-        self.languages = languages
-    }
-}
-
-/// What eligibility depends on, about a posting.
-public struct Opening: Sendable, Hashable {
-    public var isOpen: Bool
-    /// ISO 3166-1 alpha-2 country of the workplace.
-    public var country: String
-    /// The kind of work (an id from the rules file); nil when the employer did not say.
-    public var field: String?
-    public var weeklyHours: Int?
-    public var employmentType: EmploymentType
-    /// Statuses the employer lists; empty: any status the rules allow.
-    public var listedStatuses: [String]
-    /// Whether the employer sponsors a visa for a person abroad.
-    public var sponsorsVisa: Bool
-    public var minimumLanguage: LanguageProficiency?
-    /// `YYYY-MM-DD`; nil: as soon as possible.
-    public var startDate: String?
-
-    public init(isOpen: Bool = true, country: String, field: String? = nil, weeklyHours: Int? = nil,
-                employmentType: EmploymentType = .fullTime, listedStatuses: [String] = [], sponsorsVisa: Bool = false,
-                minimumLanguage: LanguageProficiency? = nil, startDate: String? = nil) {
-        self.isOpen = isOpen
-        self.country = country
-        self.field = field
-        self.weeklyHours = weeklyHours
-        self.employmentType = employmentType
-        self.listedStatuses = listedStatuses
-        self.sponsorsVisa = sponsorsVisa
-        self.minimumLanguage = minimumLanguage
-        self.startDate = startDate
-    }
-
-    /// Weekly hours when the posting does not say: a full-time job is taken as 40.
-    var effectiveWeeklyHours: Int? {
-        weeklyHours ?? (employmentType == .fullTime ? 40 : nil)
-    }
-}
-
 /// Whether a person may take a job, the rule that decided it and what it rests on.
 public struct EligibilityDecision: Sendable, Hashable, Codable {
     public let eligible: Bool
@@ -82,6 +26,17 @@ public struct EligibilityDecision: Sendable, Hashable, Codable {
     }
 }
 
+/// A decision for one kind of posting, waiting for the posting's own hours, start date and language.
+public struct PreparedEligibility: Sendable {
+    /// The decision for a posting that passes its own checks, or the refusal no posting of the kind escapes.
+    public let decision: EligibilityDecision
+    /// Weekly hours the person's status allows; nil for no limit.
+    public let hourLimit: Int?
+    /// Whether the person's residence status must still be valid when the job starts.
+    public let checksExpiry: Bool
+    let statusName: String
+}
+
 extension EligibilityRules {
     /// Decides whether `candidate` may take `opening` on `date` (`YYYY-MM-DD`).
     ///
@@ -89,37 +44,68 @@ extension EligibilityRules {
     /// job's country (work permitted, weekly hours, expiry before the start), or, for a person without
     /// one, a sponsored entry route; finally the job's minimum language level.
     public func decide(_ candidate: Candidate, for opening: Opening, on date: String) -> EligibilityDecision {
-        guard opening.isOpen else { return .init(eligible: false, rule: "job", reason: "the posting is closed") }
+        complete(prepare(candidate, for: opening.kind, on: date), candidate: candidate, kind: opening.kind,
+                 weeklyHours: opening.weeklyHours, startDate: opening.startDate, minimumLanguage: opening.minimumLanguage, on: date)
+    }
+
+    /// The part of the decision that depends only on the kind of posting.
+    public func prepare(_ candidate: Candidate, for kind: OpeningKind, on date: String) -> PreparedEligibility {
+        func settled(_ decision: EligibilityDecision) -> PreparedEligibility {
+            PreparedEligibility(decision: decision, hourLimit: nil, checksExpiry: false, statusName: "")
+        }
+        guard kind.isOpen else { return settled(.init(eligible: false, rule: "job", reason: "the posting is closed")) }
         let status = candidate.residenceStatus
-        if !opening.listedStatuses.isEmpty, !opening.listedStatuses.contains(status ?? "") {
-            return .init(eligible: false, rule: "job", reason: "the employer accepts only \(opening.listedStatuses.joined(separator: ", "))")
+        if !kind.listedStatuses.isEmpty, !kind.listedStatuses.contains(status ?? "") {
+            return settled(.init(eligible: false, rule: "job", reason: "the employer accepts only \(kind.listedStatuses.joined(separator: ", "))"))
         }
-        let decision: EligibilityDecision
-        if !statuses.values.contains(where: { $0.country == opening.country }) {
+        if !statuses.values.contains(where: { $0.country == kind.country }) {
             // No rules for this country yet: say so rather than guess either way.
-            decision = .init(eligible: true, rule: "unassessed",
-                             reason: "the rules file has no residence statuses for \(opening.country); the employer checks the right to work",
-                             toConfirm: ["the right to work in \(opening.country)"])
-        } else if status == ResidenceStatus.citizen, candidate.countryOfResidence == opening.country {
-            decision = .init(eligible: true, rule: ResidenceStatus.citizen, reason: "a citizen may take any work in \(opening.country)")
-        } else if let status, let rule = statuses[status], rule.country == opening.country {
-            decision = decideHeld(rule, candidate: candidate, opening: opening, date: date)
-        } else {
-            decision = decideFromAbroad(candidate, opening: opening, date: date)
+            return settled(.init(eligible: true, rule: "unassessed",
+                                 reason: "the rules file has no residence statuses for \(kind.country); the employer checks the right to work",
+                                 toConfirm: ["the right to work in \(kind.country)"]))
         }
+        if status == ResidenceStatus.citizen, candidate.countryOfResidence == kind.country {
+            return settled(.init(eligible: true, rule: ResidenceStatus.citizen, reason: "a citizen may take any work in \(kind.country)"))
+        }
+        if let status, let rule = statuses[status], rule.country == kind.country {
+            return prepareHeld(rule, candidate: candidate, kind: kind, date: date)
+        }
+        return settled(decideFromAbroad(candidate, kind: kind, date: date))
+    }
+
+    /// The posting's own checks after ``prepare(_:for:on:)``: hours, start date against expiry, language.
+    public func complete(
+        _ prepared: PreparedEligibility, candidate: Candidate, kind: OpeningKind, weeklyHours: Int?, startDate: String?,
+        minimumLanguage: LanguageProficiency?, on date: String
+    ) -> EligibilityDecision {
+        let decision = prepared.decision
         guard decision.eligible else { return decision }
-        if let minimum = opening.minimumLanguage, !candidate.languages.contains(where: { $0.meets(minimum) }) {
+        func refuse(_ reason: String) -> EligibilityDecision {
+            .init(eligible: false, rule: decision.rule, reason: reason, sources: decision.sources)
+        }
+        if let limit = prepared.hourLimit {
+            guard let hours = kind.effectiveWeeklyHours(weeklyHours) else {
+                return refuse("\(prepared.statusName) allows at most \(limit) hours a week and the posting does not state its hours")
+            }
+            guard hours <= limit else { return refuse("\(prepared.statusName) allows at most \(limit) hours a week; the job has \(hours)") }
+        }
+        if prepared.checksExpiry, let expiry = candidate.residenceExpiresOn {
+            let start = max(startDate ?? date, date)
+            if expiry < start { return refuse("the residence status expires on \(expiry), before the job starts (\(start))") }
+        }
+        if let minimum = minimumLanguage, !candidate.languages.contains(where: { $0.meets(minimum) }) {
             return .init(eligible: false, rule: "job", reason: "the job needs \(minimum.test) \(minimum.level) or above")
         }
         return decision
     }
 
-    private func decideHeld(_ rule: StatusRule, candidate: Candidate, opening: Opening, date: String) -> EligibilityDecision {
+    private func prepareHeld(_ rule: StatusRule, candidate: Candidate, kind: OpeningKind, date: String) -> PreparedEligibility {
         let sources = citations(of: rule)
-        func refuse(_ reason: String) -> EligibilityDecision {
-            .init(eligible: false, rule: rule.code, reason: reason, sources: sources)
+        func refuse(_ reason: String) -> PreparedEligibility {
+            PreparedEligibility(decision: .init(eligible: false, rule: rule.code, reason: reason, sources: sources),
+                                hourLimit: nil, checksExpiry: false, statusName: rule.name)
         }
-        let listed = opening.listedStatuses.contains(rule.code)
+        let listed = kind.listedStatuses.contains(rule.code)
         switch rule.work {
         case .unrestricted:
             break
@@ -128,7 +114,7 @@ extension EligibilityRules {
         case .designation:
             guard listed else { return refuse("\(rule.name) permits only the work its designation states; the employer has not listed it") }
         case .only, .except:
-            if let field = opening.field {
+            if let field = kind.field {
                 guard permits(rule, field: field, on: date) else {
                     return refuse("\(rule.name) does not permit work in \(fields[field]?.labels["en"] ?? field)")
                 }
@@ -136,32 +122,24 @@ extension EligibilityRules {
                 return refuse("the posting names no field, so whether \(rule.name) permits it cannot be checked")
             }
         }
-        if let limit = weeklyHourLimit(rule, languages: candidate.languages) {
-            guard let hours = opening.effectiveWeeklyHours else {
-                return refuse("\(rule.name) allows at most \(limit) hours a week and the posting does not state its hours")
-            }
-            guard hours <= limit else { return refuse("\(rule.name) allows at most \(limit) hours a week; the job has \(hours)") }
-        }
-        let start = max(opening.startDate ?? date, date)
-        if let expiry = candidate.residenceExpiresOn, expiry < start {
-            return refuse("the residence status expires on \(expiry), before the job starts (\(start))")
-        }
-        return .init(eligible: true, rule: rule.code, reason: "\(rule.name) permits this work", sources: sources)
+        return PreparedEligibility(
+            decision: .init(eligible: true, rule: rule.code, reason: "\(rule.name) permits this work", sources: sources),
+            hourLimit: weeklyHourLimit(rule, languages: candidate.languages), checksExpiry: true, statusName: rule.name)
     }
 
-    private func decideFromAbroad(_ candidate: Candidate, opening: Opening, date: String) -> EligibilityDecision {
-        guard opening.sponsorsVisa else {
-            return .init(eligible: false, rule: "job", reason: "the person holds no status for \(opening.country) and the employer does not sponsor a visa")
+    private func decideFromAbroad(_ candidate: Candidate, kind: OpeningKind, date: String) -> EligibilityDecision {
+        guard kind.sponsorsVisa else {
+            return .init(eligible: false, rule: "job", reason: "the person holds no status for \(kind.country) and the employer does not sponsor a visa")
         }
-        guard let field = opening.field else {
+        guard let field = kind.field else {
             return .init(eligible: false, rule: "job", reason: "a sponsored posting must name its field to find a visa route")
         }
         let routes = statuses.values
-            .filter { $0.country == opening.country && $0.entry != nil && $0.maxWeeklyHours.isEmpty && permits($0, field: field, on: date) }
-            .filter { opening.listedStatuses.isEmpty || opening.listedStatuses.contains($0.code) }
+            .filter { $0.country == kind.country && $0.entry != nil && $0.maxWeeklyHours.isEmpty && permits($0, field: field, on: date) }
+            .filter { kind.listedStatuses.isEmpty || kind.listedStatuses.contains($0.code) }
             .sorted { $0.code < $1.code }
         guard !routes.isEmpty else {
-            return .init(eligible: false, rule: "job", reason: "no visa route to \(fields[field]?.labels["en"] ?? field) work in \(opening.country)")
+            return .init(eligible: false, rule: "job", reason: "no visa route to \(fields[field]?.labels["en"] ?? field) work in \(kind.country)")
         }
         for route in routes {
             guard let entry = route.entry else { continue }

@@ -21,8 +21,10 @@ struct Catalog: Sendable {
     /// readers check the posting still lists the skill.
     var postingsWithSkill: [[Int32]] = []
     var withoutSkills: Set<Int32> = []
-    var openings: [Opening] = []
-    var openingIDs: [Opening: Int32] = [:]
+    var kinds: [OpeningKind] = []
+    var kindIDs: [OpeningKind: Int32] = [:]
+    var languageIDs: [String: Int16] = [:]
+    var languageCodes: [String] = []
     var names: [String: Int32] = [:]
     var liveCount = 0
 
@@ -50,11 +52,19 @@ struct Catalog: Sendable {
         return id
     }
 
-    mutating func intern(opening: Opening) -> Int32 {
-        if let id = openingIDs[opening] { return id }
-        let id = Int32(openings.count)
-        openingIDs[opening] = id
-        openings.append(opening)
+    mutating func intern(kind: OpeningKind) -> Int32 {
+        if let id = kindIDs[kind] { return id }
+        let id = Int32(kinds.count)
+        kindIDs[kind] = id
+        kinds.append(kind)
+        return id
+    }
+
+    mutating func intern(language: String) -> Int16 {
+        if let id = languageIDs[language] { return id }
+        let id = Int16(languageCodes.count)
+        languageIDs[language] = id
+        languageCodes.append(language)
         return id
     }
 
@@ -76,13 +86,17 @@ struct Catalog: Sendable {
             let id = intern(skill: taxonomy.canonical(name))
             if !skills.contains(id) { skills.append(id) }
         }
-        let opening = Opening(
-            country: content.location.country, field: content.field, weeklyHours: content.weeklyHours,
-            employmentType: content.employmentType, listedStatuses: content.eligibleResidenceStatuses.sorted(),
-            sponsorsVisa: content.visaSponsorship ?? false, minimumLanguage: content.minimumLanguage, startDate: content.startDate)
+        let kind = OpeningKind(
+            isOpen: true, country: content.location.country, field: content.field, employmentType: content.employmentType,
+            listedStatuses: content.eligibleResidenceStatuses.sorted(), sponsorsVisa: content.visaSponsorship ?? false)
+        let minimum = content.minimumLanguage
         let posting = IndexedPosting(
-            uuid: uuid, kind: job.id.kind, regionCode: job.id.regionCode, version: version,
-            createdDay: CompactTime.day(job.createdAt) ?? 0, skills: skills, opening: intern(opening: opening),
+            uuid: uuid, idKind: job.id.kind, regionCode: job.id.regionCode, version: version,
+            createdDay: CompactTime.day(job.createdAt) ?? 0, skills: skills, kind: intern(kind: kind),
+            weeklyHours: Int16(clamping: content.weeklyHours ?? -1), startDay: content.startDate.flatMap(CompactTime.day) ?? -1,
+            language: minimum.map { intern(language: $0.language) } ?? -1,
+            // A level no test recognises can never be met.
+            languageRank: Int8(clamping: minimum.map { $0.rank ?? Int(Int8.max) } ?? 0),
             country: content.location.country, prefecture: intern(name: content.location.prefecture),
             city: intern(name: content.location.city),
             commuteRegion: intern(name: configuration.commuteRegion(country: content.location.country, prefecture: content.location.prefecture)),

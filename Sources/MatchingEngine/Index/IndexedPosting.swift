@@ -6,7 +6,7 @@ internal import Workforce
 /// A posting as the index keeps it: numbers and interned ids, so a million postings fit in memory.
 struct IndexedPosting: Sendable {
     let uuid: UUID
-    let kind: RegionalID.Kind
+    let idKind: RegionalID.Kind
     let regionCode: String
     /// `updated_at` as a number that sorts like the timestamp, to keep only the newest version.
     let version: Int64
@@ -14,8 +14,15 @@ struct IndexedPosting: Sendable {
     let createdDay: Int32
     /// Interned skill ids.
     let skills: [Int32]
-    /// Interned eligibility facts (an ``Opening``).
-    let opening: Int32
+    /// Interned eligibility facts shared by many postings (an ``OpeningKind``).
+    let kind: Int32
+    /// Weekly hours; -1 when the posting does not say.
+    let weeklyHours: Int16
+    /// Days since 1970 of the start date; -1 for as soon as possible.
+    let startDay: Int32
+    /// Interned language of the minimum level (-1: none) and the level's rank.
+    let language: Int16
+    let languageRank: Int8
     let country: String
     /// Interned lowercased prefecture and city; -1 when absent.
     let prefecture: Int32
@@ -24,7 +31,7 @@ struct IndexedPosting: Sendable {
     let salary: SalaryRange?
 
     var id: RegionalID? {
-        RegionalID("\(kind.rawValue)_\(regionCode)_\(uuid.uuidString.lowercased())")
+        RegionalID("\(idKind.rawValue)_\(regionCode)_\(uuid.uuidString.lowercased())")
     }
 }
 

@@ -40,7 +40,8 @@ public struct Ranking: Sendable {
 ///
 /// A query looks only at postings that require a skill the worker has (or a related one) and at
 /// postings that require none: a posting needing only skills the worker lacks is not a match. Hard
-/// constraints are decided once per distinct set of eligibility facts, not once per posting.
+/// constraints are decided once per kind of posting (``OpeningKind``), then each posting's hours,
+/// start date and language level are compared as numbers.
 public final class MatchingIndex: Sendable {
     public let rules: EligibilityRules
     public let taxonomy: SkillTaxonomy
@@ -97,20 +98,35 @@ public final class MatchingIndex: Sendable {
             catalog: catalog, configuration: configuration, taxonomy: taxonomy, credit: credit, location: query.location,
             desiredSalary: query.desiredSalary, languages: query.candidate.languages, today: CompactTime.day(date) ?? 0)
         var seen = [UInt64](repeating: 0, count: (catalog.postings.count + 63) / 64)
-        var decisions = [EligibilityDecision?](repeating: nil, count: catalog.openings.count)
+        var prepared = [PreparedEligibility?](repeating: nil, count: catalog.kinds.count)
         var top = TopScores(capacity: limit)
         var considered = 0, eligible = 0
+        let candidate = query.candidate
+        let todayDay = scorer.today
+        let expiryDay = candidate.residenceExpiresOn.flatMap(CompactTime.day)
+
+        /// ``EligibilityRules/complete`` over the posting's numbers: the same checks, without strings.
+        func passes(_ posting: IndexedPosting, _ rule: PreparedEligibility) -> Bool {
+            if let limit = rule.hourLimit {
+                let stated = posting.weeklyHours >= 0 ? Int(posting.weeklyHours) : nil
+                guard let hours = catalog.kinds[Int(posting.kind)].effectiveWeeklyHours(stated), hours <= limit else { return false }
+            }
+            if rule.checksExpiry, let expiryDay, expiryDay < max(posting.startDay >= 0 ? posting.startDay : todayDay, todayDay) {
+                return false
+            }
+            return posting.language < 0 || scorer.bestRank[Int(posting.language)] >= Int(posting.languageRank)
+        }
 
         func consider(_ slot: Int32) {
             let (word, bit) = (Int(slot) >> 6, UInt64(1) << UInt64(slot & 63))
             guard seen[word] & bit == 0, let posting = catalog.postings[Int(slot)] else { return }
             seen[word] |= bit
             considered += 1
-            let opening = Int(posting.opening)
-            if decisions[opening] == nil {
-                decisions[opening] = rules.decide(query.candidate, for: catalog.openings[opening], on: date)
+            let kind = Int(posting.kind)
+            if prepared[kind] == nil {
+                prepared[kind] = rules.prepare(candidate, for: catalog.kinds[kind], on: date)
             }
-            guard decisions[opening]?.eligible == true else { return }
+            guard let rule = prepared[kind], rule.decision.eligible, passes(posting, rule) else { return }
             eligible += 1
             top.offer(.init(score: scorer.score(posting), version: posting.version, slot: slot))
         }
@@ -123,7 +139,7 @@ public final class MatchingIndex: Sendable {
         for slot in catalog.withoutSkills { consider(slot) }
 
         let matches = top.sorted.compactMap { entry -> RankedJob? in
-            guard let posting = catalog.postings[Int(entry.slot)], let id = posting.id, let decision = decisions[Int(posting.opening)] else {
+            guard let posting = catalog.postings[Int(entry.slot)], let id = posting.id, let decision = prepared[Int(posting.kind)]?.decision else {
                 return nil
             }
             let explanation = scorer.explain(posting)

@@ -17,31 +17,38 @@ struct PostingScorer {
     let catalog: Catalog
     let configuration: MatchingConfiguration
     let taxonomy: SkillTaxonomy
-    /// Skill id → credit (1 held, a share for a related skill).
-    let credit: [Int32: Double]
     let place: (country: String?, prefecture: Int32, city: Int32, commuteRegion: Int32)
     let desiredSalary: Pay?
-    let languages: [LanguageProficiency]
+    /// The worker's best rank per interned language; -1 when none.
+    let bestRank: [Int]
     let today: Int32
-    private let logCount: Double
+    /// Rarity per skill id, computed once per query.
+    private let rarities: [Double]
+    /// Credit per skill id: 1 held, a share for a related skill, 0 otherwise.
+    private let credits: [Double]
 
     init(catalog: Catalog, configuration: MatchingConfiguration, taxonomy: SkillTaxonomy, credit: [Int32: Double],
          location: Place?, desiredSalary: Pay?, languages: [LanguageProficiency], today: Int32) {
         self.catalog = catalog
         self.configuration = configuration
         self.taxonomy = taxonomy
-        self.credit = credit
         self.place = (location?.country, catalog.nameID(location?.prefecture), catalog.nameID(location?.city),
                       catalog.nameID(configuration.commuteRegion(country: location?.country ?? "", prefecture: location?.prefecture)))
         self.desiredSalary = desiredSalary
-        self.languages = languages
+        self.bestRank = catalog.languageCodes.map { code in
+            languages.filter { $0.language == code }.compactMap(\.rank).max() ?? -1
+        }
         self.today = today
-        self.logCount = Double(max(catalog.liveCount, 1))
+        let count = Double(max(catalog.liveCount, 1))
+        self.rarities = catalog.documentFrequency.map { log(1 + count / Double(max($0, 1))) }
+        var credits = [Double](repeating: 0, count: catalog.skillNames.count)
+        for (skill, share) in credit { credits[Int(skill)] = share }
+        self.credits = credits
     }
 
     /// A rare skill weighs more than a common one.
     func rarity(_ skill: Int32) -> Double {
-        log(1 + logCount / Double(max(catalog.documentFrequency[Int(skill)], 1)))
+        rarities[Int(skill)]
     }
 
     func score(_ posting: IndexedPosting) -> Double {
@@ -58,7 +65,7 @@ struct PostingScorer {
             let total = posting.skills.reduce(0) { $0 + rarity($1) }
             for skill in posting.skills {
                 let name = catalog.skillNames[Int(skill)]
-                let share = credit[skill] ?? 0
+                let share = credits[Int(skill)]
                 let detail = share == 1 ? "required, held" : share > 0 ? "required; a related skill is held" : "required, not held"
                 terms.append(.init(factor: "skill", term: taxonomy.label(name), points: weights.skills * rarity(skill) * share / total, detail: detail))
             }
@@ -75,7 +82,7 @@ struct PostingScorer {
         for skill in posting.skills {
             let weight = rarity(skill)
             total += weight
-            held += weight * (credit[skill] ?? 0)
+            held += weight * credits[Int(skill)]
         }
         return held / total
     }
@@ -109,14 +116,9 @@ struct PostingScorer {
 
     private func languagePart(_ posting: IndexedPosting, _ explain: Bool) -> Part {
         let weight = configuration.weights.language
-        guard let minimum = catalog.openings[Int(posting.opening)].minimumLanguage, let needed = minimum.rank else {
-            return ("language", weight, "no language requirement")
-        }
-        var best = needed
-        for language in languages where language.language == minimum.language {
-            if let rank = language.rank, rank > best { best = rank }
-        }
-        let margin = min(2, best - needed)
+        guard posting.language >= 0 else { return ("language", weight, "no language requirement") }
+        let needed = Int(posting.languageRank)
+        let margin = min(2, max(0, bestRank[Int(posting.language)] - needed))
         return ("language", weight * (0.5 + 0.25 * Double(margin)),
                 !explain ? "" : margin == 0 ? "meets the minimum level" : "\(margin) level(s) above the minimum")
     }

@@ -16,7 +16,9 @@ let package = Package(
     products: [
         .executable(name: "iworkz", targets: ["iworkz"]),
         // For the benchmark package (Benchmarks/), which builds in release on its own.
-        .library(name: "IworkzPlatform", targets: ["Platform", "Gateway", "ServerKit", "Sovereignty", "Identity"]),
+        .library(name: "IworkzPlatform", targets: [
+            "Platform", "Gateway", "ServerKit", "Sovereignty", "Identity", "MatchingEngine", "Workforce", "JobService", "Storage",
+        ]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

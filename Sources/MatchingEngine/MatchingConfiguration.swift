@@ -114,7 +114,7 @@ public struct MatchingConfiguration: Sendable {
     }
 
     /// The commute region of a prefecture, if any.
-    func commuteRegion(country: String, prefecture: String?) -> String? {
+    public func commuteRegion(country: String, prefecture: String?) -> String? {
         prefecture.flatMap { commuteRegions[Self.placeKey(country: country, prefecture: $0)] }
     }
 }

@@ -42,8 +42,8 @@ struct MatchingIndexTests {
 
     @Test func thePlantedIdealMatchRanksFirstAndExplanationsSumToTheScore() throws {
         let index = try Shipped.index()
-        var generator = CatalogGenerator(seed: 7, taxonomy: index.taxonomy)
-        index.upsert(contentsOf: (0..<5_000).map { generator.job(index: $0, daysAgo: $0 % 60) })
+        var generator = SyntheticCatalog(seed: 7, skills: Array(index.taxonomy.skills.keys))
+        index.upsert(contentsOf: (0..<5_000).map { generator.job(index: $0) })
         let ideal = planted()
         index.upsert(ideal)
         let ranking = index.rank(welder, limit: 10, on: Self.day)
@@ -76,8 +76,8 @@ struct MatchingIndexTests {
     func noIneligibleJobIsEverReturned(seed: UInt64) throws {
         let index = try Shipped.index()
         let rules = index.rules
-        var generator = CatalogGenerator(seed: seed, taxonomy: index.taxonomy)
-        let jobs = (0..<3_000).map { generator.job(index: $0, daysAgo: $0 % 30) }
+        var generator = SyntheticCatalog(seed: seed, skills: Array(index.taxonomy.skills.keys))
+        let jobs = (0..<3_000).map { generator.job(index: $0) }
         index.upsert(contentsOf: jobs)
         let byID = Dictionary(uniqueKeysWithValues: jobs.map { ($0.id, $0) })
         for _ in 0..<40 {

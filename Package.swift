@@ -18,6 +18,7 @@ let package = Package(
         // For the benchmark package (Benchmarks/), which builds in release on its own.
         .library(name: "IworkzPlatform", targets: [
             "Platform", "Gateway", "ServerKit", "Sovereignty", "Identity", "MatchingEngine", "Workforce", "JobService", "Storage",
+            "AgentService",
         ]),
     ],
     dependencies: [
@@ -146,6 +147,12 @@ let package = Package(
             dependencies: ["Sovereignty", "ServerKit", "UserService", "JobService", "Workforce", "Yams"],
             swiftSettings: swiftSettings
         ),
+        // ai-agent: skill extraction and job-ad compliance review, deterministic and offline.
+        .target(
+            name: "AgentService",
+            dependencies: ["ServerKit", "JobService", "Workforce", "Yams", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Gateway",
             dependencies: [
@@ -163,7 +170,7 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity", "WebFirewall", "ResponseCache",
-                "UserService", "JobService", "MatchingEngine",
+                "UserService", "JobService", "MatchingEngine", "AgentService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -238,6 +245,12 @@ let package = Package(
         .testTarget(
             name: "ServerKitTests",
             dependencies: ["ServerKit", "Sovereignty", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "AgentServiceTests",
+            dependencies: ["AgentService", "JobService", "Workforce"],
+            resources: [.copy("Fixtures")],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -43,8 +43,8 @@ extension AccessTokenIssuer: AccessTokenMinting {
     /// The default scopes of a person's token, by role.
     public static func defaultScope(for role: Principal.Role) -> String {
         switch role {
-        case .worker: "profile jobs:read matching"
-        case .employer: "profile jobs:read jobs:write"
+        case .worker: "profile jobs:read matching agent"
+        case .employer: "profile jobs:read jobs:write agent"
         }
     }
 

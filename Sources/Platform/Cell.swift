@@ -8,6 +8,7 @@ public import Sovereignty
 public import Storage
 internal import UserService
 internal import Identity
+internal import AgentService
 
 /// One regional cell of the all-in-one process: its database and the services answering from it.
 public struct Cell: Sendable {
@@ -35,20 +36,22 @@ public struct Cell: Sendable {
 
     /// The cell's router: user-service, job-service and matching-engine over this cell's data.
     func handler(
-        catalog: RegionCatalog, tokens: any AccessTokenMinting, passwords: any PasswordHashing, replicator: any JobReplicator
+        catalog: RegionCatalog, tokens: any AccessTokenMinting, passwords: any PasswordHashing, replicator: any JobReplicator,
+        agent: AgentRoutes
     ) -> GatewayResponder.CellHandler {
         let identity = CellIdentity(region: region, catalog: catalog)
         let router = Router(context: AppRequestContext.self)
         UserRoutes(cell: identity, store: users, tokens: tokens, passwords: passwords).add(to: router)
         JobRoutes(cell: identity, store: jobs, replicator: replicator).add(to: router)
         MatchingRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex).add(to: router)
+        agent.add(to: router)
         let responder = router.buildResponder()
         return { request, context in try await responder.respond(to: request, context: context) }
     }
 
     /// Every method and path template the cell serves, for the API-document parity check.
     public static let endpoints: [(method: String, path: String)] =
-        (UserRoutes.paths + JobRoutes.paths + MatchingRoutes.paths).map { ($0.method.rawValue, $0.path) }
+        (UserRoutes.paths + JobRoutes.paths + MatchingRoutes.paths + AgentRoutes.paths).map { ($0.method.rawValue, $0.path) }
 }
 
 /// Replicates public postings from their origin cell to every other cell, in-process.

@@ -3,6 +3,7 @@ public import Gateway
 public import Sovereignty
 public import WebFirewall
 public import MatchingEngine
+public import AgentService
 public import Workforce
 
 /// What matching needs: the eligibility rules, the skills taxonomy and the scoring settings.
@@ -26,6 +27,8 @@ public struct LoadedConfiguration: Sendable {
     public var limits: ServerLimits
     /// Eligibility rules, skills taxonomy and scoring weights (`eligibility-rules.yaml`, `skills.yaml`, `matching.yaml`).
     public var matching: MatchingSetup
+    /// What the ai-agent's job-ad review checks (`job-ad-rules.yaml`, `minimum-wages.yaml`).
+    public var jobAdRules: JobAdRules
     /// The OAuth clients file's text (parsed at start, when the secrets folder is known).
     public var oauthClientsYAML: String
 
@@ -54,6 +57,7 @@ public struct LoadedConfiguration: Sendable {
                     rules: try EligibilityRules(yaml: read("eligibility-rules.yaml")),
                     taxonomy: try SkillTaxonomy(yaml: read("skills.yaml")),
                     configuration: try MatchingConfiguration(yaml: read("matching.yaml"))),
+                jobAdRules: try JobAdRules(rulesYAML: read("job-ad-rules.yaml"), wagesYAML: read("minimum-wages.yaml")),
                 oauthClientsYAML: FileManager.default.fileExists(atPath: directory.appendingPathComponent("oauth-clients.yaml").path)
                     ? try read("oauth-clients.yaml") : "clients: []\n")
         } catch let error as PlatformError {
@@ -65,6 +69,8 @@ public struct LoadedConfiguration: Sendable {
         } catch let error as EligibilityRulesError {
             throw PlatformError(error.description)
         } catch let error as SkillTaxonomyError {
+            throw PlatformError(error.description)
+        } catch let error as JobAdRulesError {
             throw PlatformError(error.description)
         } catch let error as MatchingConfigurationError {
             throw PlatformError(error.description)

@@ -12,6 +12,7 @@ internal import ResponseCache
 public import Identity
 internal import RedisClient
 internal import UserService
+internal import AgentService
 
 /// The all-in-one platform: one cell per configured region behind one gateway.
 public final class Platform: Sendable {
@@ -77,8 +78,9 @@ public final class Platform: Sendable {
         let shedder = LoadShedder(limit: config.limits.maxInFlightRequests)
         let rateLimitStore = try rateLimitStore(for: config.rateLimits, redisURL: redisURL, logger: logger)
         let replicator = InProcessJobReplicator(stores: Dictionary(uniqueKeysWithValues: cells.map { ($0.region.id, $0.jobs as any JobStore) }))
+        let agent = AgentRoutes(extractor: SkillExtractor(taxonomy: config.matching.taxonomy), reviewer: JobAdReviewer(rules: config.jobAdRules))
         let handlers = Dictionary(uniqueKeysWithValues: cells.map {
-            ($0.region.id, $0.handler(catalog: config.catalog, tokens: issuer, passwords: passwords, replicator: replicator))
+            ($0.region.id, $0.handler(catalog: config.catalog, tokens: issuer, passwords: passwords, replicator: replicator, agent: agent))
         })
         let oauth = OAuthServer(
             cells: cells.map { OAuthServer.Cell(region: $0.region, users: $0.users, grants: $0.grants) },

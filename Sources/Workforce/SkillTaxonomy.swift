@@ -82,6 +82,7 @@ public struct SkillTaxonomy: Sendable {
 
     /// The skill id a free-text name stands for; an unknown name is its own (normalised) id.
     public func canonical(_ name: String) -> String {
+        if let id = byLabel[name] { return id }
         let key = Skills.normalise(name)
         return byLabel[key] ?? key
     }

@@ -26,7 +26,7 @@ struct AccessTokenTests {
         let token = try await issuer.mint(for: worker)
         let verified = try await verifier.verify(token)
         #expect(verified.principal == worker)
-        #expect(verified.claims.scopes == ["profile", "jobs:read", "matching"])
+        #expect(verified.claims.scopes == ["profile", "jobs:read", "matching", "agent"])
         #expect(verified.claims.aud.value == ["iworkz-api"])
         #expect(verified.claims.exp.value.timeIntervalSince(verified.claims.iat.value) == 900, "15 minutes")
         let header = try #require(Base64URL.decode(String(token.split(separator: ".")[0])))

@@ -43,7 +43,7 @@ struct CommandLineTests {
         let folder = PlatformHarness.temporaryDataDirectory()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["transfer-rules.yaml", "routes.yaml", "eligibility-rules.yaml", "skills.yaml", "matching.yaml"] {
+        for name in try FileManager.default.contentsOfDirectory(atPath: PlatformHarness.configDirectory.path) where name != "regions.yaml" {
             try FileManager.default.copyItem(at: PlatformHarness.configDirectory.appendingPathComponent(name), to: folder.appendingPathComponent(name))
         }
         let regions = try String(contentsOf: PlatformHarness.configDirectory.appendingPathComponent("regions.yaml"), encoding: .utf8)

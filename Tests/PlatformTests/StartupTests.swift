@@ -15,7 +15,7 @@ struct StartupTests {
         let config = folder.appendingPathComponent("config")
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["transfer-rules.yaml", "routes.yaml", "eligibility-rules.yaml", "skills.yaml", "matching.yaml"] {
+        for name in try FileManager.default.contentsOfDirectory(atPath: PlatformHarness.configDirectory.path) where name != "regions.yaml" {
             try FileManager.default.copyItem(at: PlatformHarness.configDirectory.appendingPathComponent(name),
                                              to: config.appendingPathComponent(name))
         }

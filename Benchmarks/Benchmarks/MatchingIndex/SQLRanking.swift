@@ -70,9 +70,10 @@ final class SQLRanking: Sendable {
                     + "'\(content.salary?.currency ?? "")', '\(content.salary?.period.rawValue ?? "")', \(day(jobs[slot].createdAt) ?? 0), \(weight))")
                 for skill in skillsOf[slot] { skillRows.append("(\(skill), \(slot))") }
             }
+            let (jobRows, skillRowsText) = (rows.joined(separator: ","), skillRows.joined(separator: ","))
             try await database.write { sql in
-                try await sql.raw(SQLQueryString("INSERT INTO jobs VALUES " + rows.joined(separator: ","))).run()
-                try await sql.raw(SQLQueryString("INSERT INTO job_skills VALUES " + skillRows.joined(separator: ","))).run()
+                try await sql.raw(SQLQueryString("INSERT INTO jobs VALUES " + jobRows)).run()
+                try await sql.raw(SQLQueryString("INSERT INTO job_skills VALUES " + skillRowsText)).run()
             }
         }
         let rarityRows = rarity.map { "(\($0.key), \($0.value))" }.joined(separator: ",")
@@ -103,7 +104,10 @@ final class SQLRanking: Sendable {
             eligibleKinds.append("(\(id), \(prepared.hourLimit ?? -1), \(prepared.checksExpiry ? 1 : 0), \(kind.employmentType == .fullTime ? 1 : 0))")
         }
         guard !eligibleKinds.isEmpty else { return [] }
-        let best = Self.languages.mapValues { code in worker.candidate.languages.filter { $0.language == code }.compactMap(\.rank).max() ?? -1 }
+        var best: [String: Int] = [:]
+        for code in Self.languages.keys {
+            best[code] = worker.candidate.languages.filter { $0.language == code }.compactMap(\.rank).max() ?? -1
+        }
         let weights = setup.configuration.weights, credits = setup.configuration.locationCredit
         let today = day(date)!
         let expiry = worker.candidate.residenceExpiresOn.flatMap(day) ?? Int.max

@@ -67,6 +67,15 @@ public struct OpeningKind: Sendable, Hashable {
     public var listedStatuses: [String]
     public var sponsorsVisa: Bool
 
+    public init(isOpen: Bool, country: String, field: String?, employmentType: EmploymentType, listedStatuses: [String], sponsorsVisa: Bool) {
+        self.isOpen = isOpen
+        self.country = country
+        self.field = field
+        self.employmentType = employmentType
+        self.listedStatuses = listedStatuses
+        self.sponsorsVisa = sponsorsVisa
+    }
+
     /// Weekly hours of a posting that does not say: a full-time job is taken as 40.
     func effectiveWeeklyHours(_ stated: Int?) -> Int? {
         stated ?? (employmentType == .fullTime ? 40 : nil)

@@ -8,8 +8,21 @@ internal import Workforce
 ///
 /// A value type: a query copies it (cheaply, the arrays are shared) and reads without holding the
 /// lock; a write made meanwhile copies only the arrays it changes.
+///
+/// What a query reads for every candidate (generation, kind, hours, start, language) sits in flat
+/// per-slot arrays, so filtering hundreds of thousands of candidates touches no reference counts;
+/// the full posting is read only for those that pass.
 struct Catalog: Sendable {
     var postings: [IndexedPosting?] = []
+    /// Per slot: the generation of the posting held (0: free), changed by every write, so inverted
+    /// list entries of an older generation are recognised as stale.
+    var generationOf: [UInt32] = []
+    var kindOf: [Int32] = []
+    var hoursOf: [Int16] = []
+    var startDayOf: [Int32] = []
+    var languageOf: [Int16] = []
+    var languageRankOf: [Int8] = []
+    private var nextGeneration: UInt32 = 1
     var freeSlots: [Int32] = []
     var slotOf: [UUID: Int32] = [:]
     /// Versions of postings that were closed, so a late, older copy does not bring them back.
@@ -17,9 +30,9 @@ struct Catalog: Sendable {
     var skillIDs: [String: Int32] = [:]
     var skillNames: [String] = []
     var documentFrequency: [Int32] = []
-    /// Slots of postings requiring each skill. Entries may be stale (slot reused or posting changed);
-    /// readers check the posting still lists the skill.
-    var postingsWithSkill: [[Int32]] = []
+    /// Entries `slot << 32 | generation` of postings requiring each skill. Entries whose generation is
+    /// no longer the slot's are stale (the posting changed or was removed) and are skipped.
+    var postingsWithSkill: [[UInt64]] = []
     var withoutSkills: Set<Int32> = []
     var kinds: [OpeningKind] = []
     var kindIDs: [OpeningKind: Int32] = [:]
@@ -108,13 +121,28 @@ struct Catalog: Sendable {
         } else {
             slot = Int32(postings.count)
             postings.append(posting)
+            generationOf.append(0)
+            kindOf.append(-1)
+            hoursOf.append(-1)
+            startDayOf.append(-1)
+            languageOf.append(-1)
+            languageRankOf.append(0)
         }
+        let generation = nextGeneration
+        nextGeneration = nextGeneration == UInt32.max ? 1 : nextGeneration + 1
+        let index = Int(slot)
+        generationOf[index] = generation
+        kindOf[index] = posting.kind
+        hoursOf[index] = posting.weeklyHours
+        startDayOf[index] = posting.startDay
+        languageOf[index] = posting.language
+        languageRankOf[index] = posting.languageRank
         slotOf[uuid] = slot
         liveCount += 1
         if skills.isEmpty { withoutSkills.insert(slot) }
         for skill in skills {
             documentFrequency[Int(skill)] += 1
-            postingsWithSkill[Int(skill)].append(slot)
+            postingsWithSkill[Int(skill)].append(UInt64(UInt32(bitPattern: slot)) << 32 | UInt64(generation))
             compactIfStale(skill)
         }
     }
@@ -124,6 +152,8 @@ struct Catalog: Sendable {
         for skill in posting.skills { documentFrequency[Int(skill)] -= 1 }
         withoutSkills.remove(slot)
         postings[Int(slot)] = nil
+        generationOf[Int(slot)] = 0
+        kindOf[Int(slot)] = -1
         freeSlots.append(slot)
         liveCount -= 1
     }
@@ -132,15 +162,12 @@ struct Catalog: Sendable {
     private mutating func compactIfStale(_ skill: Int32) {
         let list = postingsWithSkill[Int(skill)]
         guard list.count > 2 * Int(documentFrequency[Int(skill)]) + 16 else { return }
-        var seen = Set<Int32>()
-        postingsWithSkill[Int(skill)] = list.filter { slot in
-            guard let posting = postings[Int(slot)], posting.skills.contains(skill) else { return false }
-            return seen.insert(slot).inserted
-        }
+        postingsWithSkill[Int(skill)] = list.filter(isCurrent)
     }
 
-    /// Whether the slot holds a live posting that requires the skill.
-    func requires(_ slot: Int32, _ skill: Int32) -> Bool {
-        postings[Int(slot)]?.skills.contains(skill) == true
+    /// Whether an inverted-list entry still describes the posting in its slot.
+    @inline(__always)
+    func isCurrent(_ entry: UInt64) -> Bool {
+        generationOf[Int(entry >> 32)] == UInt32(truncatingIfNeeded: entry)
     }
 }

@@ -98,48 +98,64 @@ public final class MatchingIndex: Sendable {
             catalog: catalog, configuration: configuration, taxonomy: taxonomy, credit: credit, location: query.location,
             desiredSalary: query.desiredSalary, languages: query.candidate.languages, today: CompactTime.day(date) ?? 0)
         var seen = [UInt64](repeating: 0, count: (catalog.postings.count + 63) / 64)
-        var prepared = [PreparedEligibility?](repeating: nil, count: catalog.kinds.count)
+        // Per kind of posting: 0 not yet decided, 1 eligible, 2 not; with the decision's hour limit (-1: none).
+        var kindState = [UInt8](repeating: 0, count: catalog.kinds.count)
+        var kindHourLimit = [Int32](repeating: -1, count: catalog.kinds.count)
+        var kindChecksExpiry = [Bool](repeating: false, count: catalog.kinds.count)
+        // Weekly hours of a posting of the kind that does not state them (-1: unknown), as OpeningKind.effectiveWeeklyHours.
+        var kindDefaultHours = [Int32](repeating: -1, count: catalog.kinds.count)
+        var decisions: [Int32: EligibilityDecision] = [:]
         var top = TopScores(capacity: limit)
         var considered = 0, eligible = 0
         let candidate = query.candidate
         let todayDay = scorer.today
-        let expiryDay = candidate.residenceExpiresOn.flatMap(CompactTime.day)
+        let expiryDay = candidate.residenceExpiresOn.flatMap(CompactTime.day) ?? Int32.max
+        let bestRank = scorer.bestRank
 
-        /// ``EligibilityRules/complete`` over the posting's numbers: the same checks, without strings.
-        func passes(_ posting: IndexedPosting, _ rule: PreparedEligibility) -> Bool {
-            if let limit = rule.hourLimit {
-                let stated = posting.weeklyHours >= 0 ? Int(posting.weeklyHours) : nil
-                guard let hours = catalog.kinds[Int(posting.kind)].effectiveWeeklyHours(stated), hours <= limit else { return false }
+        /// ``EligibilityRules/complete`` over the slot's numbers: the same checks, without strings.
+        func passes(_ slot: Int, kind: Int) -> Bool {
+            let limit = kindHourLimit[kind]
+            if limit >= 0 {
+                let stated = catalog.hoursOf[slot]
+                let hours = stated >= 0 ? Int32(stated) : kindDefaultHours[kind]
+                guard hours >= 0, hours <= limit else { return false }
             }
-            if rule.checksExpiry, let expiryDay, expiryDay < max(posting.startDay >= 0 ? posting.startDay : todayDay, todayDay) {
-                return false
+            if kindChecksExpiry[kind] {
+                let start = catalog.startDayOf[slot]
+                if expiryDay < max(start >= 0 ? start : todayDay, todayDay) { return false }
             }
-            return posting.language < 0 || scorer.bestRank[Int(posting.language)] >= Int(posting.languageRank)
+            let language = catalog.languageOf[slot]
+            return language < 0 || bestRank[Int(language)] >= Int(catalog.languageRankOf[slot])
         }
 
-        func consider(_ slot: Int32) {
-            let (word, bit) = (Int(slot) >> 6, UInt64(1) << UInt64(slot & 63))
-            guard seen[word] & bit == 0, let posting = catalog.postings[Int(slot)] else { return }
+        func consider(_ slot: Int) {
+            let (word, bit) = (slot >> 6, UInt64(1) << UInt64(slot & 63))
+            guard seen[word] & bit == 0 else { return }
             seen[word] |= bit
             considered += 1
-            let kind = Int(posting.kind)
-            if prepared[kind] == nil {
-                prepared[kind] = rules.prepare(candidate, for: catalog.kinds[kind], on: date)
+            let kind = Int(catalog.kindOf[slot])
+            if kindState[kind] == 0 {
+                let prepared = rules.prepare(candidate, for: catalog.kinds[kind], on: date)
+                kindState[kind] = prepared.decision.eligible ? 1 : 2
+                kindHourLimit[kind] = Int32(prepared.hourLimit ?? -1)
+                kindChecksExpiry[kind] = prepared.checksExpiry
+                kindDefaultHours[kind] = Int32(catalog.kinds[kind].effectiveWeeklyHours(nil) ?? -1)
+                decisions[Int32(kind)] = prepared.decision
             }
-            guard let rule = prepared[kind], rule.decision.eligible, passes(posting, rule) else { return }
+            guard kindState[kind] == 1, passes(slot, kind: kind), let posting = catalog.postings[slot] else { return }
             eligible += 1
-            top.offer(.init(score: scorer.score(posting), version: posting.version, slot: slot))
+            top.offer(.init(score: scorer.score(posting), version: posting.version, slot: Int32(slot)))
         }
 
         for skill in credit.keys {
-            for slot in catalog.postingsWithSkill[Int(skill)] where catalog.requires(slot, skill) {
-                consider(slot)
+            for entry in catalog.postingsWithSkill[Int(skill)] where catalog.isCurrent(entry) {
+                consider(Int(entry >> 32))
             }
         }
-        for slot in catalog.withoutSkills { consider(slot) }
+        for slot in catalog.withoutSkills { consider(Int(slot)) }
 
         let matches = top.sorted.compactMap { entry -> RankedJob? in
-            guard let posting = catalog.postings[Int(entry.slot)], let id = posting.id, let decision = prepared[Int(posting.kind)]?.decision else {
+            guard let posting = catalog.postings[Int(entry.slot)], let id = posting.id, let decision = decisions[posting.kind] else {
                 return nil
             }
             let explanation = scorer.explain(posting)

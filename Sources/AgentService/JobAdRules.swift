@@ -1,0 +1,162 @@
+public import Foundation
+internal import Yams
+
+/// `config/job-ad-rules.yaml` and `config/minimum-wages.yaml`: what the job-ad review checks.
+public struct JobAdRules: Sendable {
+    /// Wording the law forbids in recruitment, with the exceptions that make it lawful.
+    public struct WordingRule: Sendable {
+        public let id: String
+        public let country: String
+        public let category: String
+        public let law: String
+        public let message: String
+        let patterns: [NSRegularExpression]
+        let allowedIf: [NSRegularExpression]
+        public let sources: [String]
+        public let confidence: String
+    }
+
+    /// A condition an ad must state: a posting field, or any of some keywords in the text.
+    public struct MandatoryCondition: Sendable {
+        public let id: String
+        public let country: String
+        public let law: String
+        public let condition: String
+        let field: String?
+        let keywords: [NSRegularExpression]
+        public let sources: [String]
+    }
+
+    /// Minimum wages of a country, by region and effective date.
+    public struct MinimumWage: Sendable {
+        public struct Rate: Sendable {
+            /// Prefecture or province, or `*` for a national rate.
+            public let region: String
+            public let amount: Int
+            public let effective: String
+        }
+
+        public let country: String
+        public let currency: String
+        public let hoursPerMonth: Double
+        public let law: String
+        public let rates: [Rate]
+        public let sources: [String]
+
+        /// The rate in force on `day` for a region (a regional rate, else the national one).
+        public func rate(region: String?, on day: String) -> Rate? {
+            let inForce = rates.filter { $0.effective <= day }
+            let regional = inForce.filter { $0.region.lowercased() == region?.lowercased() }
+            return (regional.isEmpty ? inForce.filter { $0.region == "*" } : regional).max { $0.effective < $1.effective }
+        }
+    }
+
+    public let asOf: String
+    public let wording: [WordingRule]
+    public let mandatory: [MandatoryCondition]
+    public let minimumWages: [MinimumWage]
+
+    /// Parses both files; every pattern must compile and every source key must exist.
+    public init(rulesYAML: String, wagesYAML: String) throws(JobAdRulesError) {
+        var problems: [String] = []
+        func compile(_ patterns: [String], _ context: String) -> [NSRegularExpression] {
+            patterns.compactMap { pattern in
+                do {
+                    return try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+                } catch {
+                    problems.append("\(context): pattern \(pattern) does not compile")
+                    return nil
+                }
+            }
+        }
+        let rules: RulesDocument, wages: WagesDocument
+        do {
+            rules = try YAMLDecoder().decode(RulesDocument.self, from: rulesYAML)
+            wages = try YAMLDecoder().decode(WagesDocument.self, from: wagesYAML)
+        } catch {
+            throw JobAdRulesError(problems: ["\(error)"])
+        }
+        func cite(_ keys: [String], _ sources: [String: String], _ context: String) -> [String] {
+            if keys.isEmpty { problems.append("\(context) cites no source") }
+            return keys.map { key in
+                guard let address = sources[key] else {
+                    problems.append("\(context) cites unknown source \(key)")
+                    return key
+                }
+                return address
+            }
+        }
+        wording = rules.rules.map { rule in
+            WordingRule(id: rule.id, country: rule.country, category: rule.category, law: rule.law, message: rule.message,
+                        patterns: compile(rule.patterns, rule.id), allowedIf: compile(rule.allowedIf ?? [], rule.id),
+                        sources: cite(rule.sources, rules.sources, rule.id), confidence: rule.confidence ?? "primary")
+        }
+        mandatory = rules.mandatory.map { item in
+            if item.field == nil, (item.keywords ?? []).isEmpty { problems.append("\(item.id) needs a field or keywords") }
+            return MandatoryCondition(id: item.id, country: item.country, law: item.law, condition: item.condition, field: item.field,
+                                      keywords: compile(item.keywords ?? [], item.id), sources: cite(item.sources, rules.sources, item.id))
+        }
+        minimumWages = wages.countries.map { country in
+            MinimumWage(country: country.country, currency: country.currency, hoursPerMonth: country.hoursPerMonth, law: country.law,
+                        rates: country.rates.map { MinimumWage.Rate(region: $0.region, amount: $0.amount, effective: $0.effective) },
+                        sources: cite(country.sources, wages.sources, "minimum wages \(country.country)"))
+        }
+        asOf = rules.asOf
+        if Set(wording.map(\.id) + mandatory.map(\.id)).count != wording.count + mandatory.count { problems.append("rule ids must be unique") }
+        guard problems.isEmpty else { throw JobAdRulesError(problems: problems) }
+    }
+
+    private struct RulesDocument: Decodable {
+        struct Rule: Decodable {
+            let id, country, category, law, message: String
+            let patterns: [String]
+            let allowedIf: [String]?
+            let sources: [String]
+            let confidence: String?
+            enum CodingKeys: String, CodingKey {
+                case id, country, category, law, message, patterns, sources, confidence
+                case allowedIf = "allowed_if"
+            }
+        }
+        struct Mandatory: Decodable {
+            let id, country, law, condition: String
+            let field: String?
+            let keywords: [String]?
+            let sources: [String]
+        }
+        let asOf: String
+        let rules: [Rule]
+        let mandatory: [Mandatory]
+        let sources: [String: String]
+        enum CodingKeys: String, CodingKey {
+            case rules, mandatory, sources
+            case asOf = "as_of"
+        }
+    }
+
+    private struct WagesDocument: Decodable {
+        struct Country: Decodable {
+            struct Rate: Decodable {
+                let region: String
+                let amount: Int
+                let effective: String
+            }
+            let country, currency, law: String
+            let hoursPerMonth: Double
+            let sources: [String]
+            let rates: [Rate]
+            enum CodingKeys: String, CodingKey {
+                case country, currency, law, sources, rates
+                case hoursPerMonth = "hours_per_month"
+            }
+        }
+        let sources: [String: String]
+        let countries: [Country]
+    }
+}
+
+/// Rules files that cannot be used, with every problem found.
+public struct JobAdRulesError: Error, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String { "job-ad rules: " + problems.joined(separator: "; ") }
+}

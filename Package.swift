@@ -153,6 +153,17 @@ let package = Package(
             dependencies: ["ServerKit", "JobService", "Workforce", "Yams", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
+        // Consents, cross-border applications under the transfer policy, and the tamper-evident audit log.
+        .target(
+            name: "Transfers",
+            dependencies: [
+                "Sovereignty", "ServerKit", "Storage", "UserService", "JobService", "Workforce", "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Gateway",
             dependencies: [
@@ -170,7 +181,7 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity", "WebFirewall", "ResponseCache",
-                "UserService", "JobService", "MatchingEngine", "AgentService",
+                "UserService", "JobService", "MatchingEngine", "AgentService", "Transfers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -184,7 +195,7 @@ let package = Package(
         .executableTarget(
             name: "iworkz",
             dependencies: [
-                "Platform", "Gateway", "Sovereignty", "Observability", "Identity",
+                "Platform", "Gateway", "Sovereignty", "Observability", "Identity", "Transfers", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -22,6 +22,11 @@ public struct DataFolder: Sendable {
         root.appendingPathComponent("cells").appendingPathComponent("\(region.rawValue).sqlite").path
     }
 
+    /// The head record of a cell's audit log (newest sequence number and hash), kept outside its database.
+    public func auditHeadPath(for region: RegionID) -> URL {
+        root.appendingPathComponent("audit").appendingPathComponent("\(region.rawValue).head")
+    }
+
     /// Where confidential OAuth clients' secrets are generated.
     public var clientSecretsDirectory: URL {
         root.appendingPathComponent("keys").appendingPathComponent("clients")

@@ -4,6 +4,7 @@ public import Sovereignty
 public import WebFirewall
 public import MatchingEngine
 public import AgentService
+public import Transfers
 public import Workforce
 
 /// What matching needs: the eligibility rules, the skills taxonomy and the scoring settings.
@@ -29,6 +30,8 @@ public struct LoadedConfiguration: Sendable {
     public var matching: MatchingSetup
     /// What the ai-agent's job-ad review checks (`job-ad-rules.yaml`, `minimum-wages.yaml`).
     public var jobAdRules: JobAdRules
+    /// Why personal data may be transferred, the minimum sent, and the notices (`transfers.yaml`).
+    public var transferPurposes: TransferPurposes
     /// The OAuth clients file's text (parsed at start, when the secrets folder is known).
     public var oauthClientsYAML: String
 
@@ -58,6 +61,7 @@ public struct LoadedConfiguration: Sendable {
                     taxonomy: try SkillTaxonomy(yaml: read("skills.yaml")),
                     configuration: try MatchingConfiguration(yaml: read("matching.yaml"))),
                 jobAdRules: try JobAdRules(rulesYAML: read("job-ad-rules.yaml"), wagesYAML: read("minimum-wages.yaml")),
+                transferPurposes: try TransferPurposes(yaml: read("transfers.yaml")),
                 oauthClientsYAML: FileManager.default.fileExists(atPath: directory.appendingPathComponent("oauth-clients.yaml").path)
                     ? try read("oauth-clients.yaml") : "clients: []\n")
         } catch let error as PlatformError {
@@ -69,6 +73,8 @@ public struct LoadedConfiguration: Sendable {
         } catch let error as EligibilityRulesError {
             throw PlatformError(error.description)
         } catch let error as SkillTaxonomyError {
+            throw PlatformError(error.description)
+        } catch let error as TransfersConfigurationError {
             throw PlatformError(error.description)
         } catch let error as JobAdRulesError {
             throw PlatformError(error.description)

@@ -13,6 +13,7 @@ public import Identity
 internal import RedisClient
 internal import UserService
 internal import AgentService
+internal import Transfers
 
 /// The all-in-one platform: one cell per configured region behind one gateway.
 public final class Platform: Sendable {
@@ -68,7 +69,8 @@ public final class Platform: Sendable {
                 var cellLogger = logger
                 cellLogger[metadataKey: "region"] = "\(region.id)"
                 cells.append(try await Cell.open(
-                    region: region, path: folder.databasePath(for: region.id), matching: config.matching, logger: cellLogger))
+                    region: region, path: folder.databasePath(for: region.id), auditHead: folder.auditHeadPath(for: region.id),
+                    matching: config.matching, logger: cellLogger))
             }
         } catch {
             for cell in cells { try? await cell.database.close() }
@@ -79,8 +81,12 @@ public final class Platform: Sendable {
         let rateLimitStore = try rateLimitStore(for: config.rateLimits, redisURL: redisURL, logger: logger)
         let replicator = InProcessJobReplicator(stores: Dictionary(uniqueKeysWithValues: cells.map { ($0.region.id, $0.jobs as any JobStore) }))
         let agent = AgentRoutes(extractor: SkillExtractor(taxonomy: config.matching.taxonomy), reviewer: JobAdReviewer(rules: config.jobAdRules))
+        let delivery = InProcessApplicationDelivery(intakes: Dictionary(uniqueKeysWithValues: cells.map {
+            ($0.region.id, ApplicationIntake(applications: $0.applications, audit: $0.audit))
+        }))
         let handlers = Dictionary(uniqueKeysWithValues: cells.map {
-            ($0.region.id, $0.handler(catalog: config.catalog, tokens: issuer, passwords: passwords, replicator: replicator, agent: agent))
+            ($0.region.id, $0.handler(catalog: config.catalog, tokens: issuer, passwords: passwords, replicator: replicator, agent: agent,
+                                      policy: config.policy, purposes: config.transferPurposes, delivery: delivery))
         })
         let oauth = OAuthServer(
             cells: cells.map { OAuthServer.Cell(region: $0.region, users: $0.users, grants: $0.grants) },
@@ -141,11 +147,11 @@ public final class Platform: Sendable {
     /// The HTTP server for this platform.
     public func application(
         host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> Application<GatewayResponder> {
+    ) -> Hummingbird.Application<GatewayResponder> {
         let limiter = connectionLimiter
         let limits = configuration.limits
         let metrics = metrics
-        return Application(
+        return Hummingbird.Application(
             responder: gateway,
             // Header limits at the HTTP decoder, a connection cap per address, read deadlines per request
             // and an idle timeout: slow or oversized requests never reach the gateway.

@@ -1,4 +1,6 @@
 import Foundation
+import Platform
+import SQLKit
 import Testing
 import TestSupport
 
@@ -144,5 +146,25 @@ struct CommandLineTests {
         let missingFlag = try Self.run(["keys", "rotate", "--data-dir", folder.path])
         #expect(missingFlag.status != 0)
         #expect(missingFlag.error.contains("--jwt"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func auditVerifyFindsAnEditedEntry() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let platform = try await PlatformHarness.start(dataDirectory: folder)
+        let audit = try #require(platform.cell("kr-seoul")).audit
+        try await audit.append(event: "consent-given", details: ["consent_id": "c1"])
+        try await audit.append(event: "transfer-allowed", details: ["consent_id": "c1"])
+        let arguments = ["audit", "verify", "--data-dir", folder.path, "--config-dir", PlatformHarness.configDirectory.path]
+        let intact = try Self.run(arguments)
+        #expect(intact.status == 0, "\(intact.error)")
+        #expect(intact.output.contains("ok   kr-seoul: 2 entries, chain intact"))
+        try await platform.cell("kr-seoul")!.database.sql.raw("UPDATE audit_log SET event = 'transfer-refused' WHERE seq = 2").run()
+        await platform.close()
+        let tampered = try Self.run(arguments)
+        #expect(tampered.status == 1)
+        #expect(tampered.output.contains("FAIL kr-seoul: entry 2 was altered"))
+        #expect(tampered.error.hasPrefix("error: audit log tampered with in 1 cell(s)"))
     }
 }

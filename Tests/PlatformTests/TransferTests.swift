@@ -1,0 +1,133 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Platform
+import SQLKit
+import Testing
+import TestSupport
+import Transfers
+
+@Suite("Cross-border applications")
+struct TransferTests {
+    @Test func aKoreanWorkerReachesAJapaneseEmployerOnlyWithConsentAndEveryDecisionIsAudited() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let worker = try await Scenario.register(client, email: "jisoo@example.kr", name: "Park Ji-soo", country: "KR",
+                                                         profile: Scenario.weldingWorkerProfile)
+                let employer = try await Scenario.register(client, role: "employer", email: "hr@fuji.example", country: "JP", company: "Fuji")
+                let firstJob = try await Scenario.postJob(client, token: employer.token)
+                let secondJob = try await Scenario.postJob(client, token: employer.token, job: Scenario.weldingJob(title: "Welder, Kobe"))
+                let auth = JSONRequest.headers(token: worker.token)
+                let kr = try #require(platform.cell("kr-seoul")), jp = try #require(platform.cell("jp-tokyo"))
+
+                let refused = try await client.execute(uri: "/api/v1/users/me/applications", method: .post, headers: auth,
+                                                       body: JSONRequest.body(["job_id": firstJob]))
+                #expect(refused.status == .forbidden)
+                #expect(refused.json["type"] as? String == "urn:iworkz:problem:transfer-not-permitted")
+                #expect((refused.json["detail"] as? String)?.contains("consent") == true, "the problem names the missing basis: \(refused.text)")
+                #expect(try await Self.applicationRows(in: jp) == 0, "nothing reached the Japanese cell")
+                #expect(try await kr.audit.entries().map(\.event) == ["transfer-refused"])
+                #expect(try await jp.audit.entries().isEmpty)
+
+                let notice = try await client.execute(uri: "/api/v1/transfers/notice?destination=JP&purpose=job-application", method: .get)
+                #expect(notice.status == .ok)
+                let version = try #require(notice.json["version"] as? String)
+                #expect((notice.json["text"] as? String)?.contains("APPI") == true || (notice.json["text"] as? String)?.contains("Japan") == true)
+                let stale = try await client.execute(uri: "/api/v1/users/me/consents", method: .post, headers: auth, body: JSONRequest.body(
+                    ["destination": "JP", "purpose": "job-application", "notice_version": "1999-01-01"]))
+                #expect(stale.status == .conflict, "consent to a notice the person was not shown is refused")
+                let consent = try await client.execute(uri: "/api/v1/users/me/consents", method: .post, headers: auth, body: JSONRequest.body(
+                    ["destination": "JP", "purpose": "job-application", "notice_version": version]))
+                #expect(consent.status == .created, "\(consent.text)")
+                let consentID = try #require(consent.json["id"] as? String)
+                #expect(consent.json["notice_text"] as? String == notice.json["text"] as? String, "the notice shown is kept with the consent")
+
+                let sent = try await client.execute(uri: "/api/v1/users/me/applications", method: .post, headers: auth,
+                                                    body: JSONRequest.body(["job_id": firstJob]))
+                #expect(sent.status == .created, "\(sent.text)")
+                let transfer = try #require(sent.json["transfer"] as? [String: Any])
+                #expect(transfer["basis"] as? String == "consent")
+                #expect(transfer["consent_id"] as? String == consentID)
+                #expect(sent.headers[.servedBy] == "kr-seoul", "the decision is made where the data lives")
+
+                let received = try await client.execute(uri: "/api/v1/jobs/\(firstJob)/applications", method: .get,
+                                                        headers: JSONRequest.headers(token: employer.token))
+                #expect(received.status == .ok)
+                #expect(received.headers[.servedBy] == "jp-tokyo")
+                let applications = try #require(received.json["applications"] as? [[String: Any]])
+                #expect(applications.count == 1)
+                let applicant = try #require(applications.first?["applicant"] as? [String: Any])
+                #expect(applicant["display_name"] as? String == "Park Ji-soo")
+                #expect(Set(applicant.keys) == ["display_name", "skills", "languages", "residence_status", "desired_salary"],
+                        "only the minimum data set travels")
+                #expect(try await Self.text(of: jp).contains("jisoo@example.kr") == false, "the email never reaches the Japanese cell")
+                #expect(try await kr.audit.entries().map(\.event) == ["transfer-refused", "consent-given", "transfer-allowed"])
+                let jpEvents = try await jp.audit.entries()
+                #expect(jpEvents.map(\.event) == ["application-received"])
+                #expect(jpEvents.first?.body.contains(consentID) == true, "both logs hold the decision and the consent it rests on")
+
+                let other = try await client.execute(uri: "/api/v1/jobs/\(firstJob)/applications", method: .get,
+                                                     headers: JSONRequest.headers(token: worker.token))
+                #expect(other.status == .forbidden, "only the employer reads a job's applications")
+
+                let withdrawn = try await client.execute(uri: "/api/v1/users/me/consents/\(consentID)", method: .delete, headers: auth)
+                #expect(withdrawn.status == .ok)
+                #expect(withdrawn.json["withdrawn_at"] is String)
+                let afterWithdrawal = try await client.execute(uri: "/api/v1/users/me/applications", method: .post, headers: auth,
+                                                               body: JSONRequest.body(["job_id": secondJob]))
+                #expect(afterWithdrawal.status == .forbidden, "withdrawal stops later transfers")
+                #expect(try await Self.applicationRows(in: jp) == 1)
+                for cell in [kr, jp] { #expect(try await cell.audit.verify().isIntact) }
+            }
+        }
+    }
+
+    @Test func aSameJurisdictionApplicationNeedsNoTransfer() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                var profile = Scenario.weldingWorkerProfile
+                profile["location"] = ["country": "JP", "city": "Osaka"]
+                let worker = try await Scenario.register(client, email: "ken@example.jp", country: "JP", profile: profile)
+                let employer = try await Scenario.register(client, role: "employer", email: "hr@osaka.example", country: "JP", company: "O")
+                let job = try await Scenario.postJob(client, token: employer.token)
+                let sent = try await client.execute(uri: "/api/v1/users/me/applications", method: .post,
+                                                    headers: JSONRequest.headers(token: worker.token), body: JSONRequest.body(["job_id": job]))
+                #expect(sent.status == .created, "\(sent.text)")
+                #expect((sent.json["transfer"] as? [String: Any])?["rule"] as? String == "same-jurisdiction")
+            }
+        }
+    }
+
+    @Test func editingOrRemovingAnAuditEntryIsDetected() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            let audit = try #require(platform.cell("kr-seoul")).audit
+            for index in 0..<4 { try await audit.append(event: "test", details: ["n": index]) }
+            let intact = try await audit.verify()
+            #expect(intact.isIntact && intact.entries == 4)
+            let sql = try #require(platform.cell("kr-seoul")).database.sql
+            try await sql.raw("UPDATE audit_log SET body = '{\"n\":9}' WHERE seq = 2").run()
+            #expect(try await audit.verify().problem == "entry 2 was altered")
+            try await sql.raw("UPDATE audit_log SET body = '{\"n\":1}' WHERE seq = 2").run()
+            #expect(try await audit.verify().isIntact)
+            try await sql.raw("DELETE FROM audit_log WHERE seq = 3").run()
+            #expect(try await audit.verify().problem == "entry 3 is missing (found 4 next)")
+            try await sql.raw("DELETE FROM audit_log WHERE seq = 4").run()
+            #expect(try await audit.verify().problem?.contains("entries were removed") == true, "cutting the end off is seen by the head")
+        }
+    }
+
+    static func applicationRows(in cell: Cell) async throws -> Int {
+        try await cell.database.sql.raw("SELECT count(*) AS n FROM applications").first()!.decode(column: "n", as: Int.self)
+    }
+
+    /// Every text column of every table of a cell, to look for data that must not be there.
+    static func text(of cell: Cell) async throws -> String {
+        var all = ""
+        for table in ["users", "jobs", "applications", "audit_log", "consents"] {
+            for row in try await cell.database.sql.raw("SELECT * FROM \(unsafeRaw: table)").all() {
+                for column in row.allColumns { all += (try? row.decode(column: column, as: String.self)) ?? "" }
+            }
+        }
+        return all
+    }
+}

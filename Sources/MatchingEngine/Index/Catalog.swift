@@ -3,26 +3,45 @@ internal import JobService
 internal import Sovereignty
 internal import Workforce
 
-/// The index's data: postings in slots, an inverted list per skill, document frequencies, and the
-/// distinct eligibility facts of postings (a million postings share a few thousand).
+/// The index's data, laid out by column: one array per fact, indexed by slot, so scanning hundreds
+/// of thousands of candidates reads compact numbers and touches no reference counts. Inverted lists
+/// hold `slot << 32 | kind` per posting requiring a skill, so a candidate of an ineligible kind is
+/// dropped without reading anything else about it.
 ///
 /// A value type: a query copies it (cheaply, the arrays are shared) and reads without holding the
 /// lock; a write made meanwhile copies only the arrays it changes.
-///
-/// What a query reads for every candidate (generation, kind, hours, start, language) sits in flat
-/// per-slot arrays, so filtering hundreds of thousands of candidates touches no reference counts;
-/// the full posting is read only for those that pass.
 struct Catalog: Sendable {
-    var postings: [IndexedPosting?] = []
-    /// Per slot: the generation of the posting held (0: free), changed by every write, so inverted
-    /// list entries of an older generation are recognised as stale.
-    var generationOf: [UInt32] = []
+    // Per slot. A free slot has kind -1.
+    var uuidOf: [UUID] = []
+    var idKindOf: [RegionalID.Kind] = []
+    var regionCodeOf: [String] = []
+    /// `updated_at` as a number that sorts like the timestamp, to keep only the newest version.
+    var versionOf: [Int64] = []
+    /// Days since 1970 of `created_at`, for recency.
+    var createdDayOf: [Int32] = []
+    /// Interned eligibility facts shared by many postings (an ``OpeningKind``).
     var kindOf: [Int32] = []
+    /// Weekly hours; -1 when the posting does not say.
     var hoursOf: [Int16] = []
+    /// Days since 1970 of the start date; -1 for as soon as possible.
     var startDayOf: [Int32] = []
+    /// Interned language of the minimum level (-1: none) and the level's rank.
     var languageOf: [Int16] = []
     var languageRankOf: [Int8] = []
-    private var nextGeneration: UInt32 = 1
+    /// Interned lowercased place names; -1 when absent.
+    var countryOf: [Int32] = []
+    var prefectureOf: [Int32] = []
+    var cityOf: [Int32] = []
+    var commuteOf: [Int32] = []
+    /// The top of the pay range (-1: none) and its interned `currency|period`.
+    var salaryMaxOf: [Int64] = []
+    var salaryUnitOf: [Int32] = []
+    /// The posting's skills: `skillCountOf[slot]` ids from `skillPool[skillStartOf[slot]]`.
+    var skillStartOf: [Int32] = []
+    var skillCountOf: [UInt8] = []
+    var skillPool: [Int32] = []
+    private var poolGarbage = 0
+
     var freeSlots: [Int32] = []
     var slotOf: [UUID: Int32] = [:]
     /// Versions of postings that were closed, so a late, older copy does not bring them back.
@@ -30,8 +49,6 @@ struct Catalog: Sendable {
     var skillIDs: [String: Int32] = [:]
     var skillNames: [String] = []
     var documentFrequency: [Int32] = []
-    /// Entries `slot << 32 | generation` of postings requiring each skill. Entries whose generation is
-    /// no longer the slot's are stale (the posting changed or was removed) and are skipped.
     var postingsWithSkill: [[UInt64]] = []
     var withoutSkills: Set<Int32> = []
     var kinds: [OpeningKind] = []
@@ -41,10 +58,26 @@ struct Catalog: Sendable {
     var names: [String: Int32] = [:]
     var liveCount = 0
 
+    var slotCount: Int { kindOf.count }
+
     func skillID(_ name: String) -> Int32? { skillIDs[name] }
 
     func nameID(_ name: String?) -> Int32 {
         name.flatMap { names[$0.lowercased()] } ?? -1
+    }
+
+    func skills(of slot: Int) -> ArraySlice<Int32> {
+        let start = Int(skillStartOf[slot])
+        return skillPool[start..<start + Int(skillCountOf[slot])]
+    }
+
+    func id(of slot: Int) -> RegionalID? {
+        RegionalID("\(idKindOf[slot].rawValue)_\(regionCodeOf[slot])_\(uuidOf[slot].uuidString.lowercased())")
+    }
+
+    /// The posting's pay range top in `unit`, if it has one in that currency and period.
+    func salaryMax(of slot: Int) -> (amount: Int64, unit: Int32)? {
+        salaryMaxOf[slot] >= 0 ? (salaryMaxOf[slot], salaryUnitOf[slot]) : nil
     }
 
     mutating func intern(name: String?) -> Int32 {
@@ -85,7 +118,7 @@ struct Catalog: Sendable {
     mutating func upsert(_ job: Job, taxonomy: SkillTaxonomy, configuration: MatchingConfiguration) {
         guard let uuid = UUID(uuidString: job.id.uuid) else { return }
         let version = CompactTime.version(job.updatedAt)
-        if let slot = slotOf[uuid], let held = postings[Int(slot)], held.version >= version { return }
+        if let slot = slotOf[uuid], versionOf[Int(slot)] >= version { return }
         if let closed = closedVersions[uuid], closed >= version { return }
         remove(uuid)
         guard job.status == .open else {
@@ -95,79 +128,87 @@ struct Catalog: Sendable {
         closedVersions[uuid] = nil
         let content = job.content
         var skills: [Int32] = []
-        for name in content.requiredSkills {
+        for name in content.requiredSkills.prefix(Int(UInt8.max)) {
             let id = intern(skill: taxonomy.canonical(name))
             if !skills.contains(id) { skills.append(id) }
         }
-        let kind = OpeningKind(
+        let kind = intern(kind: OpeningKind(
             isOpen: true, country: content.location.country, field: content.field, employmentType: content.employmentType,
-            listedStatuses: content.eligibleResidenceStatuses.sorted(), sponsorsVisa: content.visaSponsorship ?? false)
-        let minimum = content.minimumLanguage
-        let posting = IndexedPosting(
-            uuid: uuid, idKind: job.id.kind, regionCode: job.id.regionCode, version: version,
-            createdDay: CompactTime.day(job.createdAt) ?? 0, skills: skills, kind: intern(kind: kind),
-            weeklyHours: Int16(clamping: content.weeklyHours ?? -1), startDay: content.startDate.flatMap(CompactTime.day) ?? -1,
-            language: minimum.map { intern(language: $0.language) } ?? -1,
-            // A level no test recognises can never be met.
-            languageRank: Int8(clamping: minimum.map { $0.rank ?? Int(Int8.max) } ?? 0),
-            country: content.location.country, prefecture: intern(name: content.location.prefecture),
-            city: intern(name: content.location.city),
-            commuteRegion: intern(name: configuration.commuteRegion(country: content.location.country, prefecture: content.location.prefecture)),
-            salary: content.salary)
-        let slot: Int32
+            listedStatuses: content.eligibleResidenceStatuses.sorted(), sponsorsVisa: content.visaSponsorship ?? false))
+        let slot: Int
         if let reused = freeSlots.popLast() {
-            slot = reused
-            postings[Int(slot)] = posting
+            slot = Int(reused)
         } else {
-            slot = Int32(postings.count)
-            postings.append(posting)
-            generationOf.append(0)
-            kindOf.append(-1)
-            hoursOf.append(-1)
-            startDayOf.append(-1)
-            languageOf.append(-1)
-            languageRankOf.append(0)
+            slot = slotCount
+            uuidOf.append(uuid); idKindOf.append(.job); regionCodeOf.append(""); versionOf.append(0); createdDayOf.append(0)
+            kindOf.append(-1); hoursOf.append(-1); startDayOf.append(-1); languageOf.append(-1); languageRankOf.append(0)
+            countryOf.append(-1); prefectureOf.append(-1); cityOf.append(-1); commuteOf.append(-1)
+            salaryMaxOf.append(-1); salaryUnitOf.append(-1); skillStartOf.append(0); skillCountOf.append(0)
         }
-        let generation = nextGeneration
-        nextGeneration = nextGeneration == UInt32.max ? 1 : nextGeneration + 1
-        let index = Int(slot)
-        generationOf[index] = generation
-        kindOf[index] = posting.kind
-        hoursOf[index] = posting.weeklyHours
-        startDayOf[index] = posting.startDay
-        languageOf[index] = posting.language
-        languageRankOf[index] = posting.languageRank
-        slotOf[uuid] = slot
+        let place = content.location, minimum = content.minimumLanguage
+        uuidOf[slot] = uuid
+        idKindOf[slot] = job.id.kind
+        regionCodeOf[slot] = job.id.regionCode
+        versionOf[slot] = version
+        createdDayOf[slot] = CompactTime.day(job.createdAt) ?? 0
+        kindOf[slot] = kind
+        hoursOf[slot] = Int16(clamping: content.weeklyHours ?? -1)
+        startDayOf[slot] = content.startDate.flatMap(CompactTime.day) ?? -1
+        languageOf[slot] = minimum.map { intern(language: $0.language) } ?? -1
+        // A level no test recognises can never be met.
+        languageRankOf[slot] = Int8(clamping: minimum.map { $0.rank ?? Int(Int8.max) } ?? 0)
+        countryOf[slot] = intern(name: place.country)
+        prefectureOf[slot] = intern(name: place.prefecture)
+        cityOf[slot] = intern(name: place.city)
+        commuteOf[slot] = intern(name: configuration.commuteRegion(country: place.country, prefecture: place.prefecture))
+        salaryMaxOf[slot] = content.salary.map { Int64($0.max) } ?? -1
+        salaryUnitOf[slot] = content.salary.map { intern(name: Self.unit(currency: $0.currency, period: $0.period)) } ?? -1
+        skillStartOf[slot] = Int32(skillPool.count)
+        skillCountOf[slot] = UInt8(skills.count)
+        skillPool.append(contentsOf: skills)
+        slotOf[uuid] = Int32(slot)
         liveCount += 1
-        if skills.isEmpty { withoutSkills.insert(slot) }
+        if skills.isEmpty { withoutSkills.insert(Int32(slot)) }
         for skill in skills {
             documentFrequency[Int(skill)] += 1
-            postingsWithSkill[Int(skill)].append(UInt64(UInt32(bitPattern: slot)) << 32 | UInt64(generation))
-            compactIfStale(skill)
+            postingsWithSkill[Int(skill)].append(UInt64(UInt32(slot)) << 32 | UInt64(UInt32(kind)))
         }
     }
 
+    static func unit(currency: String, period: Pay.Period) -> String {
+        currency + "|" + period.rawValue
+    }
+
+    /// Removes a posting and its inverted-list entries (a scan of each of its skills' lists: writes are
+    /// rare next to queries, and exact lists keep every query free of stale checks).
     mutating func remove(_ uuid: UUID) {
-        guard let slot = slotOf.removeValue(forKey: uuid), let posting = postings[Int(slot)] else { return }
-        for skill in posting.skills { documentFrequency[Int(skill)] -= 1 }
-        withoutSkills.remove(slot)
-        postings[Int(slot)] = nil
-        generationOf[Int(slot)] = 0
-        kindOf[Int(slot)] = -1
-        freeSlots.append(slot)
+        guard let found = slotOf.removeValue(forKey: uuid) else { return }
+        let slot = Int(found)
+        let entryPrefix = UInt64(UInt32(slot)) << 32
+        for skill in skills(of: slot) {
+            documentFrequency[Int(skill)] -= 1
+            postingsWithSkill[Int(skill)].removeAll { $0 & 0xFFFF_FFFF_0000_0000 == entryPrefix }
+        }
+        withoutSkills.remove(found)
+        poolGarbage += Int(skillCountOf[slot])
+        kindOf[slot] = -1
+        skillCountOf[slot] = 0
+        regionCodeOf[slot] = ""
+        freeSlots.append(found)
         liveCount -= 1
+        if poolGarbage > 1024, poolGarbage * 2 > skillPool.count { compactSkillPool() }
     }
 
-    /// Drops stale entries of a skill's list once they outnumber the live ones.
-    private mutating func compactIfStale(_ skill: Int32) {
-        let list = postingsWithSkill[Int(skill)]
-        guard list.count > 2 * Int(documentFrequency[Int(skill)]) + 16 else { return }
-        postingsWithSkill[Int(skill)] = list.filter(isCurrent)
-    }
-
-    /// Whether an inverted-list entry still describes the posting in its slot.
-    @inline(__always)
-    func isCurrent(_ entry: UInt64) -> Bool {
-        generationOf[Int(entry >> 32)] == UInt32(truncatingIfNeeded: entry)
+    /// Rewrites the skill pool without the ranges of removed or replaced postings.
+    private mutating func compactSkillPool() {
+        var pool: [Int32] = []
+        pool.reserveCapacity(skillPool.count - poolGarbage)
+        for slot in 0..<slotCount where kindOf[slot] >= 0 {
+            let range = skills(of: slot)
+            skillStartOf[slot] = Int32(pool.count)
+            pool.append(contentsOf: range)
+        }
+        skillPool = pool
+        poolGarbage = 0
     }
 }

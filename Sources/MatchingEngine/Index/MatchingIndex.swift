@@ -97,7 +97,7 @@ public final class MatchingIndex: Sendable {
         let scorer = PostingScorer(
             catalog: catalog, configuration: configuration, taxonomy: taxonomy, credit: credit, location: query.location,
             desiredSalary: query.desiredSalary, languages: query.candidate.languages, today: CompactTime.day(date) ?? 0)
-        var seen = [UInt64](repeating: 0, count: (catalog.postings.count + 63) / 64)
+        var seen = [UInt64](repeating: 0, count: (catalog.slotCount + 63) / 64)
         // Per kind of posting: 0 not yet decided, 1 eligible, 2 not; with the decision's hour limit (-1: none).
         var kindState = [UInt8](repeating: 0, count: catalog.kinds.count)
         var kindHourLimit = [Int32](repeating: -1, count: catalog.kinds.count)
@@ -128,12 +128,7 @@ public final class MatchingIndex: Sendable {
             return language < 0 || bestRank[Int(language)] >= Int(catalog.languageRankOf[slot])
         }
 
-        func consider(_ slot: Int) {
-            let (word, bit) = (slot >> 6, UInt64(1) << UInt64(slot & 63))
-            guard seen[word] & bit == 0 else { return }
-            seen[word] |= bit
-            considered += 1
-            let kind = Int(catalog.kindOf[slot])
+        func consider(_ slot: Int, kind: Int) {
             if kindState[kind] == 0 {
                 let prepared = rules.prepare(candidate, for: catalog.kinds[kind], on: date)
                 kindState[kind] = prepared.decision.eligible ? 1 : 2
@@ -142,23 +137,26 @@ public final class MatchingIndex: Sendable {
                 kindDefaultHours[kind] = Int32(catalog.kinds[kind].effectiveWeeklyHours(nil) ?? -1)
                 decisions[Int32(kind)] = prepared.decision
             }
-            guard kindState[kind] == 1, passes(slot, kind: kind), let posting = catalog.postings[slot] else { return }
+            let (word, bit) = (slot >> 6, UInt64(1) << UInt64(slot & 63))
+            guard seen[word] & bit == 0 else { return }
+            seen[word] |= bit
+            considered += 1
+            guard kindState[kind] == 1, passes(slot, kind: kind) else { return }
             eligible += 1
-            top.offer(.init(score: scorer.score(posting), version: posting.version, slot: Int32(slot)))
+            top.offer(.init(score: scorer.score(slot), version: catalog.versionOf[slot], slot: Int32(slot)))
         }
 
         for skill in credit.keys {
-            for entry in catalog.postingsWithSkill[Int(skill)] where catalog.isCurrent(entry) {
-                consider(Int(entry >> 32))
+            for entry in catalog.postingsWithSkill[Int(skill)] {
+                consider(Int(entry >> 32), kind: Int(UInt32(truncatingIfNeeded: entry)))
             }
         }
-        for slot in catalog.withoutSkills { consider(Int(slot)) }
+        for slot in catalog.withoutSkills { consider(Int(slot), kind: Int(catalog.kindOf[Int(slot)])) }
 
         let matches = top.sorted.compactMap { entry -> RankedJob? in
-            guard let posting = catalog.postings[Int(entry.slot)], let id = posting.id, let decision = decisions[posting.kind] else {
-                return nil
-            }
-            let explanation = scorer.explain(posting)
+            let slot = Int(entry.slot)
+            guard let id = catalog.id(of: slot), let decision = decisions[catalog.kindOf[slot]] else { return nil }
+            let explanation = scorer.explain(slot)
             return RankedJob(jobID: id, score: explanation.reduce(0) { $0 + $1.points }, explanation: explanation, eligibility: decision)
         }
         return Ranking(considered: considered, eligible: eligible, matches: matches)

@@ -11,14 +11,18 @@ public struct Contribution: Codable, Sendable, Hashable {
     public let detail: String
 }
 
-/// Scores one eligible posting for one worker; the explained form lists the terms, which add up
-/// to the same score the fast form computes.
+/// Scores one eligible posting (by slot) for one worker; the explained form lists the terms, which
+/// add up to the same score the fast form computes.
 struct PostingScorer {
     let catalog: Catalog
     let configuration: MatchingConfiguration
     let taxonomy: SkillTaxonomy
-    let place: (country: String?, prefecture: Int32, city: Int32, commuteRegion: Int32)
+    /// The worker's place, interned: country, prefecture, city, commute region (-1: unknown).
+    let place: (country: Int32, prefecture: Int32, city: Int32, commuteRegion: Int32)
+    let countryName: String?
     let desiredSalary: Pay?
+    /// The interned `currency|period` of the desired pay; -1 when none or unknown to the catalog.
+    let desiredUnit: Int32
     /// The worker's best rank per interned language; -1 when none.
     let bestRank: [Int]
     let today: Int32
@@ -26,15 +30,19 @@ struct PostingScorer {
     private let rarities: [Double]
     /// Credit per skill id: 1 held, a share for a related skill, 0 otherwise.
     private let credits: [Double]
+    /// Recency points by age in days, for the ages a catalog holds.
+    private let recency: [Double]
 
     init(catalog: Catalog, configuration: MatchingConfiguration, taxonomy: SkillTaxonomy, credit: [Int32: Double],
          location: Place?, desiredSalary: Pay?, languages: [LanguageProficiency], today: Int32) {
         self.catalog = catalog
         self.configuration = configuration
         self.taxonomy = taxonomy
-        self.place = (location?.country, catalog.nameID(location?.prefecture), catalog.nameID(location?.city),
+        self.place = (location.map { catalog.nameID($0.country) } ?? -1, catalog.nameID(location?.prefecture), catalog.nameID(location?.city),
                       catalog.nameID(configuration.commuteRegion(country: location?.country ?? "", prefecture: location?.prefecture)))
+        self.countryName = location?.country
         self.desiredSalary = desiredSalary
+        self.desiredUnit = desiredSalary.map { catalog.nameID(Catalog.unit(currency: $0.currency, period: $0.period)) } ?? -1
         self.bestRank = catalog.languageCodes.map { code in
             languages.filter { $0.language == code }.compactMap(\.rank).max() ?? -1
         }
@@ -44,43 +52,45 @@ struct PostingScorer {
         var credits = [Double](repeating: 0, count: catalog.skillNames.count)
         for (skill, share) in credit { credits[Int(skill)] = share }
         self.credits = credits
+        self.recency = (0..<3_660).map { configuration.weights.recency * pow(0.5, Double($0) / configuration.recencyHalfLifeDays) }
     }
 
-    /// A rare skill weighs more than a common one.
     func rarity(_ skill: Int32) -> Double {
         rarities[Int(skill)]
     }
 
-    func score(_ posting: IndexedPosting) -> Double {
-        skillShare(posting) * configuration.weights.skills + locationPart(posting, false).points + salaryPart(posting, false).points
-            + languagePart(posting, false).points + recencyPart(posting, false).points
+    func score(_ slot: Int) -> Double {
+        skillShare(slot) * configuration.weights.skills + locationPart(slot, false).points + salaryPart(slot, false).points
+            + languagePart(slot, false).points + recencyPart(slot, false).points
     }
 
-    func explain(_ posting: IndexedPosting) -> [Contribution] {
+    func explain(_ slot: Int) -> [Contribution] {
         var terms: [Contribution] = []
         let weights = configuration.weights
-        if posting.skills.isEmpty {
+        let skills = catalog.skills(of: slot)
+        if skills.isEmpty {
             terms.append(.init(factor: "skill", term: nil, points: weights.skills * 0.5, detail: "the job lists no required skills"))
         } else {
-            let total = posting.skills.reduce(0) { $0 + rarity($1) }
-            for skill in posting.skills {
+            let total = skills.reduce(0) { $0 + rarity($1) }
+            for skill in skills {
                 let name = catalog.skillNames[Int(skill)]
                 let share = credits[Int(skill)]
                 let detail = share == 1 ? "required, held" : share > 0 ? "required; a related skill is held" : "required, not held"
                 terms.append(.init(factor: "skill", term: taxonomy.label(name), points: weights.skills * rarity(skill) * share / total, detail: detail))
             }
         }
-        for part in [locationPart(posting, true), salaryPart(posting, true), languagePart(posting, true), recencyPart(posting, true)] {
+        for part in [locationPart(slot, true), salaryPart(slot, true), languagePart(slot, true), recencyPart(slot, true)] {
             terms.append(.init(factor: part.factor, term: nil, points: part.points, detail: part.detail))
         }
         return terms
     }
 
-    private func skillShare(_ posting: IndexedPosting) -> Double {
-        guard !posting.skills.isEmpty else { return 0.5 }
+    private func skillShare(_ slot: Int) -> Double {
+        let skills = catalog.skills(of: slot)
+        guard !skills.isEmpty else { return 0.5 }
         var total = 0.0, held = 0.0
-        for skill in posting.skills {
-            let weight = rarity(skill)
+        for skill in skills {
+            let weight = rarities[Int(skill)]
             total += weight
             held += weight * credits[Int(skill)]
         }
@@ -89,43 +99,44 @@ struct PostingScorer {
 
     private typealias Part = (factor: String, points: Double, detail: String)
 
-    private func locationPart(_ posting: IndexedPosting, _ explain: Bool) -> Part {
+    private func locationPart(_ slot: Int, _ explain: Bool) -> Part {
         let weight = configuration.weights.location, credit = configuration.locationCredit
-        guard let country = place.country else { return ("location", 0, "no location in the profile") }
-        guard country == posting.country else { return ("location", 0, explain ? "the job is in \(posting.country), the worker lives in \(country)" : "") }
-        if place.city >= 0, place.city == posting.city { return ("location", weight * credit.city, "same city") }
-        if place.prefecture >= 0, place.prefecture == posting.prefecture { return ("location", weight * credit.prefecture, "same prefecture") }
-        if place.commuteRegion >= 0, place.commuteRegion == posting.commuteRegion {
+        guard let countryName else { return ("location", 0, "no location in the profile") }
+        guard place.country >= 0, place.country == catalog.countryOf[slot] else {
+            return ("location", 0, explain ? "the job is in another country than \(countryName), where the worker lives" : "")
+        }
+        if place.city >= 0, place.city == catalog.cityOf[slot] { return ("location", weight * credit.city, "same city") }
+        if place.prefecture >= 0, place.prefecture == catalog.prefectureOf[slot] { return ("location", weight * credit.prefecture, "same prefecture") }
+        if place.commuteRegion >= 0, place.commuteRegion == catalog.commuteOf[slot] {
             return ("location", weight * credit.commuteRegion, "within commuting distance")
         }
         return ("location", weight * credit.country, "same country")
     }
 
-    private func salaryPart(_ posting: IndexedPosting, _ explain: Bool) -> Part {
+    private func salaryPart(_ slot: Int, _ explain: Bool) -> Part {
         let weight = configuration.weights.salary
-        guard let offered = posting.salary, let desired = desiredSalary, desired.amount > 0 else {
+        guard let offered = catalog.salaryMax(of: slot), let desired = desiredSalary, desired.amount > 0 else {
             return ("salary", weight / 2, "salary not comparable")
         }
-        guard offered.currency == desired.currency, offered.period == desired.period else {
-            return ("salary", weight / 2, "salary in another currency or period")
-        }
-        if offered.max >= desired.amount { return ("salary", weight, "the range reaches the desired salary") }
-        let fraction = Double(offered.max) / Double(desired.amount)
+        guard offered.unit == desiredUnit else { return ("salary", weight / 2, "salary in another currency or period") }
+        if offered.amount >= Int64(desired.amount) { return ("salary", weight, "the range reaches the desired salary") }
+        let fraction = Double(offered.amount) / Double(desired.amount)
         return ("salary", weight * fraction, explain ? "pays up to \(Int(fraction * 100))% of the desired salary" : "")
     }
 
-    private func languagePart(_ posting: IndexedPosting, _ explain: Bool) -> Part {
+    private func languagePart(_ slot: Int, _ explain: Bool) -> Part {
         let weight = configuration.weights.language
-        guard posting.language >= 0 else { return ("language", weight, "no language requirement") }
-        let needed = Int(posting.languageRank)
-        let margin = min(2, max(0, bestRank[Int(posting.language)] - needed))
+        let language = catalog.languageOf[slot]
+        guard language >= 0 else { return ("language", weight, "no language requirement") }
+        let needed = Int(catalog.languageRankOf[slot])
+        let margin = min(2, max(0, bestRank[Int(language)] - needed))
         return ("language", weight * (0.5 + 0.25 * Double(margin)),
                 !explain ? "" : margin == 0 ? "meets the minimum level" : "\(margin) level(s) above the minimum")
     }
 
-    private func recencyPart(_ posting: IndexedPosting, _ explain: Bool) -> Part {
-        let age = max(0, Int(today) - Int(posting.createdDay))
-        let share = pow(0.5, Double(age) / configuration.recencyHalfLifeDays)
-        return ("recency", configuration.weights.recency * share, !explain ? "" : age == 0 ? "posted today" : "posted \(age) day(s) ago")
+    private func recencyPart(_ slot: Int, _ explain: Bool) -> Part {
+        let age = max(0, Int(today) - Int(catalog.createdDayOf[slot]))
+        let points = age < recency.count ? recency[age] : configuration.weights.recency * pow(0.5, Double(age) / configuration.recencyHalfLifeDays)
+        return ("recency", points, !explain ? "" : age == 0 ? "posted today" : "posted \(age) day(s) ago")
     }
 }

@@ -9,7 +9,8 @@ public struct JobQuery: Sendable, Hashable {
     public var prefecture: String?
     public var employmentType: EmploymentType?
     public var originRegion: RegionID?
-    /// Case-insensitive substring of title or description.
+    /// Words of the title or description, in any order; Japanese and Korean match without spaces
+    /// (character bigrams, see ``SearchTokens``), Latin words also as prefixes.
     public var text: String?
     public var limit: Int = 50
     /// Only postings whose id sorts after this one (ids are time-ordered UUIDv7).

@@ -33,13 +33,37 @@ public struct SQLJobStore: JobStore {
             "CREATE TABLE job_skills (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, skill TEXT NOT NULL, PRIMARY KEY (job_id, skill))",
             "CREATE INDEX job_skills_skill ON job_skills (skill)",
         ]),
+        // Full-text search that works for Japanese and Korean: character bigrams in an FTS5 table.
+        Migration(id: "jobs-002", statements: [
+            "CREATE VIRTUAL TABLE jobs_search USING fts5(job_id UNINDEXED, tokens, tokenize = 'unicode61')",
+        ]),
     ]
+
+    /// Fills the search table for postings stored before it existed (or after it was lost).
+    public func rebuildSearchIndexIfNeeded() async throws {
+        let counts = try await database.sql.raw("""
+            SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM jobs_search) AS indexed
+            """).first()
+        guard let counts, try counts.decode(column: "jobs", as: Int.self) != counts.decode(column: "indexed", as: Int.self) else { return }
+        let rows = try await database.sql.raw("SELECT id, document FROM jobs").all()
+        let entries = try rows.map { row -> (String, String) in
+            let job = try Self.decode(row)
+            return (job.id.description, SearchTokens.document(job.content.title + "\n" + job.content.description))
+        }
+        try await database.write { sql in
+            try await sql.raw("DELETE FROM jobs_search").run()
+            for (id, tokens) in entries {
+                try await sql.raw("INSERT INTO jobs_search (job_id, tokens) VALUES (\(bind: id), \(bind: tokens))").run()
+            }
+        }
+    }
 
     public func upsert(_ job: Job) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let document = String(decoding: try encoder.encode(job), as: UTF8.self)
         let searchText = (job.content.title + "\n" + job.content.description).lowercased()
+        let tokens = SearchTokens.document(job.content.title + "\n" + job.content.description)
         let id = job.id.description
         let skills = Set(job.content.requiredSkills)
         let (country, prefecture, type) = (job.content.location.country, job.content.location.prefecture, job.content.employmentType.rawValue)
@@ -58,6 +82,8 @@ public struct SQLJobStore: JobStore {
                     prefecture = excluded.prefecture, employment_type = excluded.employment_type,
                     search_text = excluded.search_text, document = excluded.document, updated_at = excluded.updated_at
                 """).run()
+            try await sql.raw("DELETE FROM jobs_search WHERE job_id = \(bind: id)").run()
+            try await sql.raw("INSERT INTO jobs_search (job_id, tokens) VALUES (\(bind: id), \(bind: tokens))").run()
             try await sql.raw("DELETE FROM job_skills WHERE job_id = \(bind: id)").run()
             for skill in skills {
                 try await sql.raw("INSERT INTO job_skills (job_id, skill) VALUES (\(bind: id), \(bind: skill))").run()
@@ -86,9 +112,15 @@ public struct SQLJobStore: JobStore {
             sql.appendInterpolation(unsafeRaw: ")")
         }
         if let text = query.text {
-            sql.appendInterpolation(unsafeRaw: " AND instr(search_text, ")
-            sql.appendInterpolation(bind: text.lowercased())
-            sql.appendInterpolation(unsafeRaw: ") > 0")
+            if let match = SearchTokens.query(text), !SearchTokens.needsScan(text) {
+                sql.appendInterpolation(unsafeRaw: " AND id IN (SELECT job_id FROM jobs_search WHERE jobs_search MATCH ")
+                sql.appendInterpolation(bind: match)
+                sql.appendInterpolation(unsafeRaw: ")")
+            } else {
+                sql.appendInterpolation(unsafeRaw: " AND instr(search_text, ")
+                sql.appendInterpolation(bind: text.lowercased())
+                sql.appendInterpolation(unsafeRaw: ") > 0")
+            }
         }
         sql.appendInterpolation(unsafeRaw: " ORDER BY id LIMIT \(max(1, min(query.limit, 1000)))")
         return try await database.sql.raw(sql).all().map(Self.decode)

@@ -36,6 +36,7 @@ public struct Cell: Sendable {
         let database = try await CellDatabase.open(path: path, migrations: migrations, logger: logger)
         let index = MatchingIndex(rules: matching.rules, taxonomy: matching.taxonomy, configuration: matching.configuration)
         let postings = SQLJobStore(database: database)
+        try await postings.rebuildSearchIndexIfNeeded()
         try await index.rebuild(from: postings)
         return Cell(region: region, database: database, users: SQLUserStore(database: database),
                     jobs: IndexingJobStore(store: postings, index: index), matchingIndex: index, grants: GrantStore(database: database),

@@ -66,6 +66,13 @@ struct JobFlowTests {
                 #expect((partTime.json["jobs"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [ids[4]])
                 let text = try await client.execute(uri: "/api/v1/jobs?q=%EC%9A%A9%EC%A0%91%EA%B3%B5%203", method: .get)
                 #expect((text.json["jobs"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [ids[3]])
+                // Korean without the space, and a word inside a longer one: bigrams find both.
+                let joined = try await client.execute(uri: "/api/v1/jobs?q=\("접공".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", method: .get)
+                #expect((joined.json["jobs"] as? [[String: Any]])?.count == 5, "\(joined.text.prefix(300))")
+                let prefix = try await client.execute(uri: "/api/v1/jobs?q=weld", method: .get)
+                #expect((prefix.json["jobs"] as? [[String: Any]])?.count == 5, "a Latin word also matches as a prefix")
+                let none = try await client.execute(uri: "/api/v1/jobs?q=%22%29%20OR%20%2A", method: .get)
+                #expect(none.status == .ok, "FTS syntax in a query is data, not syntax: \(none.text.prefix(200))")
             }
         }
     }

@@ -15,30 +15,8 @@ struct Catalog: Sendable {
     var uuidOf: [UUID] = []
     var idKindOf: [RegionalID.Kind] = []
     var regionCodeOf: [String] = []
-    /// `updated_at` as a number that sorts like the timestamp, to keep only the newest version.
-    var versionOf: [Int64] = []
-    /// Days since 1970 of `created_at`, for recency.
-    var createdDayOf: [Int32] = []
-    /// Interned eligibility facts shared by many postings (an ``OpeningKind``).
-    var kindOf: [Int32] = []
-    /// Weekly hours; -1 when the posting does not say.
-    var hoursOf: [Int16] = []
-    /// Days since 1970 of the start date; -1 for as soon as possible.
-    var startDayOf: [Int32] = []
-    /// Interned language of the minimum level (-1: none) and the level's rank.
-    var languageOf: [Int16] = []
-    var languageRankOf: [Int8] = []
-    /// Interned lowercased place names; -1 when absent.
-    var countryOf: [Int32] = []
-    var prefectureOf: [Int32] = []
-    var cityOf: [Int32] = []
-    var commuteOf: [Int32] = []
-    /// The top of the pay range (-1: none) and its interned `currency|period`.
-    var salaryMaxOf: [Int64] = []
-    var salaryUnitOf: [Int32] = []
-    /// The posting's skills: `skillCountOf[slot]` ids from `skillPool[skillStartOf[slot]]`.
-    var skillStartOf: [Int32] = []
-    var skillCountOf: [UInt8] = []
+    /// The numbers a query reads for a candidate, together in one cache line per posting.
+    var facts: [PostingFacts] = []
     var skillPool: [Int32] = []
     private var poolGarbage = 0
 
@@ -58,7 +36,7 @@ struct Catalog: Sendable {
     var names: [String: Int32] = [:]
     var liveCount = 0
 
-    var slotCount: Int { kindOf.count }
+    var slotCount: Int { facts.count }
 
     func skillID(_ name: String) -> Int32? { skillIDs[name] }
 
@@ -67,17 +45,12 @@ struct Catalog: Sendable {
     }
 
     func skills(of slot: Int) -> ArraySlice<Int32> {
-        let start = Int(skillStartOf[slot])
-        return skillPool[start..<start + Int(skillCountOf[slot])]
+        let start = Int(facts[slot].skillStart)
+        return skillPool[start..<start + Int(facts[slot].skillCount)]
     }
 
     func id(of slot: Int) -> RegionalID? {
         RegionalID("\(idKindOf[slot].rawValue)_\(regionCodeOf[slot])_\(uuidOf[slot].uuidString.lowercased())")
-    }
-
-    /// The posting's pay range top in `unit`, if it has one in that currency and period.
-    func salaryMax(of slot: Int) -> (amount: Int64, unit: Int32)? {
-        salaryMaxOf[slot] >= 0 ? (salaryMaxOf[slot], salaryUnitOf[slot]) : nil
     }
 
     mutating func intern(name: String?) -> Int32 {
@@ -118,7 +91,7 @@ struct Catalog: Sendable {
     mutating func upsert(_ job: Job, taxonomy: SkillTaxonomy, configuration: MatchingConfiguration) {
         guard let uuid = UUID(uuidString: job.id.uuid) else { return }
         let version = CompactTime.version(job.updatedAt)
-        if let slot = slotOf[uuid], versionOf[Int(slot)] >= version { return }
+        if let slot = slotOf[uuid], facts[Int(slot)].version >= version { return }
         if let closed = closedVersions[uuid], closed >= version { return }
         remove(uuid)
         guard job.status == .open else {
@@ -135,36 +108,31 @@ struct Catalog: Sendable {
         let kind = intern(kind: OpeningKind(
             isOpen: true, country: content.location.country, field: content.field, employmentType: content.employmentType,
             listedStatuses: content.eligibleResidenceStatuses.sorted(), sponsorsVisa: content.visaSponsorship ?? false))
+        let place = content.location, minimum = content.minimumLanguage
+        let posting = PostingFacts(
+            version: version, salaryMax: content.salary.map { Int64($0.max) } ?? -1,
+            createdDay: CompactTime.day(job.createdAt) ?? 0, startDay: content.startDate.flatMap(CompactTime.day) ?? -1, kind: kind,
+            country: intern(name: place.country), prefecture: intern(name: place.prefecture), city: intern(name: place.city),
+            commuteRegion: intern(name: configuration.commuteRegion(country: place.country, prefecture: place.prefecture)),
+            salaryUnit: content.salary.map { intern(name: Self.unit(currency: $0.currency, period: $0.period)) } ?? -1,
+            skillStart: Int32(skillPool.count), hours: Int16(clamping: content.weeklyHours ?? -1),
+            language: minimum.map { intern(language: $0.language) } ?? -1,
+            // A level no test recognises can never be met.
+            languageRank: Int8(clamping: minimum.map { $0.rank ?? Int(Int8.max) } ?? 0), skillCount: UInt8(skills.count))
         let slot: Int
         if let reused = freeSlots.popLast() {
             slot = Int(reused)
+            uuidOf[slot] = uuid
+            idKindOf[slot] = job.id.kind
+            regionCodeOf[slot] = job.id.regionCode
+            facts[slot] = posting
         } else {
             slot = slotCount
-            uuidOf.append(uuid); idKindOf.append(.job); regionCodeOf.append(""); versionOf.append(0); createdDayOf.append(0)
-            kindOf.append(-1); hoursOf.append(-1); startDayOf.append(-1); languageOf.append(-1); languageRankOf.append(0)
-            countryOf.append(-1); prefectureOf.append(-1); cityOf.append(-1); commuteOf.append(-1)
-            salaryMaxOf.append(-1); salaryUnitOf.append(-1); skillStartOf.append(0); skillCountOf.append(0)
+            uuidOf.append(uuid)
+            idKindOf.append(job.id.kind)
+            regionCodeOf.append(job.id.regionCode)
+            facts.append(posting)
         }
-        let place = content.location, minimum = content.minimumLanguage
-        uuidOf[slot] = uuid
-        idKindOf[slot] = job.id.kind
-        regionCodeOf[slot] = job.id.regionCode
-        versionOf[slot] = version
-        createdDayOf[slot] = CompactTime.day(job.createdAt) ?? 0
-        kindOf[slot] = kind
-        hoursOf[slot] = Int16(clamping: content.weeklyHours ?? -1)
-        startDayOf[slot] = content.startDate.flatMap(CompactTime.day) ?? -1
-        languageOf[slot] = minimum.map { intern(language: $0.language) } ?? -1
-        // A level no test recognises can never be met.
-        languageRankOf[slot] = Int8(clamping: minimum.map { $0.rank ?? Int(Int8.max) } ?? 0)
-        countryOf[slot] = intern(name: place.country)
-        prefectureOf[slot] = intern(name: place.prefecture)
-        cityOf[slot] = intern(name: place.city)
-        commuteOf[slot] = intern(name: configuration.commuteRegion(country: place.country, prefecture: place.prefecture))
-        salaryMaxOf[slot] = content.salary.map { Int64($0.max) } ?? -1
-        salaryUnitOf[slot] = content.salary.map { intern(name: Self.unit(currency: $0.currency, period: $0.period)) } ?? -1
-        skillStartOf[slot] = Int32(skillPool.count)
-        skillCountOf[slot] = UInt8(skills.count)
         skillPool.append(contentsOf: skills)
         slotOf[uuid] = Int32(slot)
         liveCount += 1
@@ -190,9 +158,9 @@ struct Catalog: Sendable {
             postingsWithSkill[Int(skill)].removeAll { $0 & 0xFFFF_FFFF_0000_0000 == entryPrefix }
         }
         withoutSkills.remove(found)
-        poolGarbage += Int(skillCountOf[slot])
-        kindOf[slot] = -1
-        skillCountOf[slot] = 0
+        poolGarbage += Int(facts[slot].skillCount)
+        facts[slot].kind = -1
+        facts[slot].skillCount = 0
         regionCodeOf[slot] = ""
         freeSlots.append(found)
         liveCount -= 1
@@ -203,12 +171,40 @@ struct Catalog: Sendable {
     private mutating func compactSkillPool() {
         var pool: [Int32] = []
         pool.reserveCapacity(skillPool.count - poolGarbage)
-        for slot in 0..<slotCount where kindOf[slot] >= 0 {
+        for slot in 0..<slotCount where facts[slot].kind >= 0 {
             let range = skills(of: slot)
-            skillStartOf[slot] = Int32(pool.count)
+            facts[slot].skillStart = Int32(pool.count)
             pool.append(contentsOf: range)
         }
         skillPool = pool
         poolGarbage = 0
     }
+}
+
+/// What a query reads about one posting: plain numbers, no references, 64 bytes.
+struct PostingFacts: Sendable {
+    /// `updated_at` as a number that sorts like the timestamp, to keep only the newest version.
+    var version: Int64
+    /// The top of the pay range; -1 when none.
+    var salaryMax: Int64
+    /// Days since 1970 of `created_at` (recency) and of the start date (-1: as soon as possible).
+    var createdDay: Int32
+    var startDay: Int32
+    /// Interned eligibility facts shared by many postings (an ``OpeningKind``); -1 for a free slot.
+    var kind: Int32
+    /// Interned lowercased place names; -1 when absent.
+    var country: Int32
+    var prefecture: Int32
+    var city: Int32
+    var commuteRegion: Int32
+    /// Interned `currency|period` of the pay range; -1 when none.
+    var salaryUnit: Int32
+    /// The posting's skills: `skillCount` ids from `skillPool[skillStart]`.
+    var skillStart: Int32
+    /// Weekly hours; -1 when the posting does not say.
+    var hours: Int16
+    /// Interned language of the minimum level (-1: none) and the level's rank.
+    var language: Int16
+    var languageRank: Int8
+    var skillCount: UInt8
 }

@@ -113,19 +113,16 @@ public final class MatchingIndex: Sendable {
         let bestRank = scorer.bestRank
 
         /// ``EligibilityRules/complete`` over the slot's numbers: the same checks, without strings.
-        func passes(_ slot: Int, kind: Int) -> Bool {
+        func passes(_ facts: PostingFacts, kind: Int) -> Bool {
             let limit = kindHourLimit[kind]
             if limit >= 0 {
-                let stated = catalog.hoursOf[slot]
-                let hours = stated >= 0 ? Int32(stated) : kindDefaultHours[kind]
+                let hours = facts.hours >= 0 ? Int32(facts.hours) : kindDefaultHours[kind]
                 guard hours >= 0, hours <= limit else { return false }
             }
-            if kindChecksExpiry[kind] {
-                let start = catalog.startDayOf[slot]
-                if expiryDay < max(start >= 0 ? start : todayDay, todayDay) { return false }
+            if kindChecksExpiry[kind], expiryDay < max(facts.startDay >= 0 ? facts.startDay : todayDay, todayDay) {
+                return false
             }
-            let language = catalog.languageOf[slot]
-            return language < 0 || bestRank[Int(language)] >= Int(catalog.languageRankOf[slot])
+            return facts.language < 0 || bestRank[Int(facts.language)] >= Int(facts.languageRank)
         }
 
         func consider(_ slot: Int, kind: Int) {
@@ -141,9 +138,11 @@ public final class MatchingIndex: Sendable {
             guard seen[word] & bit == 0 else { return }
             seen[word] |= bit
             considered += 1
-            guard kindState[kind] == 1, passes(slot, kind: kind) else { return }
+            guard kindState[kind] == 1 else { return }
+            let facts = catalog.facts[slot]
+            guard passes(facts, kind: kind) else { return }
             eligible += 1
-            top.offer(.init(score: scorer.score(slot), version: catalog.versionOf[slot], slot: Int32(slot)))
+            top.offer(.init(score: scorer.score(slot), version: facts.version, slot: Int32(slot)))
         }
 
         for skill in credit.keys {
@@ -151,11 +150,11 @@ public final class MatchingIndex: Sendable {
                 consider(Int(entry >> 32), kind: Int(UInt32(truncatingIfNeeded: entry)))
             }
         }
-        for slot in catalog.withoutSkills { consider(Int(slot), kind: Int(catalog.kindOf[Int(slot)])) }
+        for slot in catalog.withoutSkills { consider(Int(slot), kind: Int(catalog.facts[Int(slot)].kind)) }
 
         let matches = top.sorted.compactMap { entry -> RankedJob? in
             let slot = Int(entry.slot)
-            guard let id = catalog.id(of: slot), let decision = decisions[catalog.kindOf[slot]] else { return nil }
+            guard let id = catalog.id(of: slot), let decision = decisions[catalog.facts[slot].kind] else { return nil }
             let explanation = scorer.explain(slot)
             return RankedJob(jobID: id, score: explanation.reduce(0) { $0 + $1.points }, explanation: explanation, eligibility: decision)
         }

@@ -101,13 +101,14 @@ struct PostingScorer {
 
     private func locationPart(_ slot: Int, _ explain: Bool) -> Part {
         let weight = configuration.weights.location, credit = configuration.locationCredit
+        let facts = catalog.facts[slot]
         guard let countryName else { return ("location", 0, "no location in the profile") }
-        guard place.country >= 0, place.country == catalog.countryOf[slot] else {
+        guard place.country >= 0, place.country == facts.country else {
             return ("location", 0, explain ? "the job is in another country than \(countryName), where the worker lives" : "")
         }
-        if place.city >= 0, place.city == catalog.cityOf[slot] { return ("location", weight * credit.city, "same city") }
-        if place.prefecture >= 0, place.prefecture == catalog.prefectureOf[slot] { return ("location", weight * credit.prefecture, "same prefecture") }
-        if place.commuteRegion >= 0, place.commuteRegion == catalog.commuteOf[slot] {
+        if place.city >= 0, place.city == facts.city { return ("location", weight * credit.city, "same city") }
+        if place.prefecture >= 0, place.prefecture == facts.prefecture { return ("location", weight * credit.prefecture, "same prefecture") }
+        if place.commuteRegion >= 0, place.commuteRegion == facts.commuteRegion {
             return ("location", weight * credit.commuteRegion, "within commuting distance")
         }
         return ("location", weight * credit.country, "same country")
@@ -115,27 +116,28 @@ struct PostingScorer {
 
     private func salaryPart(_ slot: Int, _ explain: Bool) -> Part {
         let weight = configuration.weights.salary
-        guard let offered = catalog.salaryMax(of: slot), let desired = desiredSalary, desired.amount > 0 else {
+        let facts = catalog.facts[slot]
+        guard facts.salaryMax >= 0, let desired = desiredSalary, desired.amount > 0 else {
             return ("salary", weight / 2, "salary not comparable")
         }
-        guard offered.unit == desiredUnit else { return ("salary", weight / 2, "salary in another currency or period") }
-        if offered.amount >= Int64(desired.amount) { return ("salary", weight, "the range reaches the desired salary") }
-        let fraction = Double(offered.amount) / Double(desired.amount)
+        guard facts.salaryUnit == desiredUnit else { return ("salary", weight / 2, "salary in another currency or period") }
+        if facts.salaryMax >= Int64(desired.amount) { return ("salary", weight, "the range reaches the desired salary") }
+        let fraction = Double(facts.salaryMax) / Double(desired.amount)
         return ("salary", weight * fraction, explain ? "pays up to \(Int(fraction * 100))% of the desired salary" : "")
     }
 
     private func languagePart(_ slot: Int, _ explain: Bool) -> Part {
         let weight = configuration.weights.language
-        let language = catalog.languageOf[slot]
-        guard language >= 0 else { return ("language", weight, "no language requirement") }
-        let needed = Int(catalog.languageRankOf[slot])
-        let margin = min(2, max(0, bestRank[Int(language)] - needed))
+        let facts = catalog.facts[slot]
+        guard facts.language >= 0 else { return ("language", weight, "no language requirement") }
+        let needed = Int(facts.languageRank)
+        let margin = min(2, max(0, bestRank[Int(facts.language)] - needed))
         return ("language", weight * (0.5 + 0.25 * Double(margin)),
                 !explain ? "" : margin == 0 ? "meets the minimum level" : "\(margin) level(s) above the minimum")
     }
 
     private func recencyPart(_ slot: Int, _ explain: Bool) -> Part {
-        let age = max(0, Int(today) - Int(catalog.createdDayOf[slot]))
+        let age = max(0, Int(today) - Int(catalog.facts[slot].createdDay))
         let points = age < recency.count ? recency[age] : configuration.weights.recency * pow(0.5, Double(age) / configuration.recencyHalfLifeDays)
         return ("recency", points, !explain ? "" : age == 0 ? "posted today" : "posted \(age) day(s) ago")
     }

@@ -1,0 +1,84 @@
+/// Turns text into search tokens that work without spaces between words: runs of Japanese, Chinese
+/// or Korean characters become overlapping character bigrams (溶接工 → 溶接 接工), other letters and
+/// digits become lower-case words. The same function tokenises postings and queries, so a query
+/// matches when its bigrams appear next to each other in a posting, whatever the word boundaries.
+public enum SearchTokens {
+    /// The tokens of `text`, in order; a query's tokens of one run must appear consecutively.
+    public static func runs(_ text: String) -> [[String]] {
+        var runs: [[String]] = []
+        var word = ""
+        var cjk: [Character] = []
+        func flushWord() {
+            if !word.isEmpty { runs.append([word]) }
+            word = ""
+        }
+        func flushCJK() {
+            if cjk.count == 1 {
+                runs.append([String(cjk[0])])
+            } else if cjk.count > 1 {
+                runs.append((0..<cjk.count - 1).map { String(cjk[$0...$0 + 1]) })
+            }
+            cjk = []
+        }
+        for character in text.lowercased() {
+            if isCJK(character) {
+                flushWord()
+                cjk.append(character)
+            } else if character.isLetter || character.isNumber {
+                flushCJK()
+                word.append(character)
+            } else {
+                flushWord()
+                flushCJK()
+            }
+        }
+        flushWord()
+        flushCJK()
+        return runs
+    }
+
+    /// The text an FTS5 (unicode61) index stores for a posting: every token, space-separated.
+    public static func document(_ text: String) -> String {
+        runs(text).flatMap { $0 }.joined(separator: " ")
+    }
+
+    /// An FTS5 query requiring every run of `text`, each run's tokens as one phrase; nil when the
+    /// text has no tokens. Quotes inside tokens are doubled, so the query cannot inject FTS syntax.
+    /// A run of Latin letters or digits also matches longer words (`weld` finds `welder`).
+    public static func query(_ text: String) -> String? {
+        let phrases = runs(text).map { run in
+            let phrase = "\"" + run.joined(separator: " ").replacingQuotes() + "\""
+            return run.count == 1 && !run[0].contains(where: isCJK) ? phrase + "*" : phrase
+        }
+        return phrases.isEmpty ? nil : phrases.joined(separator: " AND ")
+    }
+
+    /// Whether a query needs a plain substring scan: a lone CJK character has no bigram to look up.
+    public static func needsScan(_ text: String) -> Bool {
+        runs(text).contains { $0.count == 1 && $0[0].count == 1 && $0[0].contains(where: isCJK) }
+    }
+
+    static func isCJK(_ character: Character) -> Bool {
+        guard character.isLetter, let scalar = character.unicodeScalars.first else { return false }
+        switch scalar.value {
+        case 0x3040...0x30FF, 0x31F0...0x31FF, // hiragana, katakana
+             0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, // CJK ideographs
+             0xAC00...0xD7AF, 0x1100...0x11FF, 0x3130...0x318F, // Hangul
+             0xFF66...0xFF9F: // half-width katakana
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+private extension String {
+    func replacingQuotes() -> String {
+        var result = ""
+        for character in self {
+            result.append(character)
+            if character == "\"" { result.append("\"") }
+        }
+        return result
+    }
+}

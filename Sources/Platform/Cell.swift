@@ -57,13 +57,14 @@ public struct Cell: Sendable {
         agent.add(to: router)
         TransferRoutes(cell: identity, policy: policy, purposes: purposes, users: users, jobs: jobs, consents: consents,
                        applications: applications, audit: audit, delivery: delivery).add(to: router)
+        DataSubjectRoutes(cell: identity, users: users, consents: consents, applications: applications, audit: audit).add(to: router)
         let responder = router.buildResponder()
         return { request, context in try await responder.respond(to: request, context: context) }
     }
 
     /// Every method and path template the cell serves, for the API-document parity check.
     public static let endpoints: [(method: String, path: String)] =
-        (UserRoutes.paths + JobRoutes.paths + MatchingRoutes.paths + AgentRoutes.paths + TransferRoutes.paths).map { ($0.method.rawValue, $0.path) }
+        (UserRoutes.paths + JobRoutes.paths + MatchingRoutes.paths + AgentRoutes.paths + TransferRoutes.paths + DataSubjectRoutes.paths).map { ($0.method.rawValue, $0.path) }
 }
 
 /// Delivers applications to the job's cell in the same process.

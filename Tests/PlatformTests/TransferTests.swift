@@ -78,6 +78,16 @@ struct TransferTests {
                 #expect(afterWithdrawal.status == .forbidden, "withdrawal stops later transfers")
                 #expect(try await Self.applicationRows(in: jp) == 1)
                 for cell in [kr, jp] { #expect(try await cell.audit.verify().isIntact) }
+
+                let export = try await client.execute(uri: "/api/v1/users/me/export", method: .get, headers: auth)
+                #expect(export.status == .ok)
+                #expect(export.headers[.servedBy] == "kr-seoul")
+                #expect((export.json["user"] as? [String: Any])?["email"] as? String == "jisoo@example.kr")
+                #expect((export.json["consents"] as? [[String: Any]])?.first?["withdrawn_at"] is String)
+                #expect((export.json["applications_sent"] as? [Any])?.count == 1)
+                #expect((export.json["audit_entries"] as? [[String: Any]])?.compactMap { $0["event"] as? String }
+                        == ["transfer-refused", "consent-given", "transfer-allowed", "consent-withdrawn", "transfer-refused"])
+                #expect(!export.text.contains("$2"), "no password hash in an export")
             }
         }
     }

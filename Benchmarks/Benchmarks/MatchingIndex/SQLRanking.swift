@@ -100,7 +100,7 @@ final class SQLRanking: Sendable {
         var eligibleKinds: [String] = []
         for (id, kind) in kinds.enumerated() {
             let prepared = setup.rules.prepare(worker.candidate, for: kind, on: date)
-            guard prepared.decision.eligible else { continue }
+            guard prepared.isEligible else { continue }
             eligibleKinds.append("(\(id), \(prepared.hourLimit ?? -1), \(prepared.checksExpiry ? 1 : 0), \(kind.employmentType == .fullTime ? 1 : 0))")
         }
         guard !eligibleKinds.isEmpty else { return [] }

@@ -27,14 +27,36 @@ public struct EligibilityDecision: Sendable, Hashable, Codable {
 }
 
 /// A decision for one kind of posting, waiting for the posting's own hours, start date and language.
+/// It holds which rule applies and how, not text: the reason is written only for the postings that
+/// are shown (``EligibilityRules/decision(_:)``), so a query can decide thousands of kinds cheaply.
 public struct PreparedEligibility: Sendable {
-    /// The decision for a posting that passes its own checks, or the refusal no posting of the kind escapes.
-    public let decision: EligibilityDecision
+    enum Branch: Sendable {
+        case closed
+        case notListed([String])
+        case unassessed(country: String)
+        case citizen(country: String)
+        case heldRefused(StatusRule, Refusal)
+        case heldPermits(StatusRule)
+        case abroadWithoutSponsor(country: String)
+        case abroadWithoutField
+        case abroadNoRoute(field: String, country: String)
+        case abroadRoute(StatusRule)
+        case abroadLanguage(routes: [StatusRule])
+    }
+
+    enum Refusal: Sendable {
+        case noNewJob, notDesignated, field(String), noField
+    }
+
+    typealias StatusRule = EligibilityRules.StatusRule
+
+    let branch: Branch
+    /// Whether a posting of this kind may be taken, subject to its own hours, start and language.
+    public let isEligible: Bool
     /// Weekly hours the person's status allows; nil for no limit.
     public let hourLimit: Int?
     /// Whether the person's residence status must still be valid when the job starts.
     public let checksExpiry: Bool
-    let statusName: String
 }
 
 extension EligibilityRules {
@@ -50,27 +72,95 @@ extension EligibilityRules {
 
     /// The part of the decision that depends only on the kind of posting.
     public func prepare(_ candidate: Candidate, for kind: OpeningKind, on date: String) -> PreparedEligibility {
-        func settled(_ decision: EligibilityDecision) -> PreparedEligibility {
-            PreparedEligibility(decision: decision, hourLimit: nil, checksExpiry: false, statusName: "")
+        func settled(_ branch: PreparedEligibility.Branch, eligible: Bool) -> PreparedEligibility {
+            PreparedEligibility(branch: branch, isEligible: eligible, hourLimit: nil, checksExpiry: false)
         }
-        guard kind.isOpen else { return settled(.init(eligible: false, rule: "job", reason: "the posting is closed")) }
+        guard kind.isOpen else { return settled(.closed, eligible: false) }
         let status = candidate.residenceStatus
         if !kind.listedStatuses.isEmpty, !kind.listedStatuses.contains(status ?? "") {
-            return settled(.init(eligible: false, rule: "job", reason: "the employer accepts only \(kind.listedStatuses.joined(separator: ", "))"))
+            return settled(.notListed(kind.listedStatuses), eligible: false)
         }
-        if !statuses.values.contains(where: { $0.country == kind.country }) {
+        guard let local = statusesByCountry[kind.country] else {
             // No rules for this country yet: say so rather than guess either way.
-            return settled(.init(eligible: true, rule: "unassessed",
-                                 reason: "the rules file has no residence statuses for \(kind.country); the employer checks the right to work",
-                                 toConfirm: ["the right to work in \(kind.country)"]))
+            return settled(.unassessed(country: kind.country), eligible: true)
         }
         if status == ResidenceStatus.citizen, candidate.countryOfResidence == kind.country {
-            return settled(.init(eligible: true, rule: ResidenceStatus.citizen, reason: "a citizen may take any work in \(kind.country)"))
+            return settled(.citizen(country: kind.country), eligible: true)
         }
         if let status, let rule = statuses[status], rule.country == kind.country {
-            return prepareHeld(rule, candidate: candidate, kind: kind, date: date)
+            if let refusal = heldRefusal(rule, kind: kind, date: date) { return settled(.heldRefused(rule, refusal), eligible: false) }
+            return PreparedEligibility(branch: .heldPermits(rule), isEligible: true,
+                                       hourLimit: weeklyHourLimit(rule, languages: candidate.languages), checksExpiry: true)
         }
-        return settled(decideFromAbroad(candidate, kind: kind, date: date))
+        guard kind.sponsorsVisa else { return settled(.abroadWithoutSponsor(country: kind.country), eligible: false) }
+        guard let field = kind.field else { return settled(.abroadWithoutField, eligible: false) }
+        let routes = local.filter { rule in
+            rule.entry != nil && rule.maxWeeklyHours.isEmpty && permits(rule, field: field, on: date)
+                && (kind.listedStatuses.isEmpty || kind.listedStatuses.contains(rule.code))
+        }
+        guard !routes.isEmpty else { return settled(.abroadNoRoute(field: field, country: kind.country), eligible: false) }
+        for route in routes {
+            guard let entry = route.entry else { continue }
+            if entry.languageAnyOf.isEmpty || entry.languageAnyOf.contains(where: { level in candidate.languages.contains { $0.meets(level) } }) {
+                return settled(.abroadRoute(route), eligible: true)
+            }
+        }
+        return settled(.abroadLanguage(routes: routes), eligible: false)
+    }
+
+    private func heldRefusal(_ rule: StatusRule, kind: OpeningKind, date: String) -> PreparedEligibility.Refusal? {
+        let listed = kind.listedStatuses.contains(rule.code)
+        switch rule.work {
+        case .unrestricted:
+            return nil
+        case .none:
+            return PreparedEligibility.Refusal.noNewJob
+        case .designation:
+            return listed ? nil : .notDesignated
+        case .only, .except:
+            if let field = kind.field { return permits(rule, field: field, on: date) ? nil : .field(field) }
+            return listed ? nil : .noField
+        }
+    }
+
+    /// The decision for a kind of posting, in words, with its sources.
+    public func decision(_ prepared: PreparedEligibility) -> EligibilityDecision {
+        func label(_ field: String) -> String { fields[field]?.labels["en"] ?? field }
+        switch prepared.branch {
+        case .closed:
+            return .init(eligible: false, rule: "job", reason: "the posting is closed")
+        case .notListed(let listed):
+            return .init(eligible: false, rule: "job", reason: "the employer accepts only \(listed.joined(separator: ", "))")
+        case .unassessed(let country):
+            return .init(eligible: true, rule: "unassessed",
+                         reason: "the rules file has no residence statuses for \(country); the employer checks the right to work",
+                         toConfirm: ["the right to work in \(country)"])
+        case .citizen(let country):
+            return .init(eligible: true, rule: ResidenceStatus.citizen, reason: "a citizen may take any work in \(country)")
+        case .heldPermits(let rule):
+            return .init(eligible: true, rule: rule.code, reason: "\(rule.name) permits this work", sources: citations(of: rule))
+        case .heldRefused(let rule, let refusal):
+            let reason = switch refusal {
+            case .noNewJob: "\(rule.name) does not permit taking a new job"
+            case .notDesignated: "\(rule.name) permits only the work its designation states; the employer has not listed it"
+            case .field(let field): "\(rule.name) does not permit work in \(label(field))"
+            case .noField: "the posting names no field, so whether \(rule.name) permits it cannot be checked"
+            }
+            return .init(eligible: false, rule: rule.code, reason: reason, sources: citations(of: rule))
+        case .abroadWithoutSponsor(let country):
+            return .init(eligible: false, rule: "job", reason: "the person holds no status for \(country) and the employer does not sponsor a visa")
+        case .abroadWithoutField:
+            return .init(eligible: false, rule: "job", reason: "a sponsored posting must name its field to find a visa route")
+        case .abroadNoRoute(let field, let country):
+            return .init(eligible: false, rule: "job", reason: "no visa route to \(label(field)) work in \(country)")
+        case .abroadRoute(let route):
+            return .init(eligible: true, rule: "entry:\(route.code)", reason: "eligible to apply for \(route.name) with the employer's sponsorship",
+                         sources: citations(of: route), toConfirm: route.entry?.unchecked ?? [])
+        case .abroadLanguage(let routes):
+            let needed = routes.flatMap { $0.entry?.languageAnyOf ?? [] }.map { "\($0.test) \($0.level)" }
+            return .init(eligible: false, rule: "entry:\(routes[0].code)",
+                         reason: "the visa route needs one of \(needed.joined(separator: ", "))", sources: citations(of: routes[0]))
+        }
     }
 
     /// The posting's own checks after ``prepare(_:for:on:)``: hours, start date against expiry, language.
@@ -78,16 +168,17 @@ extension EligibilityRules {
         _ prepared: PreparedEligibility, candidate: Candidate, kind: OpeningKind, weeklyHours: Int?, startDate: String?,
         minimumLanguage: LanguageProficiency?, on date: String
     ) -> EligibilityDecision {
-        let decision = prepared.decision
+        let decision = decision(prepared)
         guard decision.eligible else { return decision }
+        let statusName = if case .heldPermits(let rule) = prepared.branch { rule.name } else { "" }
         func refuse(_ reason: String) -> EligibilityDecision {
             .init(eligible: false, rule: decision.rule, reason: reason, sources: decision.sources)
         }
         if let limit = prepared.hourLimit {
             guard let hours = kind.effectiveWeeklyHours(weeklyHours) else {
-                return refuse("\(prepared.statusName) allows at most \(limit) hours a week and the posting does not state its hours")
+                return refuse("\(statusName) allows at most \(limit) hours a week and the posting does not state its hours")
             }
-            guard hours <= limit else { return refuse("\(prepared.statusName) allows at most \(limit) hours a week; the job has \(hours)") }
+            guard hours <= limit else { return refuse("\(statusName) allows at most \(limit) hours a week; the job has \(hours)") }
         }
         if prepared.checksExpiry, let expiry = candidate.residenceExpiresOn {
             let start = max(startDate ?? date, date)
@@ -97,59 +188,5 @@ extension EligibilityRules {
             return .init(eligible: false, rule: "job", reason: "the job needs \(minimum.test) \(minimum.level) or above")
         }
         return decision
-    }
-
-    private func prepareHeld(_ rule: StatusRule, candidate: Candidate, kind: OpeningKind, date: String) -> PreparedEligibility {
-        let sources = citations(of: rule)
-        func refuse(_ reason: String) -> PreparedEligibility {
-            PreparedEligibility(decision: .init(eligible: false, rule: rule.code, reason: reason, sources: sources),
-                                hourLimit: nil, checksExpiry: false, statusName: rule.name)
-        }
-        let listed = kind.listedStatuses.contains(rule.code)
-        switch rule.work {
-        case .unrestricted:
-            break
-        case .none:
-            return refuse("\(rule.name) does not permit taking a new job")
-        case .designation:
-            guard listed else { return refuse("\(rule.name) permits only the work its designation states; the employer has not listed it") }
-        case .only, .except:
-            if let field = kind.field {
-                guard permits(rule, field: field, on: date) else {
-                    return refuse("\(rule.name) does not permit work in \(fields[field]?.labels["en"] ?? field)")
-                }
-            } else if !listed {
-                return refuse("the posting names no field, so whether \(rule.name) permits it cannot be checked")
-            }
-        }
-        return PreparedEligibility(
-            decision: .init(eligible: true, rule: rule.code, reason: "\(rule.name) permits this work", sources: sources),
-            hourLimit: weeklyHourLimit(rule, languages: candidate.languages), checksExpiry: true, statusName: rule.name)
-    }
-
-    private func decideFromAbroad(_ candidate: Candidate, kind: OpeningKind, date: String) -> EligibilityDecision {
-        guard kind.sponsorsVisa else {
-            return .init(eligible: false, rule: "job", reason: "the person holds no status for \(kind.country) and the employer does not sponsor a visa")
-        }
-        guard let field = kind.field else {
-            return .init(eligible: false, rule: "job", reason: "a sponsored posting must name its field to find a visa route")
-        }
-        let routes = statuses.values
-            .filter { $0.country == kind.country && $0.entry != nil && $0.maxWeeklyHours.isEmpty && permits($0, field: field, on: date) }
-            .filter { kind.listedStatuses.isEmpty || kind.listedStatuses.contains($0.code) }
-            .sorted { $0.code < $1.code }
-        guard !routes.isEmpty else {
-            return .init(eligible: false, rule: "job", reason: "no visa route to \(fields[field]?.labels["en"] ?? field) work in \(kind.country)")
-        }
-        for route in routes {
-            guard let entry = route.entry else { continue }
-            if entry.languageAnyOf.isEmpty || entry.languageAnyOf.contains(where: { level in candidate.languages.contains { $0.meets(level) } }) {
-                return .init(eligible: true, rule: "entry:\(route.code)", reason: "eligible to apply for \(route.name) with the employer's sponsorship",
-                             sources: citations(of: route), toConfirm: entry.unchecked)
-            }
-        }
-        let needed = routes.flatMap { $0.entry?.languageAnyOf ?? [] }.map { "\($0.test) \($0.level)" }
-        return .init(eligible: false, rule: "entry:\(routes[0].code)",
-                     reason: "the visa route needs one of \(needed.joined(separator: ", "))", sources: citations(of: routes[0]))
     }
 }

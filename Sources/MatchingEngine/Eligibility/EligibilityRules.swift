@@ -68,6 +68,16 @@ public struct EligibilityRules: Sendable {
     public let statuses: [String: StatusRule]
     /// Source key → address.
     public let sources: [String: String]
+    /// The statuses each country grants, by code order (countries without any are not covered).
+    let statusesByCountry: [String: [StatusRule]]
+
+    init(asOf: String, fields: [String: Field], statuses: [String: StatusRule], sources: [String: String]) {
+        self.asOf = asOf
+        self.fields = fields
+        self.statuses = statuses
+        self.sources = sources
+        statusesByCountry = Dictionary(grouping: statuses.values.sorted { $0.code < $1.code }, by: \.country)
+    }
 
     /// The addresses of a rule's sources.
     public func citations(of rule: StatusRule) -> [String] {

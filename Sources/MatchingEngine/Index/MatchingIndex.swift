@@ -104,7 +104,7 @@ public final class MatchingIndex: Sendable {
         var kindChecksExpiry = [Bool](repeating: false, count: catalog.kinds.count)
         // Weekly hours of a posting of the kind that does not state them (-1: unknown), as OpeningKind.effectiveWeeklyHours.
         var kindDefaultHours = [Int32](repeating: -1, count: catalog.kinds.count)
-        var decisions: [Int32: EligibilityDecision] = [:]
+        var prepared: [Int32: PreparedEligibility] = [:]
         var top = TopScores(capacity: limit)
         var considered = 0, eligible = 0
         let candidate = query.candidate
@@ -127,12 +127,14 @@ public final class MatchingIndex: Sendable {
 
         func consider(_ slot: Int, kind: Int) {
             if kindState[kind] == 0 {
-                let prepared = rules.prepare(candidate, for: catalog.kinds[kind], on: date)
-                kindState[kind] = prepared.decision.eligible ? 1 : 2
-                kindHourLimit[kind] = Int32(prepared.hourLimit ?? -1)
-                kindChecksExpiry[kind] = prepared.checksExpiry
-                kindDefaultHours[kind] = Int32(catalog.kinds[kind].effectiveWeeklyHours(nil) ?? -1)
-                decisions[Int32(kind)] = prepared.decision
+                let verdict = rules.prepare(candidate, for: catalog.kinds[kind], on: date)
+                kindState[kind] = verdict.isEligible ? 1 : 2
+                if verdict.isEligible {
+                    kindHourLimit[kind] = Int32(verdict.hourLimit ?? -1)
+                    kindChecksExpiry[kind] = verdict.checksExpiry
+                    kindDefaultHours[kind] = Int32(catalog.kinds[kind].effectiveWeeklyHours(nil) ?? -1)
+                    prepared[Int32(kind)] = verdict
+                }
             }
             let (word, bit) = (slot >> 6, UInt64(1) << UInt64(slot & 63))
             guard seen[word] & bit == 0 else { return }
@@ -154,7 +156,8 @@ public final class MatchingIndex: Sendable {
 
         let matches = top.sorted.compactMap { entry -> RankedJob? in
             let slot = Int(entry.slot)
-            guard let id = catalog.id(of: slot), let decision = decisions[catalog.facts[slot].kind] else { return nil }
+            guard let id = catalog.id(of: slot), let verdict = prepared[catalog.facts[slot].kind] else { return nil }
+            let decision = rules.decision(verdict)
             let explanation = scorer.explain(slot)
             return RankedJob(jobID: id, score: explanation.reduce(0) { $0 + $1.points }, explanation: explanation, eligibility: decision)
         }

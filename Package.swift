@@ -144,7 +144,12 @@ let package = Package(
         ),
         .target(
             name: "MatchingEngine",
-            dependencies: ["Sovereignty", "ServerKit", "UserService", "JobService", "Workforce", "Yams"],
+            dependencies: [
+                "Sovereignty", "ServerKit", "UserService", "JobService", "Workforce", "Yams",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // ai-agent: skill extraction and job-ad compliance review, deterministic and offline.

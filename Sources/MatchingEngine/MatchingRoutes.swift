@@ -13,21 +13,28 @@ public struct MatchingRoutes: Sendable {
     let users: any UserStore
     let jobs: any JobStore
     let index: MatchingIndex
+    let notifier: MatchNotifier?
+    let heartbeatInterval: Duration
     let now: @Sendable () -> Date
 
-    public init(cell: CellIdentity, users: any UserStore, jobs: any JobStore, index: MatchingIndex,
-                now: @escaping @Sendable () -> Date = Date.init) {
+    public init(cell: CellIdentity, users: any UserStore, jobs: any JobStore, index: MatchingIndex, notifier: MatchNotifier? = nil,
+                heartbeatInterval: Duration = .seconds(15), now: @escaping @Sendable () -> Date = Date.init) {
         self.cell = cell
         self.users = users
         self.jobs = jobs
         self.index = index
+        self.notifier = notifier
+        self.heartbeatInterval = heartbeatInterval
         self.now = now
     }
 
-    public static let paths: [(method: HTTPRequest.Method, path: String)] = [(.get, "/api/v1/matching/jobs")]
+    public static let paths: [(method: HTTPRequest.Method, path: String)] = [
+        (.get, "/api/v1/matching/jobs"), (.get, "/api/v1/matching/stream"),
+    ]
 
     public func add(to router: Router<AppRequestContext>) {
         router.get("/api/v1/matching/jobs") { request, context in try await bestJobs(request, context) }
+        router.get("/api/v1/matching/stream") { request, context in try await stream(request, context) }
     }
 
     /// A ranked posting as the API returns it.
@@ -51,10 +58,23 @@ public struct MatchingRoutes: Sendable {
         }
     }
 
-    func bestJobs(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    /// The calling worker's profile as a matching query, in their home cell.
+    func workerQuery(_ context: AppRequestContext) async throws -> WorkerQuery {
         let principal = try context.requirePrincipal()
         guard principal.role == .worker else { throw Problem.forbidden("job matches are for workers") }
         try cell.requireHome(principal.userID)
+        guard let worker = try await users.find(principal.userID), let profile = worker.profile else {
+            throw Problem.notFound("no worker profile for the token's user")
+        }
+        return WorkerQuery(
+            candidate: Candidate(residenceStatus: profile.residence?.status, residenceExpiresOn: profile.residence?.expiresOn,
+                                 countryOfResidence: worker.countryOfResidence, languages: profile.languages),
+            skills: profile.skills, location: profile.location, desiredSalary: profile.desiredSalary)
+    }
+
+    func bestJobs(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let query = try await workerQuery(context)
+        let principal = try context.requirePrincipal()
         var limit = 10
         if let text = request.uri.queryParameters["limit"] {
             guard let value = Int(String(text)), (1...100).contains(value) else {
@@ -62,13 +82,6 @@ public struct MatchingRoutes: Sendable {
             }
             limit = value
         }
-        guard let worker = try await users.find(principal.userID), let profile = worker.profile else {
-            throw Problem.notFound("no worker profile for the token's user")
-        }
-        let query = WorkerQuery(
-            candidate: Candidate(residenceStatus: profile.residence?.status, residenceExpiresOn: profile.residence?.expiresOn,
-                                 countryOfResidence: worker.countryOfResidence, languages: profile.languages),
-            skills: profile.skills, location: profile.location, desiredSalary: profile.desiredSalary)
         let ranking = index.rank(query, limit: limit, on: Timestamps.day(now()))
         var matches: [Match] = []
         for ranked in ranking.matches {

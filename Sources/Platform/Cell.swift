@@ -21,6 +21,8 @@ public struct Cell: Sendable {
     let jobs: IndexingJobStore
     /// The open postings this cell matches workers against, in memory.
     public let matchingIndex: MatchingIndex
+    /// Workers listening for new matches in this cell.
+    public let matchNotifier: MatchNotifier
     let grants: GrantStore
     let consents: ConsentStore
     let applications: ApplicationStore
@@ -38,8 +40,9 @@ public struct Cell: Sendable {
         let postings = SQLJobStore(database: database)
         try await postings.rebuildSearchIndexIfNeeded()
         try await index.rebuild(from: postings)
+        let notifier = MatchNotifier(index: index)
         return Cell(region: region, database: database, users: SQLUserStore(database: database),
-                    jobs: IndexingJobStore(store: postings, index: index), matchingIndex: index, grants: GrantStore(database: database),
+                    jobs: IndexingJobStore(store: postings, index: index, notifier: notifier), matchingIndex: index, matchNotifier: notifier, grants: GrantStore(database: database),
                     consents: ConsentStore(database: database), applications: ApplicationStore(database: database),
                     audit: AuditLog(database: database, headFile: auditHead))
     }
@@ -53,7 +56,7 @@ public struct Cell: Sendable {
         let router = Router(context: AppRequestContext.self)
         UserRoutes(cell: identity, store: users, tokens: tokens, passwords: passwords).add(to: router)
         JobRoutes(cell: identity, store: jobs, replicator: replicator).add(to: router)
-        MatchingRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex).add(to: router)
+        MatchingRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex, notifier: matchNotifier).add(to: router)
         agent.add(to: router)
         TransferRoutes(cell: identity, policy: policy, purposes: purposes, users: users, jobs: jobs, consents: consents,
                        applications: applications, audit: audit, delivery: delivery).add(to: router)

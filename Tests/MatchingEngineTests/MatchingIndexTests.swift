@@ -126,16 +126,6 @@ struct MatchingIndexTests {
     }
 }
 
-extension Opening {
-    /// The posting's eligibility facts, read independently of the index.
-    init(_ job: Job) {
-        self.init(isOpen: job.status == .open, country: job.content.location.country, field: job.content.field,
-                  weeklyHours: job.content.weeklyHours, employmentType: job.content.employmentType,
-                  listedStatuses: job.content.eligibleResidenceStatuses, sponsorsVisa: job.content.visaSponsorship ?? false,
-                  minimumLanguage: job.content.minimumLanguage, startDate: job.content.startDate)
-    }
-}
-
 @Suite("Skills taxonomy")
 struct SkillTaxonomyTests {
     @Test func labelsInEveryLanguageNameOneSkill() throws {

@@ -1,4 +1,5 @@
 public import Workforce
+public import JobService
 
 /// What eligibility depends on, about a person.
 public struct Candidate: Sendable, Hashable {
@@ -79,5 +80,15 @@ public struct OpeningKind: Sendable, Hashable {
     /// Weekly hours of a posting that does not say: a full-time job is taken as 40.
     func effectiveWeeklyHours(_ stated: Int?) -> Int? {
         stated ?? (employmentType == .fullTime ? 40 : nil)
+    }
+}
+
+extension Opening {
+    /// A posting's eligibility facts.
+    public init(_ job: Job) {
+        self.init(isOpen: job.status == .open, country: job.content.location.country, field: job.content.field,
+                  weeklyHours: job.content.weeklyHours, employmentType: job.content.employmentType,
+                  listedStatuses: job.content.eligibleResidenceStatuses, sponsorsVisa: job.content.visaSponsorship ?? false,
+                  minimumLanguage: job.content.minimumLanguage, startDate: job.content.startDate)
     }
 }

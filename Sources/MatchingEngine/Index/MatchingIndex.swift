@@ -81,9 +81,8 @@ public final class MatchingIndex: Sendable {
         }
     }
 
-    /// The best eligible postings for a worker on a day (`YYYY-MM-DD`).
-    public func rank(_ query: WorkerQuery, limit: Int, on date: String) -> Ranking {
-        let catalog = state.withLock { $0 }
+    /// The skills the worker gets credit for (held, or related for a share) and a scorer for the query.
+    private func scoring(_ query: WorkerQuery, in catalog: Catalog, on date: String) -> ([Int32: Double], PostingScorer) {
         var credit: [Int32: Double] = [:]
         for name in query.skills {
             let id = taxonomy.canonical(name)
@@ -97,6 +96,24 @@ public final class MatchingIndex: Sendable {
         let scorer = PostingScorer(
             catalog: catalog, configuration: configuration, taxonomy: taxonomy, credit: credit, location: query.location,
             desiredSalary: query.desiredSalary, languages: query.candidate.languages, today: CompactTime.day(date) ?? 0)
+        return (credit, scorer)
+    }
+
+    /// One indexed posting scored for a worker, with the eligibility decision; nil when the index does
+    /// not hold it. Unlike ``rank(_:limit:on:)``, a posting sharing no skill with the worker is scored too.
+    public func evaluate(_ job: Job, for query: WorkerQuery, on date: String) -> RankedJob? {
+        let catalog = state.withLock { $0 }
+        guard let uuid = UUID(uuidString: job.id.uuid), let slot = catalog.slotOf[uuid] else { return nil }
+        let (_, scorer) = scoring(query, in: catalog, on: date)
+        let explanation = scorer.explain(Int(slot))
+        return RankedJob(jobID: job.id, score: explanation.reduce(0) { $0 + $1.points }, explanation: explanation,
+                         eligibility: rules.decide(query.candidate, for: Opening(job), on: date))
+    }
+
+    /// The best eligible postings for a worker on a day (`YYYY-MM-DD`).
+    public func rank(_ query: WorkerQuery, limit: Int, on date: String) -> Ranking {
+        let catalog = state.withLock { $0 }
+        let (credit, scorer) = scoring(query, in: catalog, on: date)
         var seen = [UInt64](repeating: 0, count: (catalog.slotCount + 63) / 64)
         // Per kind of posting: 0 not yet decided, 1 eligible, 2 not; with the decision's hour limit (-1: none).
         var kindState = [UInt8](repeating: 0, count: catalog.kinds.count)

@@ -1,0 +1,62 @@
+public import Foundation
+public import JobService
+internal import Synchronization
+
+/// Real-time matching: workers connected to the stream hear about a new posting in their cell as
+/// soon as it is indexed, when it is one they may take and its score reaches their threshold.
+/// In-memory fan-out within the process.
+public final class MatchNotifier: Sendable {
+    /// A new posting scored for one subscriber.
+    public struct Event: Sendable {
+        public let match: RankedJob
+        public let job: Job
+    }
+
+    private struct Subscriber: Sendable {
+        let query: WorkerQuery
+        let minimumScore: Double
+        let continuation: AsyncStream<Event>.Continuation
+    }
+
+    private let index: MatchingIndex
+    private let subscribers = Mutex<[UUID: Subscriber]>([:])
+    private let now: @Sendable () -> Date
+
+    public init(index: MatchingIndex, now: @escaping @Sendable () -> Date = Date.init) {
+        self.index = index
+        self.now = now
+    }
+
+    /// Events for a worker until the stream is dropped; the returned id ends the subscription.
+    public func subscribe(_ query: WorkerQuery, minimumScore: Double) -> (id: UUID, events: AsyncStream<Event>) {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(64))
+        subscribers.withLock { $0[id] = Subscriber(query: query, minimumScore: minimumScore, continuation: continuation) }
+        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
+        return (id, stream)
+    }
+
+    public func unsubscribe(_ id: UUID) {
+        subscribers.withLock { $0.removeValue(forKey: id) }?.continuation.finish()
+    }
+
+    /// Connected subscribers (for tests and metrics).
+    public var subscriberCount: Int { subscribers.withLock { $0.count } }
+
+    /// Called after a posting reached the index; only a newly created, open posting is announced.
+    public func indexed(_ job: Job) {
+        guard job.status == .open, job.createdAt == job.updatedAt else { return }
+        let current = subscribers.withLock { Array($0.values) }
+        guard !current.isEmpty else { return }
+        let day = Self.day(now())
+        for subscriber in current {
+            guard let match = index.evaluate(job, for: subscriber.query, on: day), match.eligibility.eligible,
+                  match.score >= subscriber.minimumScore else { continue }
+            subscriber.continuation.yield(Event(match: match, job: job))
+        }
+    }
+
+    static func day(_ date: Date) -> String {
+        String(date.formatted(Date.ISO8601FormatStyle()).prefix(10))
+    }
+}

@@ -52,12 +52,10 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("index build, \(postingCount) postings", configuration: .init(metrics: [.wallClock], warmupIterations: 0, maxIterations: 3)) { benchmark in
         for _ in benchmark.scaledIterations {
-            let before = residentBytes()
             let index = fixture.makeIndex()
             benchmark.startMeasurement()
             index.upsert(contentsOf: fixture.jobs)
             benchmark.stopMeasurement()
-            print("index holds \(index.count) postings; resident memory grew by \((residentBytes() - before) / 1_048_576) MiB")
             blackHole(index)
         }
     } setup: {
@@ -71,9 +69,11 @@ let benchmarks: @Sendable () -> Void = {
         }
     } setup: {
         if fixture == nil { fixture = try Fixture() }
+        let before = residentBytes()
         let index = fixture.makeIndex()
         index.upsert(contentsOf: fixture.jobs)
         fixture.index = index
+        print("index of \(index.count) postings: resident memory grew by \((residentBytes() - before) / 1_048_576) MiB while building it")
         let sample = fixture.workers.prefix(200).map { index.rank($0, limit: 10, on: day) }
         let considered = sample.map(\.considered).sorted(), eligible = sample.map(\.eligible).sorted()
         print("per query: considered median \(considered[100]), max \(considered.last!); eligible median \(eligible[100]), max \(eligible.last!)")

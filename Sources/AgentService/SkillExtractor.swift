@@ -77,9 +77,15 @@ public struct SkillExtractor: Sendable {
         return min(1, base + (preferred ? 0.05 : 0))
     }
 
+    /// Lower-cases scalar by scalar, keeping offsets: ASCII directly, Latin, Greek and Cyrillic letters
+    /// through the standard library; Japanese, Chinese and Korean have no case and pass unchanged.
     static func fold(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
         scalars.map { scalar in
-            let lower = scalar.properties.lowercaseMapping.unicodeScalars
+            if scalar.isASCII {
+                return (65...90).contains(scalar.value) ? Unicode.Scalar(scalar.value + 32)! : scalar
+            }
+            guard (0xC0...0x52F).contains(scalar.value) else { return scalar }
+            let lower = String(scalar).lowercased().unicodeScalars
             return lower.count == 1 ? lower.first! : scalar
         }
     }

@@ -5,7 +5,8 @@ import Testing
 import TestSupport
 
 /// Runs the built `iworkz` executable as an operator would.
-@Suite("Command line")
+// Serialized: Foundation's Process.run on Linux has crashed when two tests spawned processes at once.
+@Suite("Command line", .serialized)
 struct CommandLineTests {
     static let executable = PlatformHarness.configDirectory.deletingLastPathComponent()
         .appendingPathComponent(".build/debug/iworkz")

@@ -28,7 +28,8 @@ struct RedisRateLimitTests {
         #expect(admitted == 100, "admitted \(admitted) of 900 with a limit of 100")
         let next = try await replicas[0].acquire(key: "user-1", policy: policy)
         #expect(!next.allowed)
-        #expect(next.retryAfterSeconds == 36, "one request per 36 s after the burst")
+        // One request per 36 s after the burst, less the seconds the 900 requests took on a busy machine.
+        #expect((30...36).contains(next.retryAfterSeconds), "retry after \(next.retryAfterSeconds) s")
     }
 
     @Test func refillsAtTheSustainedRate() async throws {

@@ -187,6 +187,7 @@ public struct GatewayResponder: HTTPResponder {
             }
         }
         var response: Response
+        var servedStale = false
         do {
             response = try await cell(request, context)
         } catch let problem as Problem where problem.status.code < 500 {
@@ -195,12 +196,14 @@ public struct GatewayResponder: HTTPResponder {
             guard let staleCopy, let stale = cache?.serveStale(staleCopy, request: request) else { throw error }
             context.logger.warning("cell failed; serving a stale cached response", metadata: ["error_type": "\(type(of: error))"])
             response = stale
+            servedStale = true
         }
         if response.status.code >= 500, let staleCopy, let stale = cache?.serveStale(staleCopy, request: request) {
             context.logger.warning("cell answered \(response.status.code); serving a stale cached response")
             response = stale
+            servedStale = true
         }
-        if let cache, response.headers[HTTPField.Name("X-Cache")!] != "STALE" {
+        if let cache, !servedStale {
             if isRead, let cacheKey {
                 response = try await cache.finish(response, key: cacheKey, request: request, tag: rule.path)
             } else if (200..<300).contains(response.status.code) {

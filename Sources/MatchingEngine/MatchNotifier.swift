@@ -1,5 +1,6 @@
 public import Foundation
 public import JobService
+internal import ServerKit
 internal import Synchronization
 
 /// Real-time matching: workers connected to the stream hear about a new posting in their cell as
@@ -48,15 +49,11 @@ public final class MatchNotifier: Sendable {
         guard job.status == .open, job.createdAt == job.updatedAt else { return }
         let current = subscribers.withLock { Array($0.values) }
         guard !current.isEmpty else { return }
-        let day = Self.day(now())
+        let day = Timestamps.day(now())
         for subscriber in current {
             guard let match = index.evaluate(job, for: subscriber.query, on: day), match.eligibility.eligible,
                   match.score >= subscriber.minimumScore else { continue }
             subscriber.continuation.yield(Event(match: match, job: job))
         }
-    }
-
-    static func day(_ date: Date) -> String {
-        String(date.formatted(Date.ISO8601FormatStyle()).prefix(10))
     }
 }

@@ -47,11 +47,13 @@ public final class MatchingIndex: Sendable {
     public let taxonomy: SkillTaxonomy
     public let configuration: MatchingConfiguration
     private let state = Mutex(Catalog())
+    private let recency: [Double]
 
     public init(rules: EligibilityRules, taxonomy: SkillTaxonomy, configuration: MatchingConfiguration = .init()) {
         self.rules = rules
         self.taxonomy = taxonomy
         self.configuration = configuration
+        recency = PostingScorer.recencyTable(configuration)
     }
 
     /// Adds, replaces or (when closed) removes a posting; an older version than the one held is ignored.
@@ -95,7 +97,8 @@ public final class MatchingIndex: Sendable {
         }
         let scorer = PostingScorer(
             catalog: catalog, configuration: configuration, taxonomy: taxonomy, credit: credit, location: query.location,
-            desiredSalary: query.desiredSalary, languages: query.candidate.languages, today: CompactTime.day(date) ?? 0)
+            desiredSalary: query.desiredSalary, languages: query.candidate.languages, today: CompactTime.day(date) ?? 0,
+            recency: recency)
         return (credit, scorer)
     }
 

@@ -30,11 +30,16 @@ struct PostingScorer {
     private let rarities: [Double]
     /// Credit per skill id: 1 held, a share for a related skill, 0 otherwise.
     private let credits: [Double]
-    /// Recency points by age in days, for the ages a catalog holds.
+    /// Recency points by age in days (``recencyTable(_:)``), so a query computes no powers.
     private let recency: [Double]
 
+    /// Recency points for ages 0 to 10 years; older postings are computed directly.
+    static func recencyTable(_ configuration: MatchingConfiguration) -> [Double] {
+        (0..<3_660).map { configuration.weights.recency * pow(0.5, Double($0) / configuration.recencyHalfLifeDays) }
+    }
+
     init(catalog: Catalog, configuration: MatchingConfiguration, taxonomy: SkillTaxonomy, credit: [Int32: Double],
-         location: Place?, desiredSalary: Pay?, languages: [LanguageProficiency], today: Int32) {
+         location: Place?, desiredSalary: Pay?, languages: [LanguageProficiency], today: Int32, recency: [Double]) {
         self.catalog = catalog
         self.configuration = configuration
         self.taxonomy = taxonomy
@@ -52,7 +57,7 @@ struct PostingScorer {
         var credits = [Double](repeating: 0, count: catalog.skillNames.count)
         for (skill, share) in credit { credits[Int(skill)] = share }
         self.credits = credits
-        self.recency = (0..<3_660).map { configuration.weights.recency * pow(0.5, Double($0) / configuration.recencyHalfLifeDays) }
+        self.recency = recency
     }
 
     func rarity(_ skill: Int32) -> Double {

@@ -96,6 +96,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Envelope encryption: key-encryption keys per cell, per-person data keys, crypto-shredding, rotation.
+        .target(
+            name: "KeyManagement",
+            dependencies: [
+                "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Object stores: the protocol, and a versioned filesystem driver with lifecycle rules.
+        .target(
+            name: "ObjectStorage",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ServerKit",
             dependencies: [
@@ -129,7 +146,9 @@ let package = Package(
         .target(
             name: "UserService",
             dependencies: [
-                "Sovereignty", "ServerKit", "Storage", "Workforce",
+                "Sovereignty", "ServerKit", "Storage", "Workforce", "KeyManagement", "ObjectStorage", "Yams",
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -162,7 +181,7 @@ let package = Package(
         .target(
             name: "Transfers",
             dependencies: [
-                "Sovereignty", "ServerKit", "Storage", "UserService", "JobService", "Workforce", "Yams",
+                "Sovereignty", "ServerKit", "Storage", "UserService", "JobService", "Workforce", "Yams", "KeyManagement",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -186,7 +205,7 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity", "WebFirewall", "ResponseCache",
-                "UserService", "JobService", "MatchingEngine", "AgentService", "Transfers",
+                "UserService", "JobService", "MatchingEngine", "AgentService", "Transfers", "KeyManagement", "ObjectStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -200,7 +219,7 @@ let package = Package(
         .executableTarget(
             name: "iworkz",
             dependencies: [
-                "Platform", "Gateway", "Sovereignty", "Observability", "Identity", "Transfers", "Storage",
+                "Platform", "Gateway", "Sovereignty", "Observability", "Identity", "Transfers", "Storage", "KeyManagement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -229,6 +248,15 @@ let package = Package(
             dependencies: ["Sovereignty"],
             swiftSettings: testSwiftSettings
         ),
+        .testTarget(
+            name: "KeyManagementTests",
+            dependencies: [
+                "KeyManagement", "Storage", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage"], swiftSettings: testSwiftSettings),
         .testTarget(
             name: "RedisClientTests",
             dependencies: ["RedisClient", "ResponseCache", .product(name: "NIOCore", package: "swift-nio")],
@@ -278,7 +306,7 @@ let package = Package(
             name: "PlatformTests",
             dependencies: [
                 "Platform", "TestSupport", "Gateway", "ServerKit", "Sovereignty", "Storage", "Observability",
-                "UserService", "JobService", "MatchingEngine", "Workforce", "RateLimiting", "ResponseCache",
+                "UserService", "JobService", "MatchingEngine", "Workforce", "RateLimiting", "ResponseCache", "KeyManagement", "Transfers",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -77,13 +77,17 @@ public struct GatewayResponder: HTTPResponder {
             }
             var body: ByteBuffer?
             if request.method == .post || request.method == .put || request.method == .patch {
+                let limit = rule?.maxBodyBytes ?? bodyLimit
                 do {
-                    body = try await request.collectBody(upTo: bodyLimit)
+                    body = try await request.collectBody(upTo: limit)
                 } catch is NIOTooManyBytesError {
-                    throw Problem.bodyTooLarge(limit: bodyLimit)
+                    throw Problem.bodyTooLarge(limit: limit)
                 }
             }
-            try screen(request, body: body, context: context)
+            // A document upload is not text: the firewall's text signatures would misfire on it, and the
+            // service checks that its bytes are the type declared.
+            let binary = rule?.takesBinaryBody(contentType: request.headers[.contentType]) ?? false
+            try screen(request, body: binary ? nil : body, context: context)
             if localPaths.contains(path) {
                 response = try await local(request, context)
             } else if let rule {
@@ -143,7 +147,7 @@ public struct GatewayResponder: HTTPResponder {
                 throw Problem.unauthorized("the access token is not valid (\(error.rawValue))", error: "invalid_token")
             }
         }
-        if let body {
+        if let body, !rule.takesBinaryBody(contentType: request.headers[.contentType]) {
             if let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] {
                 hints.bodyHomeRegion = object["home_region"] as? String
                 hints.bodyCountry = object["country_of_residence"] as? String

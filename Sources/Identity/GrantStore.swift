@@ -1,10 +1,12 @@
 public import Foundation
 public import SQLKit
 public import Storage
+public import ServerKit
+public import Sovereignty
 
 /// A cell's authorization codes and refresh tokens, stored as digests. Refresh tokens form families:
 /// each use replaces the token with a new one, and a second use of any token revokes its family.
-public struct GrantStore: Sendable {
+public struct GrantStore: PersonalRecords {
     private let database: any TransactionalDatabase
 
     public init(database: any TransactionalDatabase) {
@@ -122,6 +124,20 @@ public struct GrantStore: Sendable {
                 UPDATE oauth_refresh_tokens SET revoked = 1
                 WHERE family_id = (SELECT family_id FROM oauth_refresh_tokens WHERE token_digest = \(bind: digest))
                 """).run()
+        }
+    }
+
+    public var recordKind: String { "grants" }
+
+    /// Deletes the person's authorization codes and refresh tokens: no session of theirs survives.
+    public func erase(person: RegionalID) async throws -> Int {
+        try await database.write { sql in
+            let count = try await sql.raw(
+                "SELECT COUNT(*) AS n FROM oauth_refresh_tokens WHERE user_id = \(bind: person.description)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+            try await sql.raw("DELETE FROM oauth_refresh_tokens WHERE user_id = \(bind: person.description)").run()
+            try await sql.raw("DELETE FROM oauth_codes WHERE user_id = \(bind: person.description)").run()
+            return count
         }
     }
 }

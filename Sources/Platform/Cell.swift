@@ -7,16 +7,25 @@ public import MatchingEngine
 public import ServerKit
 public import Sovereignty
 public import Storage
-internal import UserService
+public import UserService
 internal import Identity
 internal import AgentService
 public import Transfers
+public import KeyManagement
+internal import ObjectStorage
 
 /// One regional cell of the all-in-one process: its database and the services answering from it.
 public struct Cell: Sendable {
     public let region: Region
     public let database: CellDatabase
-    let users: SQLUserStore
+    /// The cell's key store: per-person data keys wrapped by the cell's key-encryption keys.
+    public let keyStore: CellDatabase
+    /// Per-person data keys; destroying one is erasure by crypto-shredding.
+    public let dataKeys: DataKeyVault
+    /// The cell's people, each record sealed with their own data key.
+    public let users: SQLUserStore
+    /// Résumés and residence-card scans in the cell's object store, sealed per person.
+    let documents: DocumentStore
     /// The cell's postings; every write also updates the matching index.
     let jobs: IndexingJobStore
     /// The open postings this cell matches workers against, in memory.
@@ -33,18 +42,36 @@ public struct Cell: Sendable {
     static let migrations = SQLUserStore.migrations + SQLJobStore.migrations + GrantStore.migrations + AuditLog.migrations
         + ConsentStore.migrations + ApplicationStore.migrations
 
-    /// Opens the cell's database and builds its matching index from the postings it holds.
-    static func open(region: Region, path: String, auditHead: URL, matching: MatchingSetup, logger: Logger) async throws -> Cell {
-        let database = try await CellDatabase.open(path: path, migrations: migrations, logger: logger)
+    /// Opens the cell's database, key store and object store, seals records written before sealing
+    /// existed, and builds the matching index from the postings the cell holds.
+    static func open(region: Region, folder: DataFolder, configuration: LoadedConfiguration, logger: Logger) async throws -> Cell {
+        let matching = configuration.matching
+        let keysDirectory = folder.cellKeysDirectory(for: region.id)
+        let keyStore = try await DataKeyVault.openStore(path: keysDirectory.appendingPathComponent("data-keys.sqlite").path, logger: logger)
+        let database: CellDatabase
+        do {
+            database = try await CellDatabase.open(path: folder.databasePath(for: region.id), migrations: migrations, logger: logger)
+        } catch {
+            try? await keyStore.close()
+            throw error
+        }
+        let vault = DataKeyVault(database: keyStore, keys: try LocalKeyEncryptionKeys(directory: keysDirectory.appendingPathComponent("kek")))
+        let cipher = PersonalDataCipher(vault: vault)
+        let users = SQLUserStore(database: database, cipher: cipher,
+                                 emails: try BlindIndex(keyFile: keysDirectory.appendingPathComponent("email-index.key")))
+        let sealed = try await users.sealPlaintextRows()
+        if sealed > 0 { logger.notice("sealed records stored before per-person encryption", metadata: ["rows": "\(sealed)"]) }
+        let documents = DocumentStore(objects: try FileSystemObjectStore(root: folder.objectStoreDirectory(for: region.id)),
+                                      cipher: cipher, policy: configuration.documents)
         let index = MatchingIndex(rules: matching.rules, taxonomy: matching.taxonomy, configuration: matching.configuration)
         let postings = SQLJobStore(database: database)
         try await postings.rebuildSearchIndexIfNeeded()
         try await index.rebuild(from: postings)
         let notifier = MatchNotifier(index: index)
-        return Cell(region: region, database: database, users: SQLUserStore(database: database),
+        return Cell(region: region, database: database, keyStore: keyStore, dataKeys: vault, users: users, documents: documents,
                     jobs: IndexingJobStore(store: postings, index: index, notifier: notifier), matchingIndex: index, matchNotifier: notifier, grants: GrantStore(database: database),
-                    consents: ConsentStore(database: database), applications: ApplicationStore(database: database),
-                    audit: AuditLog(database: database, headFile: auditHead))
+                    consents: ConsentStore(database: database), applications: ApplicationStore(database: database, cipher: cipher),
+                    audit: AuditLog(database: database, headFile: folder.auditHeadPath(for: region.id)))
     }
 
     /// The cell's router: user-service, job-service and matching-engine over this cell's data.
@@ -55,19 +82,21 @@ public struct Cell: Sendable {
         let identity = CellIdentity(region: region, catalog: catalog)
         let router = Router(context: AppRequestContext.self)
         UserRoutes(cell: identity, store: users, tokens: tokens, passwords: passwords).add(to: router)
+        DocumentRoutes(cell: identity, documents: documents).add(to: router)
         JobRoutes(cell: identity, store: jobs, replicator: replicator).add(to: router)
         MatchingRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex, notifier: matchNotifier).add(to: router)
         agent.add(to: router)
         TransferRoutes(cell: identity, policy: policy, purposes: purposes, users: users, jobs: jobs, consents: consents,
                        applications: applications, audit: audit, delivery: delivery).add(to: router)
-        DataSubjectRoutes(cell: identity, users: users, consents: consents, applications: applications, audit: audit).add(to: router)
+        DataSubjectRoutes(cell: identity, users: users, consents: consents, applications: applications, documents: documents,
+                          otherRecords: [grants], delivery: delivery, audit: audit).add(to: router)
         let responder = router.buildResponder()
         return { request, context in try await responder.respond(to: request, context: context) }
     }
 
     /// Every method and path template the cell serves, for the API-document parity check.
     public static let endpoints: [(method: String, path: String)] =
-        (UserRoutes.paths + JobRoutes.paths + MatchingRoutes.paths + AgentRoutes.paths + TransferRoutes.paths + DataSubjectRoutes.paths).map { ($0.method.rawValue, $0.path) }
+        (UserRoutes.paths + DocumentRoutes.paths + JobRoutes.paths + MatchingRoutes.paths + AgentRoutes.paths + TransferRoutes.paths + DataSubjectRoutes.paths).map { ($0.method.rawValue, $0.path) }
 }
 
 /// Delivers applications to the job's cell in the same process.
@@ -77,6 +106,11 @@ struct InProcessApplicationDelivery: ApplicationDelivery {
     func deliver(_ application: Transfers.Application, to region: RegionID) async throws {
         guard let intake = intakes[region] else { throw PlatformError("no running cell \(region) to deliver to") }
         try await intake.receive(application)
+    }
+
+    func retract(worker: RegionalID, from region: RegionID) async throws {
+        guard let intake = intakes[region] else { throw PlatformError("no running cell \(region) to retract from") }
+        try await intake.retract(worker: worker)
     }
 }
 
@@ -88,5 +122,13 @@ struct InProcessJobReplicator: JobReplicator {
         for (region, store) in stores where region != job.originRegion {
             try await store.upsert(job)
         }
+    }
+}
+
+extension Cell {
+    /// Closes the cell's database and key store.
+    func close() async {
+        try? await database.close()
+        try? await keyStore.close()
     }
 }

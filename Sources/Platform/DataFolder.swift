@@ -27,6 +27,17 @@ public struct DataFolder: Sendable {
         root.appendingPathComponent("audit").appendingPathComponent("\(region.rawValue).head")
     }
 
+    /// A cell's keys: key-encryption keys (`kek/`), the key store of per-person data keys and the
+    /// blind-index key. Kept apart from the cell's database so database backups never hold them.
+    public func cellKeysDirectory(for region: RegionID) -> URL {
+        root.appendingPathComponent("keys").appendingPathComponent("cells").appendingPathComponent(region.rawValue)
+    }
+
+    /// A cell's object store (documents) on the filesystem.
+    public func objectStoreDirectory(for region: RegionID) -> URL {
+        root.appendingPathComponent("objects").appendingPathComponent(region.rawValue)
+    }
+
     /// Where confidential OAuth clients' secrets are generated.
     public var clientSecretsDirectory: URL {
         root.appendingPathComponent("keys").appendingPathComponent("clients")

@@ -6,6 +6,7 @@ public import MatchingEngine
 public import AgentService
 public import Transfers
 public import Workforce
+public import UserService
 
 /// What matching needs: the eligibility rules, the skills taxonomy and the scoring settings.
 public struct MatchingSetup: Sendable {
@@ -32,6 +33,8 @@ public struct LoadedConfiguration: Sendable {
     public var jobAdRules: JobAdRules
     /// Why personal data may be transferred, the minimum sent, and the notices (`transfers.yaml`).
     public var transferPurposes: TransferPurposes
+    /// Document kinds, types, size limit and lifecycle (`documents.yaml`).
+    public var documents: DocumentPolicy
     /// The OAuth clients file's text (parsed at start, when the secrets folder is known).
     public var oauthClientsYAML: String
 
@@ -62,6 +65,7 @@ public struct LoadedConfiguration: Sendable {
                     configuration: try MatchingConfiguration(yaml: read("matching.yaml"))),
                 jobAdRules: try JobAdRules(rulesYAML: read("job-ad-rules.yaml"), wagesYAML: read("minimum-wages.yaml")),
                 transferPurposes: try TransferPurposes(yaml: read("transfers.yaml")),
+                documents: try DocumentPolicy(yaml: read("documents.yaml")),
                 oauthClientsYAML: FileManager.default.fileExists(atPath: directory.appendingPathComponent("oauth-clients.yaml").path)
                     ? try read("oauth-clients.yaml") : "clients: []\n")
         } catch let error as PlatformError {
@@ -77,6 +81,8 @@ public struct LoadedConfiguration: Sendable {
         } catch let error as TransfersConfigurationError {
             throw PlatformError(error.description)
         } catch let error as JobAdRulesError {
+            throw PlatformError(error.description)
+        } catch let error as DocumentPolicyError {
             throw PlatformError(error.description)
         } catch let error as MatchingConfigurationError {
             throw PlatformError(error.description)

@@ -68,12 +68,10 @@ public final class Platform: Sendable {
             for region in config.catalog.regions {
                 var cellLogger = logger
                 cellLogger[metadataKey: "region"] = "\(region.id)"
-                cells.append(try await Cell.open(
-                    region: region, path: folder.databasePath(for: region.id), auditHead: folder.auditHeadPath(for: region.id),
-                    matching: config.matching, logger: cellLogger))
+                cells.append(try await Cell.open(region: region, folder: folder, configuration: config, logger: cellLogger))
             }
         } catch {
-            for cell in cells { try? await cell.database.close() }
+            for cell in cells { await cell.close() }
             throw PlatformError("cannot open cell databases in \(folder.root.path): \(error)")
         }
         let metrics = HTTPMetrics()
@@ -181,6 +179,6 @@ public final class Platform: Sendable {
 
     /// Closes every cell's database.
     public func close() async {
-        for cell in cells { try? await cell.database.close() }
+        for cell in cells { await cell.close() }
     }
 }

@@ -3,6 +3,8 @@ internal import SQLKit
 public import Sovereignty
 public import Storage
 public import Workforce
+public import KeyManagement
+public import ServerKit
 
 /// The part of a worker's record that travels with an application: the purpose's minimum data set.
 public struct Applicant: Codable, Sendable, Hashable {
@@ -70,13 +72,19 @@ public struct Application: Codable, Sendable, Hashable {
     }
 }
 
-/// Applications in one cell: those its workers sent and those its employers received.
-public struct ApplicationStore: Sendable {
+/// Applications in one cell: those its workers sent and those its employers received. Each is sealed
+/// with a data key this cell holds for the worker, so erasing the worker here (or, for received
+/// applications, a retraction from the worker's home cell) leaves only unreadable copies in backups.
+public struct ApplicationStore: PersonalRecords {
     let database: any TransactionalDatabase
+    let cipher: PersonalDataCipher
 
-    public init(database: any TransactionalDatabase) {
+    public init(database: any TransactionalDatabase, cipher: PersonalDataCipher) {
         self.database = database
+        self.cipher = cipher
     }
+
+    static let sealingContext = "applications.document"
 
     public static let migrations: [Migration] = [
         Migration(id: "applications-001", statements: [
@@ -92,7 +100,8 @@ public struct ApplicationStore: Sendable {
     ]
 
     public func insert(_ application: Application) async throws {
-        let document = String(decoding: try JSONEncoder().encode(application), as: UTF8.self)
+        let document = try await cipher.seal(try JSONEncoder().encode(application), subject: application.workerID.description,
+                                             context: Self.sealingContext).base64EncodedString()
         try await database.write { sql in
             try await sql.raw("""
                 INSERT INTO applications (id, direction, job_id, worker_id, employer_id, document, created_at)
@@ -111,21 +120,48 @@ public struct ApplicationStore: Sendable {
         try await select(.workerID, worker, direction: .sent)
     }
 
+    public var recordKind: String { "applications" }
+
+    /// Deletes the worker's applications in this cell and destroys the key they were sealed with.
+    public func erase(person: RegionalID) async throws -> Int {
+        try await cipher.vault.destroy(subject: person.description)
+        return try await database.write { sql in
+            let count = try await sql.raw("SELECT COUNT(*) AS n FROM applications WHERE worker_id = \(bind: person.description)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+            try await sql.raw("DELETE FROM applications WHERE worker_id = \(bind: person.description)").run()
+            return count
+        }
+    }
+
     private enum Column: String {
         case jobID = "job_id", workerID = "worker_id"
     }
 
     private func select(_ column: Column, _ id: RegionalID, direction: Application.Direction) async throws -> [Application] {
-        try await database.sql.raw("""
-            SELECT document FROM applications WHERE \(unsafeRaw: column.rawValue) = \(bind: id.description)
+        var found: [Application] = []
+        for row in try await database.sql.raw("""
+            SELECT worker_id, document FROM applications WHERE \(unsafeRaw: column.rawValue) = \(bind: id.description)
               AND direction = \(bind: direction.rawValue) ORDER BY created_at, id
-            """).all().map { row in
-            try JSONDecoder().decode(Application.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
+            """).all() {
+            let worker = try row.decode(column: "worker_id", as: String.self)
+            guard let sealed = Data(base64Encoded: try row.decode(column: "document", as: String.self)) else {
+                throw KeyManagementError.unreadable("a stored application is not sealed")
+            }
+            do {
+                let plain = try await cipher.open(sealed, subject: worker, context: Self.sealingContext)
+                found.append(try JSONDecoder().decode(Application.self, from: plain))
+            } catch KeyManagementError.dataKeyDestroyed {
+                // Retracted by the worker's erasure while being read: no longer an application.
+                continue
+            }
         }
+        return found
     }
 }
 
 /// Hands an application, with the data that may travel, to the job's home cell.
 public protocol ApplicationDelivery: Sendable {
     func deliver(_ application: Application, to region: RegionID) async throws
+    /// Tells the job's cell that the worker was erased: it deletes what it received from them.
+    func retract(worker: RegionalID, from region: RegionID) async throws
 }

@@ -2,6 +2,7 @@ public import Foundation
 internal import SQLKit
 public import Sovereignty
 public import Storage
+public import ServerKit
 
 /// A person's consent to a transfer: to which jurisdiction, for what, and the notice they were shown.
 public struct Consent: Codable, Sendable, Hashable {
@@ -29,7 +30,7 @@ public struct Consent: Codable, Sendable, Hashable {
 }
 
 /// Consents, kept in the person's home cell.
-public struct ConsentStore: Sendable {
+public struct ConsentStore: PersonalRecords {
     let database: any TransactionalDatabase
 
     public init(database: any TransactionalDatabase) {
@@ -83,6 +84,18 @@ public struct ConsentStore: Sendable {
             try await sql.raw("UPDATE consents SET withdrawn_at = \(bind: at) WHERE id = \(bind: id)").run()
             consent.withdrawnAt = at
             return consent
+        }
+    }
+
+    public var recordKind: String { "consents" }
+
+    /// Deletes the person's consents (the audit log keeps the events, by id only).
+    public func erase(person: RegionalID) async throws -> Int {
+        try await database.write { sql in
+            let count = try await sql.raw("SELECT COUNT(*) AS n FROM consents WHERE user_id = \(bind: person.description)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+            try await sql.raw("DELETE FROM consents WHERE user_id = \(bind: person.description)").run()
+            return count
         }
     }
 

@@ -234,4 +234,15 @@ public struct ApplicationIntake: Sendable {
             transfer: application.transfer))
         try await applications.insert(application)
     }
+
+    /// The worker's home cell erased them: delete what this cell received from them.
+    public func retract(worker: RegionalID) async throws {
+        let removed = try await applications.erase(person: worker)
+        try await audit.append(event: "applications-retracted", details: Retraction(worker: worker.description, applications: removed))
+    }
+
+    struct Retraction: Encodable, Sendable {
+        let worker: String
+        let applications: Int
+    }
 }

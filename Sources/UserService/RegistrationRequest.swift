@@ -44,20 +44,22 @@ public struct RegistrationRequest: Codable, Sendable {
     }
 }
 
-/// The body of `PATCH /api/v1/users/me`: members present replace the stored ones.
+/// The body of `PATCH /api/v1/users/me` (the right to rectification): members present replace the stored ones.
 public struct ProfileUpdate: Codable, Sendable {
+    public var email: String?
     public var displayName: String?
     public var companyName: String?
     public var profile: WorkerProfile?
 
     enum CodingKeys: String, CodingKey {
-        case profile
+        case profile, email
         case displayName = "display_name"
         case companyName = "company_name"
     }
 
     public func validate(for role: Principal.Role) -> FieldErrors {
         var errors = FieldErrors()
+        if let email { errors.check(EmailAddress.isPlausible(email), "/email", "must be an email address") }
         if let displayName { errors.checkLength(displayName, "/display_name", max: 200) }
         if let companyName {
             errors.check(role == .employer, "/company_name", "a worker has no company")
@@ -67,7 +69,7 @@ public struct ProfileUpdate: Codable, Sendable {
             errors.check(role == .worker, "/profile", "an employer has no worker profile")
             profile.validate(into: &errors, at: "/profile")
         }
-        if displayName == nil && companyName == nil && profile == nil {
+        if email == nil && displayName == nil && companyName == nil && profile == nil {
             errors.add("", "the update changes nothing")
         }
         return errors

@@ -1,16 +1,27 @@
 internal import Foundation
-public import SQLKit
+public import KeyManagement
+internal import SQLKit
 public import Sovereignty
 public import Storage
 internal import ServerKit
 
-/// ``UserStore`` over the cell's SQL database; the profile is kept as a JSON document.
+/// ``UserStore`` over the cell's SQL database. A person's record (email, name, profile) and password
+/// hash are sealed with their own data key; the email is found through a blind index. What stays in
+/// the clear is what routing and housekeeping need: id, role, home region and timestamps.
 public struct SQLUserStore: UserStore {
     private let database: any TransactionalDatabase
+    private let cipher: PersonalDataCipher
+    private let emails: BlindIndex
 
-    public init(database: any TransactionalDatabase) {
+    public init(database: any TransactionalDatabase, cipher: PersonalDataCipher, emails: BlindIndex) {
         self.database = database
+        self.cipher = cipher
+        self.emails = emails
     }
+
+    /// The context a person's record is sealed under (with their id as the subject).
+    public static let documentContext = "users.document"
+    static let passwordContext = "users.password_hash"
 
     /// The schema of the `users` table.
     public static let migrations: [Migration] = [
@@ -28,58 +39,138 @@ public struct SQLUserStore: UserStore {
         ]),
         // The hash lives outside the JSON document so no read of a profile can ever return it.
         Migration(id: "users-002", statements: ["ALTER TABLE users ADD COLUMN password_hash TEXT"]),
+        // Records are sealed per person from here on; rows written before are sealed at open.
+        Migration(id: "users-003", statements: [
+            "ALTER TABLE users RENAME COLUMN email TO email_index",
+            "ALTER TABLE users RENAME COLUMN document TO sealed_document",
+            "ALTER TABLE users RENAME COLUMN password_hash TO sealed_password_hash",
+        ]),
     ]
 
     public func insert(_ user: User, passwordHash: String?) async throws {
-        let document = try Self.encode(user)
-        let (id, email, role, home) = (user.id.description, user.email.lowercased(), user.role.rawValue, user.homeRegion.rawValue)
+        let subject = user.id.description
+        let document = try await seal(try Self.encode(user), subject: subject, context: Self.documentContext)
+        let password = try await passwordHash.asyncMap { try await seal(Data($0.utf8), subject: subject, context: Self.passwordContext) }
+        let (email, role, home) = (emails.index(user.email.lowercased()), user.role.rawValue, user.homeRegion.rawValue)
         let (created, updated) = (user.createdAt, user.updatedAt)
         do {
             try await database.write { sql in
                 try await sql.raw("""
-                    INSERT INTO users (id, email, role, home_region, document, created_at, updated_at, password_hash)
-                    VALUES (\(bind: id), \(bind: email), \(bind: role), \(bind: home), \(bind: document),
-                            \(bind: created), \(bind: updated), \(bind: passwordHash))
+                    INSERT INTO users (id, email_index, role, home_region, sealed_document, created_at, updated_at, sealed_password_hash)
+                    VALUES (\(bind: subject), \(bind: email), \(bind: role), \(bind: home), \(bind: document),
+                            \(bind: created), \(bind: updated), \(bind: password))
                     """).run()
             }
-        } catch where "\(error)".contains("UNIQUE constraint failed: users.email") {
+        } catch where "\(error)".contains("UNIQUE constraint failed: users.email_index") {
             throw UserStoreError.emailTaken
         }
     }
 
     public func find(_ id: RegionalID) async throws -> User? {
-        guard let row = try await database.sql.raw("SELECT document FROM users WHERE id = \(bind: id.description)").first() else {
+        guard let row = try await database.sql.raw("SELECT sealed_document FROM users WHERE id = \(bind: id.description)").first() else {
             return nil
         }
-        return try JSONDecoder().decode(User.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
+        return try await open(row, subject: id.description)
     }
 
     public func credentials(email: String) async throws -> (user: User, passwordHash: String)? {
-        guard let row = try await database.sql.raw(
-            "SELECT document, password_hash FROM users WHERE email = \(bind: email.lowercased())").first(),
-              let hash = try row.decodeNil(column: "password_hash") ? nil : row.decode(column: "password_hash", as: String.self)
-        else { return nil }
-        let user = try JSONDecoder().decode(User.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
+        guard let row = try await database.sql.raw("""
+            SELECT id, sealed_document, sealed_password_hash FROM users WHERE email_index = \(bind: emails.index(email.lowercased()))
+            """).first(),
+              !(try row.decodeNil(column: "sealed_password_hash")) else { return nil }
+        let subject = try row.decode(column: "id", as: String.self)
+        let user = try await open(row, subject: subject)
+        let sealed = try Self.base64(try row.decode(column: "sealed_password_hash", as: String.self))
+        let hash = String(decoding: try await cipher.open(sealed, subject: subject, context: Self.passwordContext), as: UTF8.self)
         return (user, hash)
     }
 
     public func update(_ user: User) async throws {
-        let (id, email, document, updated) = (user.id.description, user.email.lowercased(), try Self.encode(user), user.updatedAt)
+        let subject = user.id.description
+        let document = try await seal(try Self.encode(user), subject: subject, context: Self.documentContext)
+        let (email, updated) = (emails.index(user.email.lowercased()), user.updatedAt)
         do {
             try await database.write { sql in
                 try await sql.raw("""
-                    UPDATE users SET email = \(bind: email), document = \(bind: document), updated_at = \(bind: updated)
-                    WHERE id = \(bind: id)
+                    UPDATE users SET email_index = \(bind: email), sealed_document = \(bind: document), updated_at = \(bind: updated)
+                    WHERE id = \(bind: subject)
                     """).run()
             }
-        } catch where "\(error)".contains("UNIQUE constraint failed: users.email") {
+        } catch where "\(error)".contains("UNIQUE constraint failed: users.email_index") {
             throw UserStoreError.emailTaken
         }
     }
 
-    private static func encode(_ user: User) throws -> String {
+    public func erase(_ id: RegionalID) async throws -> Bool {
+        // The key first: once it is gone, the row and every copy of it are unreadable, whatever happens next.
+        let hadKey = try await cipher.vault.destroy(subject: id.description)
+        let hadRow = try await database.write { sql in
+            let present = try await sql.raw("SELECT 1 AS one FROM users WHERE id = \(bind: id.description)").first() != nil
+            try await sql.raw("DELETE FROM users WHERE id = \(bind: id.description)").run()
+            return present
+        }
+        return hadKey || hadRow
+    }
+
+    public func workers() async throws -> [User] {
+        var found: [User] = []
+        for row in try await database.sql.raw("SELECT id, sealed_document FROM users WHERE role = 'worker' ORDER BY id").all() {
+            // A record whose key is being destroyed right now is simply not a candidate any more.
+            if let user = try? await open(row, subject: try row.decode(column: "id", as: String.self)) { found.append(user) }
+        }
+        return found
+    }
+
+    /// Seals rows written before records were sealed (plain JSON documents and hashes, plain emails).
+    /// Returns how many rows it sealed.
+    @discardableResult
+    public func sealPlaintextRows() async throws -> Int {
+        let rows = try await database.sql.raw(
+            "SELECT id, sealed_document, sealed_password_hash FROM users WHERE sealed_document LIKE '{%'").all()
+        for row in rows {
+            let subject = try row.decode(column: "id", as: String.self)
+            let plain = try row.decode(column: "sealed_document", as: String.self)
+            let user = try JSONDecoder().decode(User.self, from: Data(plain.utf8))
+            let document = try await seal(Data(plain.utf8), subject: subject, context: Self.documentContext)
+            let password = try await (try row.decodeNil(column: "sealed_password_hash") ? nil
+                : row.decode(column: "sealed_password_hash", as: String.self)).asyncMap {
+                    try await seal(Data($0.utf8), subject: subject, context: Self.passwordContext)
+                }
+            let email = emails.index(user.email.lowercased())
+            try await database.write { sql in
+                try await sql.raw("""
+                    UPDATE users SET email_index = \(bind: email), sealed_document = \(bind: document),
+                        sealed_password_hash = \(bind: password) WHERE id = \(bind: subject)
+                    """).run()
+            }
+        }
+        return rows.count
+    }
+
+    private func seal(_ data: Data, subject: String, context: String) async throws -> String {
+        try await cipher.seal(data, subject: subject, context: context).base64EncodedString()
+    }
+
+    private func open(_ row: any SQLRow, subject: String) async throws -> User {
+        let sealed = try Self.base64(try row.decode(column: "sealed_document", as: String.self))
+        return try JSONDecoder().decode(User.self, from: try await cipher.open(sealed, subject: subject, context: Self.documentContext))
+    }
+
+    private static func base64(_ text: String) throws -> Data {
+        guard let data = Data(base64Encoded: text) else { throw KeyManagementError.unreadable("a sealed column is not base64") }
+        return data
+    }
+
+    private static func encode(_ user: User) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(user), as: UTF8.self)
+        return try encoder.encode(user)
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

@@ -104,6 +104,7 @@ public struct UserRoutes: Sendable {
         let update = try await StrictJSON.decode(ProfileUpdate.self, from: request)
         let errors = update.validate(for: user.role)
         guard errors.isEmpty else { throw Problem.validationFailed(errors.problems) }
+        if let email = update.email { user.email = email }
         if let name = update.displayName { user.displayName = name }
         if let company = update.companyName { user.companyName = company }
         if var profile = update.profile {
@@ -111,7 +112,9 @@ public struct UserRoutes: Sendable {
             user.profile = profile
         }
         user.updatedAt = Timestamps.format(now())
-        try await store.update(user)
+        do { try await store.update(user) } catch UserStoreError.emailTaken {
+            throw Problem.conflict("email-taken", "this email is already registered in \(cell.region.id)")
+        }
         return try .json(user)
     }
 

@@ -10,6 +10,11 @@ public protocol UserStore: Sendable {
     func find(_ id: RegionalID) async throws -> User?
     /// Replaces a person's mutable fields.
     func update(_ user: User) async throws
+    /// Erases a person: destroys their data key and deletes their row. Returns whether anything was there.
+    @discardableResult
+    func erase(_ id: RegionalID) async throws -> Bool
+    /// Every worker of the cell, for candidate matching.
+    func workers() async throws -> [User]
 }
 
 public enum UserStoreError: Error, Equatable {

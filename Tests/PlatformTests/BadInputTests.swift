@@ -91,7 +91,7 @@ struct BadInputTests {
              auth: .employer, .unprocessableContent, "validation-failed"),
         Case("unknown query parameter", .get, "/api/v1/jobs?colour=red", .unprocessableContent, "validation-failed"),
         Case("limit out of range", .get, "/api/v1/jobs?limit=100000", .unprocessableContent, "validation-failed"),
-        Case("method not allowed", .delete, "/api/v1/users/me", auth: .worker, .methodNotAllowed, "method-not-allowed"),
+        Case("method not allowed", .put, "/api/v1/users/me", auth: .worker, .methodNotAllowed, "method-not-allowed"),
         Case("unknown member set to null", .post, "/api/v1/users",
              body: #"{"role":"worker","email":"a@example.kr","display_name":"A","country_of_residence":"KR","is_admin":null}"#,
              .badRequest, "unknown-field"),

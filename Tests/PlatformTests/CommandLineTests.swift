@@ -1,5 +1,7 @@
 import Foundation
 import Platform
+import Sovereignty
+import UserService
 import SQLKit
 import Testing
 import TestSupport
@@ -167,5 +169,38 @@ struct CommandLineTests {
         #expect(tampered.status == 1)
         #expect(tampered.output.contains("FAIL kr-seoul: entry 2 was altered"))
         #expect(tampered.error.hasPrefix("error: audit log tampered with in 1 cell(s)"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func rotatingTheKeyEncryptionKeyRewrapsEveryDataKey() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var platform = try await PlatformHarness.start(dataDirectory: folder)
+        var people: [UserService.User] = []
+        for index in 0..<3 {
+            let user = UserService.User(
+                id: RegionalID.generate(kind: .user, regionCode: "kr1", millisecondsSince1970: 1_800_000_000_000 + UInt64(index)),
+                role: .worker, email: "p\(index)@example.kr", displayName: "Person \(index)", countryOfResidence: "KR",
+                homeRegion: "kr-seoul", companyName: nil, profile: nil, createdAt: "2026-11-25T00:00:00Z", updatedAt: "2026-11-25T00:00:00Z")
+            try await platform.cell("kr-seoul")!.users.insert(user, passwordHash: nil)
+            people.append(user)
+        }
+        #expect(try await platform.cell("kr-seoul")!.dataKeys.countByVersion() == [1: 3])
+        await platform.close()
+
+        let rotated = try Self.run(["keys", "rotate", "--kek", "--region", "kr-seoul", "--data-dir", folder.path,
+                                    "--config-dir", PlatformHarness.configDirectory.path])
+        #expect(rotated.status == 0, "\(rotated.error)")
+        #expect(rotated.output.contains("kr-seoul: key-encryption key v2; 3 data key(s) re-wrapped"), "\(rotated.output)")
+        // The old version is no longer needed: remove it and read everyone back.
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("keys/cells/kr-seoul/kek/kek-v1.key"))
+        platform = try await PlatformHarness.start(dataDirectory: folder)
+        #expect(try await platform.cell("kr-seoul")!.dataKeys.countByVersion() == [2: 3])
+        for person in people {
+            #expect(try await platform.cell("kr-seoul")!.users.find(person.id)?.email == person.email)
+        }
+        await platform.close()
+        let neither = try Self.run(["keys", "rotate", "--data-dir", folder.path])
+        #expect(neither.status != 0)
     }
 }

@@ -1,0 +1,146 @@
+public import Crypto
+public import Foundation
+public import Storage
+public import Logging
+internal import SQLKit
+
+/// Each person's own data key (AES-256), wrapped by the cell's key-encryption key and kept in the
+/// cell's key store — a database of its own, never in the cell's database or its backups.
+///
+/// Destroying a person's data key is erasure by crypto-shredding: every copy of their sealed fields
+/// and documents, including copies in backups taken before, becomes unreadable.
+public struct DataKeyVault: Sendable {
+    /// What a re-wrap did.
+    public struct RewrapSummary: Sendable, Equatable {
+        public let rewrapped: Int
+        public let version: Int
+
+        public init(rewrapped: Int, version: Int) {
+            self.rewrapped = rewrapped
+            self.version = version
+        }
+    }
+
+    let database: any TransactionalDatabase
+    let keys: any KeyEncryptionKeyProvider
+
+    public init(database: any TransactionalDatabase, keys: any KeyEncryptionKeyProvider) {
+        self.database = database
+        self.keys = keys
+    }
+
+    public static let migrations: [Migration] = [
+        Migration(id: "data-keys-001", statements: [
+            """
+            CREATE TABLE data_keys (
+                subject TEXT PRIMARY KEY, kek_version INTEGER NOT NULL, wrapped BLOB NOT NULL, created_at TEXT NOT NULL)
+            """,
+        ]),
+    ]
+
+    /// Opens the key store at `path` with deleted rows overwritten in place (`secure_delete`), so a
+    /// destroyed key does not linger in free pages of the file.
+    public static func openStore(path: String, logger: Logger) async throws -> CellDatabase {
+        let database = try await CellDatabase.open(path: path, migrations: migrations, logger: logger)
+        try await database.sql.raw("PRAGMA secure_delete = ON").run()
+        return database
+    }
+
+    /// The person's data key, created on first use.
+    public func key(creatingFor subject: String) async throws -> SymmetricKey {
+        if let key = try await existingKey(subject) { return key }
+        let key = SymmetricKey(size: .bits256)
+        let version = try keys.currentVersion()
+        let wrapped = try Self.wrap(key, subject: subject, version: version, with: try keys.key(version: version))
+        let created = Date().formatted(.iso8601)
+        try await database.write { sql in
+            try await sql.raw("""
+                INSERT INTO data_keys (subject, kek_version, wrapped, created_at)
+                VALUES (\(bind: subject), \(bind: version), \(bind: wrapped), \(bind: created))
+                ON CONFLICT (subject) DO NOTHING
+                """).run()
+        }
+        // A concurrent first use may have won the insert; everyone uses the stored key.
+        guard let stored = try await existingKey(subject) else { throw KeyManagementError.dataKeyDestroyed(subject: subject) }
+        return stored
+    }
+
+    /// The person's data key; throws ``KeyManagementError/dataKeyDestroyed(subject:)`` after erasure.
+    public func key(for subject: String) async throws -> SymmetricKey {
+        guard let key = try await existingKey(subject) else { throw KeyManagementError.dataKeyDestroyed(subject: subject) }
+        return key
+    }
+
+    private func existingKey(_ subject: String) async throws -> SymmetricKey? {
+        guard let row = try await database.sql.raw(
+            "SELECT kek_version, wrapped FROM data_keys WHERE subject = \(bind: subject)").first() else { return nil }
+        let version = try row.decode(column: "kek_version", as: Int.self)
+        let wrapped = try row.decode(column: "wrapped", as: Data.self)
+        return try Self.unwrap(wrapped, subject: subject, version: version, with: try keys.key(version: version))
+    }
+
+    /// Destroys the person's data key. Returns whether there was one.
+    @discardableResult
+    public func destroy(subject: String) async throws -> Bool {
+        let removed = try await database.write { sql in
+            let present = try await sql.raw("SELECT 1 AS one FROM data_keys WHERE subject = \(bind: subject)").first() != nil
+            try await sql.raw("DELETE FROM data_keys WHERE subject = \(bind: subject)").run()
+            return present
+        }
+        // Fold the write-ahead log into the file so the old page images are not left in the log.
+        try await database.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+        return removed
+    }
+
+    /// Re-wraps every data key under the current key-encryption key version; the data keys themselves,
+    /// and so everything sealed with them, do not change.
+    public func rewrap() async throws -> RewrapSummary {
+        let current = try keys.currentVersion()
+        let newKEK = try keys.key(version: current)
+        let keys = keys
+        let count = try await database.write { sql in
+            let rows = try await sql.raw("SELECT subject, kek_version, wrapped FROM data_keys WHERE kek_version <> \(bind: current)").all()
+            for row in rows {
+                let subject = try row.decode(column: "subject", as: String.self)
+                let version = try row.decode(column: "kek_version", as: Int.self)
+                let key = try Self.unwrap(try row.decode(column: "wrapped", as: Data.self), subject: subject, version: version,
+                                          with: try keys.key(version: version))
+                let wrapped = try Self.wrap(key, subject: subject, version: current, with: newKEK)
+                try await sql.raw("""
+                    UPDATE data_keys SET kek_version = \(bind: current), wrapped = \(bind: wrapped) WHERE subject = \(bind: subject)
+                    """).run()
+            }
+            return rows.count
+        }
+        try await database.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+        return RewrapSummary(rewrapped: count, version: current)
+    }
+
+    /// How many data keys each key-encryption key version wraps.
+    public func countByVersion() async throws -> [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for row in try await database.sql.raw("SELECT kek_version, COUNT(*) AS n FROM data_keys GROUP BY kek_version").all() {
+            counts[try row.decode(column: "kek_version", as: Int.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+
+    // The subject and version are authenticated with the wrapped key, so a wrapped key moved to
+    // another person's row, or relabelled with another version, does not unwrap.
+    static func wrap(_ key: SymmetricKey, subject: String, version: Int, with kek: SymmetricKey) throws -> Data {
+        let plain = key.withUnsafeBytes { Data($0) }
+        guard let combined = try AES.GCM.seal(plain, using: kek, authenticating: Data("\(subject)#\(version)".utf8)).combined else {
+            throw KeyManagementError.unreadable("cannot wrap a data key")
+        }
+        return combined
+    }
+
+    static func unwrap(_ wrapped: Data, subject: String, version: Int, with kek: SymmetricKey) throws -> SymmetricKey {
+        do {
+            let box = try AES.GCM.SealedBox(combined: wrapped)
+            return SymmetricKey(data: try AES.GCM.open(box, using: kek, authenticating: Data("\(subject)#\(version)".utf8)))
+        } catch {
+            throw KeyManagementError.unreadable("the wrapped data key of \(subject) does not authenticate")
+        }
+    }
+}

@@ -76,6 +76,11 @@ public struct DocumentStore: PersonalRecords {
         try await objects.delete(try Self.key(owner: owner, document: document))
     }
 
+    /// Applies the policy's lifecycle rule to every person's documents.
+    public func applyLifecycle(now: Date) async throws -> LifecycleReport {
+        try await objects.applyLifecycle([policy.lifecycle], now: now)
+    }
+
     public func erase(person: RegionalID) async throws -> Int {
         var removed = 0
         for document in try await objects.list(prefix: "\(Self.prefix)\(person)/") {

@@ -89,7 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
             runningLogger.info("iworkz listening", metadata: ["listen_url": "http://\(host):\(bound)", "cells": "\(platform.cells.count)"])
         }
         let group = ServiceGroup(
-            configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [application, DocumentLifecycleService(cells: platform.cells, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await platform.close()
         logger.info("iworkz stopped")

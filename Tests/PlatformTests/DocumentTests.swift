@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Platform
 import Testing
@@ -101,6 +102,26 @@ struct DocumentTests {
                                                     headers: JSONRequest.headers(token: worker.token),
                                                     body: JSONRequest.body(["q": "' OR 1=1 --"]))
                 #expect(json.status == .forbidden, "a non-binary body is still screened by the firewall: \(json.text)")
+            }
+        }
+    }
+
+    @Test func theLifecycleServiceArchivesDocumentsAfterNinetyDays() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let worker = try await Scenario.register(client, email: "a@example.kr", country: "KR")
+                let created = try await Self.upload(client, token: worker.token, Self.resume)
+                let id = try #require(created.json["id"] as? String)
+                let service = DocumentLifecycleService(cells: platform.cells, logger: Logger(label: "test"))
+                await service.sweep(now: Date().addingTimeInterval(89 * 86_400))
+                let auth: HTTPFields = [.authorization: "Bearer \(worker.token)"]
+                let early = try await client.execute(uri: "/api/v1/users/me/documents/\(id)/versions", method: .get, headers: auth)
+                #expect((early.json["versions"] as? [[String: Any]])?.first?["storage_class"] as? String == "STANDARD")
+                await service.sweep(now: Date().addingTimeInterval(91 * 86_400))
+                let late = try await client.execute(uri: "/api/v1/users/me/documents/\(id)/versions", method: .get, headers: auth)
+                #expect((late.json["versions"] as? [[String: Any]])?.first?["storage_class"] as? String == "GLACIER_IR")
+                let fetched = try await client.execute(uri: "/api/v1/users/me/documents/\(id)", method: .get, headers: auth)
+                #expect(Data(fetched.body.readableBytesView) == Self.resume)
             }
         }
     }

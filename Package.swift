@@ -181,7 +181,7 @@ let package = Package(
         .target(
             name: "Transfers",
             dependencies: [
-                "Sovereignty", "ServerKit", "Storage", "UserService", "JobService", "Workforce", "Yams", "KeyManagement",
+                "Sovereignty", "ServerKit", "Storage", "UserService", "JobService", "Workforce", "Yams", "KeyManagement", "MatchingEngine",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -66,10 +66,7 @@ public struct MatchingRoutes: Sendable {
         guard let worker = try await users.find(principal.userID), let profile = worker.profile else {
             throw Problem.notFound("no worker profile for the token's user")
         }
-        return WorkerQuery(
-            candidate: Candidate(residenceStatus: profile.residence?.status, residenceExpiresOn: profile.residence?.expiresOn,
-                                 countryOfResidence: worker.countryOfResidence, languages: profile.languages),
-            skills: profile.skills, location: profile.location, desiredSalary: profile.desiredSalary)
+        return WorkerQuery(worker: worker, profile: profile)
     }
 
     func bestJobs(_ request: Request, _ context: AppRequestContext) async throws -> Response {

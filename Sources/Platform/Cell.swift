@@ -35,12 +35,14 @@ public struct Cell: Sendable {
     let grants: GrantStore
     let consents: ConsentStore
     let applications: ApplicationStore
+    /// Card ids of workers shown abroad as pseudonymous candidates.
+    let cards: CandidateCardStore
     /// The cell's tamper-evident log of consents and transfer decisions.
     public let audit: AuditLog
 
     /// Every migration a cell's database carries.
     static let migrations = SQLUserStore.migrations + SQLJobStore.migrations + GrantStore.migrations + AuditLog.migrations
-        + ConsentStore.migrations + ApplicationStore.migrations
+        + ConsentStore.migrations + ApplicationStore.migrations + CandidateCardStore.migrations
 
     /// Opens the cell's database, key store and object store, seals records written before sealing
     /// existed, and builds the matching index from the postings the cell holds.
@@ -71,13 +73,15 @@ public struct Cell: Sendable {
         return Cell(region: region, database: database, keyStore: keyStore, dataKeys: vault, users: users, documents: documents,
                     jobs: IndexingJobStore(store: postings, index: index, notifier: notifier), matchingIndex: index, matchNotifier: notifier, grants: GrantStore(database: database),
                     consents: ConsentStore(database: database), applications: ApplicationStore(database: database, cipher: cipher),
+                    cards: CandidateCardStore(database: database),
                     audit: AuditLog(database: database, headFile: folder.auditHeadPath(for: region.id)))
     }
 
     /// The cell's router: user-service, job-service and matching-engine over this cell's data.
     func handler(
         catalog: RegionCatalog, tokens: any AccessTokenMinting, passwords: any PasswordHashing, replicator: any JobReplicator,
-        agent: AgentRoutes, policy: TransferPolicy, purposes: TransferPurposes, delivery: any ApplicationDelivery
+        agent: AgentRoutes, policy: TransferPolicy, purposes: TransferPurposes, delivery: any ApplicationDelivery,
+        candidateSources: [RegionID: any CandidateCardSource]
     ) -> GatewayResponder.CellHandler {
         let identity = CellIdentity(region: region, catalog: catalog)
         let router = Router(context: AppRequestContext.self)
@@ -89,14 +93,15 @@ public struct Cell: Sendable {
         TransferRoutes(cell: identity, policy: policy, purposes: purposes, users: users, jobs: jobs, consents: consents,
                        applications: applications, audit: audit, delivery: delivery).add(to: router)
         DataSubjectRoutes(cell: identity, users: users, consents: consents, applications: applications, documents: documents,
-                          otherRecords: [grants], delivery: delivery, audit: audit).add(to: router)
+                          otherRecords: [grants, cards], delivery: delivery, audit: audit).add(to: router)
+        CandidateRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex, sources: candidateSources, audit: audit).add(to: router)
         let responder = router.buildResponder()
         return { request, context in try await responder.respond(to: request, context: context) }
     }
 
     /// Every method and path template the cell serves, for the API-document parity check.
     public static let endpoints: [(method: String, path: String)] =
-        (UserRoutes.paths + DocumentRoutes.paths + JobRoutes.paths + MatchingRoutes.paths + AgentRoutes.paths + TransferRoutes.paths + DataSubjectRoutes.paths).map { ($0.method.rawValue, $0.path) }
+        (UserRoutes.paths + DocumentRoutes.paths + JobRoutes.paths + MatchingRoutes.paths + AgentRoutes.paths + TransferRoutes.paths + DataSubjectRoutes.paths + CandidateRoutes.paths).map { ($0.method.rawValue, $0.path) }
 }
 
 /// Delivers applications to the job's cell in the same process.
@@ -126,6 +131,12 @@ struct InProcessJobReplicator: JobReplicator {
 }
 
 extension Cell {
+    /// This cell's side of cross-border candidate discovery, asked by employers' cells abroad.
+    func candidateDiscovery(catalog: RegionCatalog, policy: TransferPolicy, purposes: TransferPurposes) -> CandidateDiscovery {
+        CandidateDiscovery(cell: CellIdentity(region: region, catalog: catalog), policy: policy, purposes: purposes, users: users,
+                           consents: consents, cards: cards, index: matchingIndex, audit: audit)
+    }
+
     /// Closes the cell's database and key store.
     func close() async {
         try? await database.close()

@@ -82,9 +82,14 @@ public final class Platform: Sendable {
         let delivery = InProcessApplicationDelivery(intakes: Dictionary(uniqueKeysWithValues: cells.map {
             ($0.region.id, ApplicationIntake(applications: $0.applications, audit: $0.audit))
         }))
-        let handlers = Dictionary(uniqueKeysWithValues: cells.map {
-            ($0.region.id, $0.handler(catalog: config.catalog, tokens: issuer, passwords: passwords, replicator: replicator, agent: agent,
-                                      policy: config.policy, purposes: config.transferPurposes, delivery: delivery))
+        let discoveries = cells.map { ($0.region, $0.candidateDiscovery(catalog: config.catalog, policy: config.policy, purposes: config.transferPurposes)) }
+        let handlers = Dictionary(uniqueKeysWithValues: cells.map { cell in
+            // Employers see cards from every other jurisdiction's cells; same-jurisdiction cells share people.
+            let sources = Dictionary(uniqueKeysWithValues: discoveries.filter { $0.0.jurisdiction != cell.region.jurisdiction }
+                .map { ($0.0.id, $0.1 as any CandidateCardSource) })
+            return (cell.region.id, cell.handler(catalog: config.catalog, tokens: issuer, passwords: passwords, replicator: replicator, agent: agent,
+                                                 policy: config.policy, purposes: config.transferPurposes, delivery: delivery,
+                                                 candidateSources: sources))
         })
         let oauth = OAuthServer(
             cells: cells.map { OAuthServer.Cell(region: $0.region, users: $0.users, grants: $0.grants) },

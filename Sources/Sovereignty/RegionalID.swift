@@ -9,6 +9,8 @@ public struct RegionalID: Hashable, Sendable, Codable, CustomStringConvertible, 
         case job = "job"
         case application = "app"
         case document = "doc"
+        /// A pseudonymous candidate card shown abroad: names a card, never the person behind it.
+        case card = "crd"
     }
 
     public let kind: Kind

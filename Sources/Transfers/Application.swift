@@ -14,11 +14,14 @@ public struct Applicant: Codable, Sendable, Hashable {
     public var residenceStatus: String?
     public var desiredSalary: Pay?
     public var location: Place?
+    /// Country and prefecture of the worker's location, without the city.
+    public var desiredArea: Place?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case skills, languages, location
+        case desiredArea = "desired_area"
         case displayName = "display_name"
         case residenceStatus = "residence_status"
         case desiredSalary = "desired_salary"

@@ -73,6 +73,15 @@ public struct ConsentStore: PersonalRecords {
             """).first().map(Self.decode)
     }
 
+    /// Everyone's consents in force for a destination and purpose, one per person (the newest).
+    public func active(destination: String, purpose: String) async throws -> [Consent] {
+        var seen = Set<String>()
+        return try await database.sql.raw("""
+            SELECT * FROM consents WHERE destination = \(bind: destination) AND purpose = \(bind: purpose)
+              AND withdrawn_at IS NULL ORDER BY user_id, given_at DESC
+            """).all().map(Self.decode).filter { seen.insert($0.userID.description).inserted }
+    }
+
     /// Withdraws one of the person's consents; nil when they have no such consent.
     public func withdraw(_ id: String, of user: RegionalID, at: String) async throws -> Consent? {
         try await database.write { sql in

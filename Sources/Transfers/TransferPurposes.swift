@@ -20,7 +20,13 @@ public struct TransferPurposes: Sendable {
     }
 
     /// Worker fields a purpose may name.
-    public static let knownFields: Set<String> = ["display_name", "skills", "languages", "residence_status", "desired_salary", "location"]
+    public static let knownFields: Set<String> = [
+        "display_name", "skills", "languages", "residence_status", "desired_salary", "location", "desired_area",
+    ]
+    /// Fields that identify a person directly: never on a pseudonymous candidate card.
+    public static let directIdentifiers: Set<String> = ["display_name", "location"]
+    /// The purpose under which opted-in workers' cards are shown to employers abroad.
+    public static let candidateDiscovery = "candidate-discovery"
 
     public let purposes: [String: Purpose]
 
@@ -53,6 +59,10 @@ public struct TransferPurposes: Sendable {
             let unknown = Set(entry.minimumData).subtracting(Self.knownFields)
             guard unknown.isEmpty else {
                 throw TransfersConfigurationError(description: "transfers file: purpose \(entry.id) names unknown fields \(unknown.sorted())")
+            }
+            if entry.id == Self.candidateDiscovery, !Set(entry.minimumData).isDisjoint(with: Self.directIdentifiers) {
+                throw TransfersConfigurationError(
+                    description: "transfers file: \(entry.id) is pseudonymous and may not name \(Self.directIdentifiers.sorted())")
             }
             purposes[entry.id] = Purpose(id: entry.id, description: entry.description, minimumData: entry.minimumData,
                                          noticeVersion: entry.notice.version, noticeTemplate: entry.notice.text)

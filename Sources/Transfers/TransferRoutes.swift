@@ -199,6 +199,9 @@ public struct TransferRoutes: Sendable {
         if wanted.contains("residence_status") { applicant.residenceStatus = user.profile?.residence?.status }
         if wanted.contains("desired_salary") { applicant.desiredSalary = user.profile?.desiredSalary }
         if wanted.contains("location") { applicant.location = user.profile?.location }
+        if wanted.contains("desired_area"), let place = user.profile?.location {
+            applicant.desiredArea = Place(country: place.country, prefecture: place.prefecture)
+        }
         return applicant
     }
 

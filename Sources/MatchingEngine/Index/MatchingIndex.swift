@@ -3,6 +3,7 @@ public import JobService
 public import Sovereignty
 internal import Synchronization
 public import Workforce
+public import UserService
 
 /// What a worker is matched on.
 public struct WorkerQuery: Sendable {
@@ -19,12 +20,29 @@ public struct WorkerQuery: Sendable {
     }
 }
 
+extension WorkerQuery {
+    /// A worker's record as a matching query.
+    public init(worker: User, profile: WorkerProfile) {
+        self.init(
+            candidate: Candidate(residenceStatus: profile.residence?.status, residenceExpiresOn: profile.residence?.expiresOn,
+                                 countryOfResidence: worker.countryOfResidence, languages: profile.languages),
+            skills: profile.skills, location: profile.location, desiredSalary: profile.desiredSalary)
+    }
+}
+
 /// One ranked posting: its score, the terms that make it up, and the eligibility decision.
 public struct RankedJob: Sendable {
     public let jobID: RegionalID
     public let score: Double
     public let explanation: [Contribution]
     public let eligibility: EligibilityDecision
+
+    /// Whether the worker holds (or is related to) a skill the posting requires, or the posting
+    /// requires none — the condition ``MatchingIndex/rank(_:limit:on:)`` applies, for use with
+    /// ``MatchingIndex/evaluate(_:for:on:)``.
+    public var sharesSkill: Bool {
+        explanation.contains { $0.factor == "skill" && $0.points > 0 }
+    }
 }
 
 /// The outcome of a query: how many postings were looked at, how many passed the hard constraints,

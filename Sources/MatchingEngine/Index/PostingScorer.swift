@@ -9,6 +9,13 @@ public struct Contribution: Codable, Sendable, Hashable {
     public let term: String?
     public let points: Double
     public let detail: String
+
+    public init(factor: String, term: String?, points: Double, detail: String) {
+        self.factor = factor
+        self.term = term
+        self.points = points
+        self.detail = detail
+    }
 }
 
 /// Scores one eligible posting (by slot) for one worker; the explained form lists the terms, which

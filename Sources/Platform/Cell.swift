@@ -13,6 +13,7 @@ internal import AgentService
 public import Transfers
 public import KeyManagement
 internal import ObjectStorage
+internal import Synchronization
 
 /// One regional cell of the all-in-one process: its database and the services answering from it.
 public struct Cell: Sendable {
@@ -32,6 +33,8 @@ public struct Cell: Sendable {
     public let matchingIndex: MatchingIndex
     /// Workers listening for new matches in this cell.
     public let matchNotifier: MatchNotifier
+    /// Set once the cell listens to its job event channel; nil without an event bus (one process).
+    let jobEventsListening: ReadyFlag?
     let grants: GrantStore
     let consents: ConsentStore
     let applications: ApplicationStore
@@ -46,7 +49,8 @@ public struct Cell: Sendable {
 
     /// Opens the cell's database, key store and object store, seals records written before sealing
     /// existed, and builds the matching index from the postings the cell holds.
-    static func open(region: Region, folder: DataFolder, configuration: LoadedConfiguration, logger: Logger) async throws -> Cell {
+    static func open(region: Region, folder: DataFolder, configuration: LoadedConfiguration, jobEvents: (any JobEventBus)?,
+                     logger: Logger) async throws -> Cell {
         let matching = configuration.matching
         let keysDirectory = folder.cellKeysDirectory(for: region.id)
         let keyStore = try await DataKeyVault.openStore(path: keysDirectory.appendingPathComponent("data-keys.sqlite").path, logger: logger)
@@ -71,7 +75,8 @@ public struct Cell: Sendable {
         try await index.rebuild(from: postings)
         let notifier = MatchNotifier(index: index)
         return Cell(region: region, database: database, keyStore: keyStore, dataKeys: vault, users: users, documents: documents,
-                    jobs: IndexingJobStore(store: postings, index: index, notifier: notifier), matchingIndex: index, matchNotifier: notifier, grants: GrantStore(database: database),
+                    jobs: IndexingJobStore(store: postings, index: index, notifier: notifier, bus: jobEvents), matchingIndex: index,
+                    matchNotifier: notifier, jobEventsListening: jobEvents == nil ? nil : ReadyFlag(), grants: GrantStore(database: database),
                     consents: ConsentStore(database: database), applications: ApplicationStore(database: database, cipher: cipher),
                     cards: CandidateCardStore(database: database),
                     audit: AuditLog(database: database, headFile: folder.auditHeadPath(for: region.id)))
@@ -130,7 +135,23 @@ struct InProcessJobReplicator: JobReplicator {
     }
 }
 
+/// A condition that becomes true once (a subscription confirmed).
+final class ReadyFlag: Sendable {
+    private let state = Mutex(false)
+    var isSet: Bool { state.withLock { $0 } }
+    func set() { state.withLock { $0 = true } }
+}
+
 extension Cell {
+    /// Whether the database answers with every migration applied and, with an event bus, the cell
+    /// listens to its job events.
+    func isReady() async -> Bool {
+        await database.isReady() && listensToJobEvents
+    }
+
+    /// Whether the cell hears job events (always, without an event bus).
+    public var listensToJobEvents: Bool { jobEventsListening?.isSet ?? true }
+
     /// This cell's side of cross-border candidate discovery, asked by employers' cells abroad.
     func candidateDiscovery(catalog: RegionCatalog, policy: TransferPolicy, purposes: TransferPurposes) -> CandidateDiscovery {
         CandidateDiscovery(cell: CellIdentity(region: region, catalog: catalog), policy: policy, purposes: purposes, users: users,

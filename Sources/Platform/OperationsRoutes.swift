@@ -59,7 +59,7 @@ struct OperationsRoutes {
         router.get("/ready") { _, _ in
             var states: [String: String] = [:]
             for cell in cells {
-                states[cell.region.id.rawValue] = await cell.database.isReady() ? "ready" : "not-ready"
+                states[cell.region.id.rawValue] = await cell.isReady() ? "ready" : "not-ready"
             }
             let ready = states.values.allSatisfy { $0 == "ready" }
             return try Response.json(Readiness(status: ready ? "ready" : "not-ready", cells: states),

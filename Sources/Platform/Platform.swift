@@ -14,11 +14,16 @@ internal import RedisClient
 internal import UserService
 internal import AgentService
 internal import Transfers
+public import ServiceLifecycle
+internal import MatchingEngine
 
 /// The all-in-one platform: one cell per configured region behind one gateway.
 public final class Platform: Sendable {
     public let configuration: LoadedConfiguration
     public let cells: [Cell]
+    /// Long-running services beside the HTTP server: job event listeners (with Redis) and the
+    /// documents' lifecycle. Run them in the same service group as ``application(host:port:onServerRunning:)``.
+    public let services: [any Service]
     public let dataFolder: DataFolder
     public let metrics: HTTPMetrics
     /// Signs access tokens; its ring publishes the JWKS the gateway verifies with.
@@ -41,7 +46,7 @@ public final class Platform: Sendable {
     public static func start(
         config: LoadedConfiguration, dataDirectory: String, openAPI: String, redisURL: String? = nil,
         issuerURL: String = "http://127.0.0.1:8000", bcryptCost: UInt8 = 12, logger: Logger,
-        clock: @escaping @Sendable () -> Date = Date.init
+        clock: @escaping @Sendable () -> Date = Date.init, redisNamespace: String = "iworkz"
     ) async throws -> Platform {
         let violations = config.compliance.violations()
         guard violations.isEmpty else {
@@ -63,12 +68,24 @@ public final class Platform: Sendable {
             throw PlatformError("oauth-clients.yaml: \(error)")
         }
         let verifier = AccessTokenVerifier(issuer: issuerURL) { ring.jwks() }
+        var eventClient: RedisClient?
+        if let redisURL {
+            do { eventClient = RedisClient(configuration: try RedisConfiguration(url: redisURL)) } catch { throw PlatformError(error.description) }
+        }
         var cells: [Cell] = []
+        var services: [any Service] = []
         do {
             for region in config.catalog.regions {
                 var cellLogger = logger
                 cellLogger[metadataKey: "region"] = "\(region.id)"
-                cells.append(try await Cell.open(region: region, folder: folder, configuration: config, logger: cellLogger))
+                let channel = "\(redisNamespace):jobs:\(region.id)"
+                let bus = eventClient.map { RedisJobEventBus(client: $0, channel: channel) }
+                let cell = try await Cell.open(region: region, folder: folder, configuration: config, jobEvents: bus, logger: cellLogger)
+                cells.append(cell)
+                if let eventClient, let flag = cell.jobEventsListening {
+                    services.append(RedisJobEventListener(client: eventClient, channel: channel, jobs: cell.jobs, logger: cellLogger,
+                                                          ready: { flag.set() }))
+                }
             }
         } catch {
             for cell in cells { await cell.close() }
@@ -103,7 +120,8 @@ public final class Platform: Sendable {
             rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics),
             firewall: config.firewall, shedder: shedder,
             cache: ResponseCacheGate(store: try responseCacheStore(redisURL: redisURL), metrics: metrics, now: clock))
-        return Platform(configuration: config, cells: cells, dataFolder: folder, metrics: metrics, issuer: issuer, cellHandlers: handlers, replicator: replicator, loadShedder: shedder,
+        services.append(DocumentLifecycleService(cells: cells, logger: logger))
+        return Platform(configuration: config, cells: cells, services: services, dataFolder: folder, metrics: metrics, issuer: issuer, cellHandlers: handlers, replicator: replicator, loadShedder: shedder,
                         gateway: gateway, connectionLimiter: ConnectionLimiter(maxPerAddress: config.limits.maxConnectionsPerAddress), logger: logger)
     }
 
@@ -131,10 +149,11 @@ public final class Platform: Sendable {
             mode: configuration.onStoreFailure, logger: logger)
     }
 
-    private init(configuration: LoadedConfiguration, cells: [Cell], dataFolder: DataFolder, metrics: HTTPMetrics,
+    private init(configuration: LoadedConfiguration, cells: [Cell], services: [any Service], dataFolder: DataFolder, metrics: HTTPMetrics,
                  issuer: AccessTokenIssuer, cellHandlers: [RegionID: GatewayResponder.CellHandler], replicator: any JobReplicator, loadShedder: LoadShedder, gateway: GatewayResponder,
                  connectionLimiter: ConnectionLimiter, logger: Logger) {
         self.connectionLimiter = connectionLimiter
+        self.services = services
         self.replicator = replicator
         self.loadShedder = loadShedder
         self.cellHandlers = cellHandlers

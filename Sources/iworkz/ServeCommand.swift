@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     var dataDirectory: String?
 
     @Option(name: .customLong("redis-url"),
-            help: ArgumentHelp("redis://host:port for rate limits shared by replicas (env IWORKZ_REDIS_URL).", valueName: "url"))
+            help: ArgumentHelp("redis://host:port shared by replicas: rate limits, response cache, real-time match events (env IWORKZ_REDIS_URL; channel prefix IWORKZ_REDIS_NAMESPACE, default iworkz).", valueName: "url"))
     var redisURL: String?
 
     @Option(name: .customLong("max-in-flight"),
@@ -75,7 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
             platform = try await Platform.start(
                 config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(),
                 redisURL: redisURL ?? settings.string("redisUrl"),
-                issuerURL: settings.string("issuer") ?? "http://\(host):\(port)", logger: logger)
+                issuerURL: settings.string("issuer") ?? "http://\(host):\(port)", logger: logger,
+                redisNamespace: settings.string("redisNamespace") ?? "iworkz")
         } catch let error as PlatformError {
             throw Failure(error.message)
         }
@@ -89,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
             runningLogger.info("iworkz listening", metadata: ["listen_url": "http://\(host):\(bound)", "cells": "\(platform.cells.count)"])
         }
         let group = ServiceGroup(
-            configuration: .init(services: [application, DocumentLifecycleService(cells: platform.cells, logger: logger)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [application] + platform.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await platform.close()
         logger.info("iworkz stopped")

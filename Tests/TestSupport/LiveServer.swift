@@ -11,7 +11,7 @@ public enum LiveServer {
     public static func run<T: Sendable>(_ platform: Platform, _ body: @Sendable (Int) async throws -> T) async throws -> T {
         let port = Mutex<Int>(0)
         let application = platform.application(host: "127.0.0.1", port: 0) { bound in port.withLock { $0 = bound } }
-        let service = ServiceGroup(services: [application], logger: Logger(label: "test"))
+        let service = ServiceGroup(services: [application] + platform.services, logger: Logger(label: "test"))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await service.run(); return nil }
             while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }

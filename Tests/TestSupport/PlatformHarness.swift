@@ -24,7 +24,7 @@ public enum PlatformHarness {
     /// Starts a platform; the caller closes it and removes the folder (see ``withPlatform(sink:_:)``).
     public static func start(
         dataDirectory: URL, sink: LogSink? = nil, configure: (inout LoadedConfiguration) -> Void = { _ in }, redisURL: String? = nil,
-        clock: @escaping @Sendable () -> Date = Date.init
+        clock: @escaping @Sendable () -> Date = Date.init, redisNamespace: String = "iworkz-test-\(UUID().uuidString)"
     ) async throws -> Platform {
         var logger = Logger(label: "iworkz-test") { label in
             JSONLogHandler(label: label, sink: sink ?? LogSink { _ in })
@@ -34,7 +34,8 @@ public enum PlatformHarness {
         configure(&config)
         let openAPI = try String(contentsOf: openAPIPath, encoding: .utf8)
         return try await Platform.start(
-            config: config, dataDirectory: dataDirectory.path, openAPI: openAPI, redisURL: redisURL, bcryptCost: 4, logger: logger, clock: clock)
+            config: config, dataDirectory: dataDirectory.path, openAPI: openAPI, redisURL: redisURL, bcryptCost: 4, logger: logger, clock: clock,
+            redisNamespace: redisNamespace)
     }
 
     /// Runs a test against a fresh platform, then closes it and deletes its data.

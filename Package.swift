@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The heart of the system: regions, jurisdictions, data classes, transfer rules, regional ids.
@@ -171,17 +172,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // ai-agent: skill extraction and job-ad compliance review, deterministic and offline.
+        // ai-agent: skill extraction, job-ad compliance review and summaries, deterministic and offline by
+        // default; an OpenAI-compatible model only when configured, behind a transfer decision.
         .target(
             name: "AgentService",
-            dependencies: ["ServerKit", "JobService", "Workforce", "Yams", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "ServerKit", "JobService", "Workforce", "Yams", "Sovereignty",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Consents, cross-border applications under the transfer policy, and the tamper-evident audit log.
         .target(
             name: "Transfers",
             dependencies: [
-                "Sovereignty", "ServerKit", "Storage", "UserService", "JobService", "Workforce", "Yams", "KeyManagement", "MatchingEngine",
+                "Sovereignty", "ServerKit", "Storage", "UserService", "JobService", "Workforce", "Yams", "KeyManagement", "MatchingEngine", "AgentService",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),

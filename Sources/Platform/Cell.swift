@@ -9,7 +9,7 @@ public import Sovereignty
 public import Storage
 public import UserService
 internal import Identity
-internal import AgentService
+public import AgentService
 public import Transfers
 public import KeyManagement
 internal import ObjectStorage
@@ -86,7 +86,7 @@ public struct Cell: Sendable {
     func handler(
         catalog: RegionCatalog, tokens: any AccessTokenMinting, passwords: any PasswordHashing, replicator: any JobReplicator,
         agent: AgentRoutes, policy: TransferPolicy, purposes: TransferPurposes, delivery: any ApplicationDelivery,
-        candidateSources: [RegionID: any CandidateCardSource]
+        candidateSources: [RegionID: any CandidateCardSource], summarizer: Summarizer, languageModel: (any LanguageModel)?
     ) -> GatewayResponder.CellHandler {
         let identity = CellIdentity(region: region, catalog: catalog)
         let router = Router(context: AppRequestContext.self)
@@ -95,6 +95,8 @@ public struct Cell: Sendable {
         JobRoutes(cell: identity, store: jobs, replicator: replicator).add(to: router)
         MatchingRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex, notifier: matchNotifier).add(to: router)
         agent.add(to: router)
+        SummaryRoutes(cell: identity, summarizer: summarizer, model: languageModel,
+                      gate: ConsentedTransferGate(cell: identity, policy: policy, consents: consents, audit: audit)).add(to: router)
         TransferRoutes(cell: identity, policy: policy, purposes: purposes, users: users, jobs: jobs, consents: consents,
                        applications: applications, audit: audit, delivery: delivery).add(to: router)
         DataSubjectRoutes(cell: identity, users: users, consents: consents, applications: applications, documents: documents,
@@ -106,7 +108,7 @@ public struct Cell: Sendable {
 
     /// Every method and path template the cell serves, for the API-document parity check.
     public static let endpoints: [(method: String, path: String)] =
-        (UserRoutes.paths + DocumentRoutes.paths + JobRoutes.paths + MatchingRoutes.paths + AgentRoutes.paths + TransferRoutes.paths + DataSubjectRoutes.paths + CandidateRoutes.paths).map { ($0.method.rawValue, $0.path) }
+        (UserRoutes.paths + DocumentRoutes.paths + JobRoutes.paths + MatchingRoutes.paths + AgentRoutes.paths + SummaryRoutes.paths + TransferRoutes.paths + DataSubjectRoutes.paths + CandidateRoutes.paths).map { ($0.method.rawValue, $0.path) }
 }
 
 /// Delivers applications to the job's cell in the same process.

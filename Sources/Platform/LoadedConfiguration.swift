@@ -35,6 +35,8 @@ public struct LoadedConfiguration: Sendable {
     public var transferPurposes: TransferPurposes
     /// Document kinds, types, size limit and lifecycle (`documents.yaml`).
     public var documents: DocumentPolicy
+    /// The optional language model for summaries (`agent.yaml`); nil keeps the agent offline.
+    public var languageModel: LanguageModelSettings?
     /// The OAuth clients file's text (parsed at start, when the secrets folder is known).
     public var oauthClientsYAML: String
 
@@ -66,6 +68,8 @@ public struct LoadedConfiguration: Sendable {
                 jobAdRules: try JobAdRules(rulesYAML: read("job-ad-rules.yaml"), wagesYAML: read("minimum-wages.yaml")),
                 transferPurposes: try TransferPurposes(yaml: read("transfers.yaml")),
                 documents: try DocumentPolicy(yaml: read("documents.yaml")),
+                languageModel: FileManager.default.fileExists(atPath: directory.appendingPathComponent("agent.yaml").path)
+                    ? try LanguageModelSettings.parse(yaml: read("agent.yaml")) : nil,
                 oauthClientsYAML: FileManager.default.fileExists(atPath: directory.appendingPathComponent("oauth-clients.yaml").path)
                     ? try read("oauth-clients.yaml") : "clients: []\n")
         } catch let error as PlatformError {
@@ -81,6 +85,8 @@ public struct LoadedConfiguration: Sendable {
         } catch let error as TransfersConfigurationError {
             throw PlatformError(error.description)
         } catch let error as JobAdRulesError {
+            throw PlatformError(error.description)
+        } catch let error as AgentConfigurationError {
             throw PlatformError(error.description)
         } catch let error as DocumentPolicyError {
             throw PlatformError(error.description)

@@ -95,7 +95,9 @@ public final class Platform: Sendable {
         let shedder = LoadShedder(limit: config.limits.maxInFlightRequests)
         let rateLimitStore = try rateLimitStore(for: config.rateLimits, redisURL: redisURL, logger: logger)
         let replicator = InProcessJobReplicator(stores: Dictionary(uniqueKeysWithValues: cells.map { ($0.region.id, $0.jobs as any JobStore) }))
-        let agent = AgentRoutes(extractor: SkillExtractor(taxonomy: config.matching.taxonomy), reviewer: JobAdReviewer(rules: config.jobAdRules))
+        let extractor = SkillExtractor(taxonomy: config.matching.taxonomy)
+        let agent = AgentRoutes(extractor: extractor, reviewer: JobAdReviewer(rules: config.jobAdRules))
+        let languageModel = config.languageModel.map { OpenAICompatibleModel(settings: $0) as any LanguageModel }
         let delivery = InProcessApplicationDelivery(intakes: Dictionary(uniqueKeysWithValues: cells.map {
             ($0.region.id, ApplicationIntake(applications: $0.applications, audit: $0.audit))
         }))
@@ -106,7 +108,8 @@ public final class Platform: Sendable {
                 .map { ($0.0.id, $0.1 as any CandidateCardSource) })
             return (cell.region.id, cell.handler(catalog: config.catalog, tokens: issuer, passwords: passwords, replicator: replicator, agent: agent,
                                                  policy: config.policy, purposes: config.transferPurposes, delivery: delivery,
-                                                 candidateSources: sources))
+                                                 candidateSources: sources, summarizer: Summarizer(extractor: extractor),
+                                                 languageModel: languageModel))
         })
         let oauth = OAuthServer(
             cells: cells.map { OAuthServer.Cell(region: $0.region, users: $0.users, grants: $0.grants) },

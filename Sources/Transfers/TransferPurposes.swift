@@ -21,7 +21,7 @@ public struct TransferPurposes: Sendable {
 
     /// Worker fields a purpose may name.
     public static let knownFields: Set<String> = [
-        "display_name", "skills", "languages", "residence_status", "desired_salary", "location", "desired_area",
+        "display_name", "skills", "languages", "residence_status", "desired_salary", "location", "desired_area", "resume_text",
     ]
     /// Fields that identify a person directly: never on a pseudonymous candidate card.
     public static let directIdentifiers: Set<String> = ["display_name", "location"]

@@ -1,0 +1,53 @@
+public import AgentService
+public import Foundation
+public import ServerKit
+public import Sovereignty
+
+/// The home cell's transfer gate for the agent: ``TransferPolicy`` decides on the person's consent for
+/// the destination and purpose, and every decision goes into the cell's audit log.
+public struct ConsentedTransferGate: PersonalDataTransferGate {
+    let cell: CellIdentity
+    let policy: TransferPolicy
+    let consents: ConsentStore
+    let audit: AuditLog
+    let now: @Sendable () -> Date
+
+    public init(cell: CellIdentity, policy: TransferPolicy, consents: ConsentStore, audit: AuditLog,
+                now: @escaping @Sendable () -> Date = Date.init) {
+        self.cell = cell
+        self.policy = policy
+        self.consents = consents
+        self.audit = audit
+        self.now = now
+    }
+
+    struct Details: Encodable, Sendable {
+        let person: String
+        let purpose: String
+        let source: String
+        let destination: String
+        let rule: String
+        let basis: String?
+        let consentID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case person, purpose, source, destination, rule, basis
+            case consentID = "consent_id"
+        }
+    }
+
+    public func authorize(person: RegionalID, destination: String, purpose: String) async throws -> TransferAuthorization {
+        let source = cell.region.jurisdiction, target = Jurisdiction(destination)
+        let consent = try await consents.active(for: person, destination: target.code, purpose: purpose)
+        let decision = policy.decide(from: source, to: target, dataClasses: [.personal], bases: consent == nil ? [] : [.consent])
+        try await audit.append(event: decision.isAllowed ? "transfer-allowed" : "transfer-refused", details: Details(
+            person: person.description, purpose: purpose, source: source.code, destination: target.code, rule: decision.ruleID,
+            basis: decision.basis?.rawValue, consentID: decision.basis == .consent ? consent?.id : nil), at: now())
+        guard decision.isAllowed else {
+            let missing = decision.alternatives.map { "\($0.basis.rawValue) (\($0.article))" }.joined(separator: " or ")
+            return TransferAuthorization(allowed: false, detail: decision.reason
+                + (missing.isEmpty ? "" : ". Needed: \(missing); consent to \(target.code) for \(purpose) at /api/v1/users/me/consents"))
+        }
+        return TransferAuthorization(allowed: true, detail: decision.reason)
+    }
+}

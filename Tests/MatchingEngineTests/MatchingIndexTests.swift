@@ -95,8 +95,17 @@ struct MatchingIndexTests {
                 let required = Set(job.content.requiredSkills.map(index.taxonomy.canonical))
                 return (required.isEmpty || !required.isDisjoint(with: near)) && rules.decide(worker.candidate, for: Opening(job), on: Self.day).eligible
             }
-            #expect(ranking.eligible == expected.count, "seed \(seed): the index found \(ranking.eligible) eligible postings, brute force \(expected.count)")
+            // A list as long as the catalog is never full, so nothing is pruned: every eligible posting is found.
+            let everything = index.rank(worker, limit: jobs.count, on: Self.day)
+            #expect(everything.eligible == expected.count, "seed \(seed): the index found \(everything.eligible) eligible postings, brute force \(expected.count)")
+            #expect(Set(everything.matches.map(\.jobID)) == Set(expected.map(\.id)))
             #expect(ranking.matches.count == min(20, expected.count))
+            // Pruning skips postings that cannot reach the list; the list is still the best 20 of all.
+            let bruteForce = expected.compactMap { index.evaluate($0, for: worker, on: Self.day)?.score }.sorted(by: >).prefix(20)
+            #expect(ranking.matches.map(\.score).count == bruteForce.count)
+            for (found, best) in zip(ranking.matches.map(\.score), bruteForce) {
+                #expect(abs(found - best) < 1e-9, "seed \(seed): the index ranked \(found) where brute force has \(best)")
+            }
         }
     }
 

@@ -76,7 +76,8 @@ let benchmarks: @Sendable () -> Void = {
         print("index of \(index.count) postings: resident memory grew by \((residentBytes() - before) / 1_048_576) MiB while building it")
         let sample = fixture.workers.prefix(200).map { index.rank($0, limit: 10, on: day) }
         let considered = sample.map(\.considered).sorted(), eligible = sample.map(\.eligible).sorted()
-        print("per query: considered median \(considered[100]), max \(considered.last!); eligible median \(eligible[100]), max \(eligible.last!)")
+        let scored = sample.map(\.scored).sorted()
+        print("per query: considered median \(considered[100]), max \(considered.last!); eligible median \(eligible[100]), max \(eligible.last!); scored (not pruned) median \(scored[100]), max \(scored.last!)")
     }
 
     Benchmark("rank one worker, SQL on SQLite, \(postingCount) postings") { benchmark in

@@ -45,11 +45,13 @@ public struct RankedJob: Sendable {
     }
 }
 
-/// The outcome of a query: how many postings were looked at, how many passed the hard constraints,
-/// and the best of those.
+/// The outcome of a query: how many postings were looked at, how many of those passed the hard
+/// constraints, and the best of those. Lists that cannot improve a full top list are not looked at.
 public struct Ranking: Sendable {
     public let considered: Int
     public let eligible: Int
+    /// Eligible postings whose score was computed; the others could not reach the top list.
+    public let scored: Int
     public let matches: [RankedJob]
 }
 
@@ -163,6 +165,13 @@ public final class MatchingIndex: Sendable {
             return facts.language < 0 || bestRank[Int(facts.language)] >= Int(facts.languageRank)
         }
 
+        // Pruning (exact): once the top list is full, a posting is scored only when its bound — every
+        // point but the skills' from its own record, plus the most its skills could give — can beat the
+        // weakest entry. Lists are read rarest held skill first, so strong postings fill the list early.
+        let skillWeight = configuration.weights.skills
+        var shareBound = 1.0
+        var pruned = 0
+
         func consider(_ slot: Int, kind: Int) {
             if kindState[kind] == 0 {
                 let verdict = rules.prepare(candidate, for: catalog.kinds[kind], on: date)
@@ -182,15 +191,38 @@ public final class MatchingIndex: Sendable {
             let facts = catalog.facts[slot]
             guard passes(facts, kind: kind) else { return }
             eligible += 1
-            top.offer(.init(score: scorer.score(slot), version: facts.version, slot: Int32(slot)))
+            let other = scorer.otherPoints(facts)
+            // The margin keeps a posting whose score could tie the threshold (ties go to the newer version).
+            if top.isFull, other + shareBound * skillWeight + 1e-9 < top.threshold {
+                pruned += 1
+                return
+            }
+            top.offer(.init(score: scorer.score(facts, otherPoints: other), version: facts.version, slot: Int32(slot)))
         }
 
-        for skill in credit.keys {
+        // Held skills before related ones; within each, the shortest (rarest) list first. A posting met
+        // first in a related skill's list holds none of the worker's skills (those lists came first),
+        // so its share is at most the related credit.
+        let order = credit.sorted { a, b in
+            a.value != b.value ? a.value > b.value
+                : catalog.postingsWithSkill[Int(a.key)].count != catalog.postingsWithSkill[Int(b.key)].count
+                    ? catalog.postingsWithSkill[Int(a.key)].count < catalog.postingsWithSkill[Int(b.key)].count : a.key < b.key
+        }
+        // A whole list is skipped when even a posting with every other point could not enter the list.
+        func cannotEnter(_ bound: Double) -> Bool {
+            top.isFull && bound * skillWeight + scorer.maxOtherPoints + 1e-9 < top.threshold
+        }
+        for (skill, share) in order {
+            shareBound = share
+            if cannotEnter(share) { continue }
             for entry in catalog.postingsWithSkill[Int(skill)] {
                 consider(Int(entry >> 32), kind: Int(UInt32(truncatingIfNeeded: entry)))
             }
         }
-        for slot in catalog.withoutSkills { consider(Int(slot), kind: Int(catalog.facts[Int(slot)].kind)) }
+        shareBound = 0.5
+        if !cannotEnter(shareBound) {
+            for slot in catalog.withoutSkills { consider(Int(slot), kind: Int(catalog.facts[Int(slot)].kind)) }
+        }
 
         let matches = top.sorted.compactMap { entry -> RankedJob? in
             let slot = Int(entry.slot)
@@ -199,6 +231,6 @@ public final class MatchingIndex: Sendable {
             let explanation = scorer.explain(slot)
             return RankedJob(jobID: id, score: explanation.reduce(0) { $0 + $1.points }, explanation: explanation, eligibility: decision)
         }
-        return Ranking(considered: considered, eligible: eligible, matches: matches)
+        return Ranking(considered: considered, eligible: eligible, scored: eligible - pruned, matches: matches)
     }
 }

@@ -72,8 +72,44 @@ struct PostingScorer {
     }
 
     func score(_ slot: Int) -> Double {
-        skillShare(slot) * configuration.weights.skills + locationPart(slot, false).points + salaryPart(slot, false).points
-            + languagePart(slot, false).points + recencyPart(slot, false).points
+        let facts = catalog.facts[slot]
+        return skillShare(facts) * configuration.weights.skills + otherPoints(facts)
+    }
+
+    /// The score of a posting whose facts are loaded, given its ``otherPoints(_:)``.
+    func score(_ facts: PostingFacts, otherPoints: Double) -> Double {
+        skillShare(facts) * configuration.weights.skills + otherPoints
+    }
+
+    /// Location, salary, language and recency points: everything but the skills, from the posting's
+    /// record alone (no skill list read), so a query can bound a score cheaply before computing it.
+    func otherPoints(_ facts: PostingFacts) -> Double {
+        let weights = configuration.weights
+        var location = 0.0
+        if countryName != nil, place.country >= 0, place.country == facts.country {
+            let credit = configuration.locationCredit
+            location = weights.location * (place.city >= 0 && place.city == facts.city ? credit.city
+                : place.prefecture >= 0 && place.prefecture == facts.prefecture ? credit.prefecture
+                : place.commuteRegion >= 0 && place.commuteRegion == facts.commuteRegion ? credit.commuteRegion : credit.country)
+        }
+        var salary = weights.salary / 2
+        if facts.salaryMax >= 0, let desired = desiredSalary, desired.amount > 0, facts.salaryUnit == desiredUnit {
+            salary = facts.salaryMax >= Int64(desired.amount) ? weights.salary : weights.salary * (Double(facts.salaryMax) / Double(desired.amount))
+        }
+        var language = weights.language
+        if facts.language >= 0 {
+            let margin = min(2, max(0, bestRank[Int(facts.language)] - Int(facts.languageRank)))
+            language = weights.language * (0.5 + 0.25 * Double(margin))
+        }
+        let age = max(0, Int(today) - Int(facts.createdDay))
+        let recent = age < recency.count ? recency[age] : weights.recency * pow(0.5, Double(age) / configuration.recencyHalfLifeDays)
+        return location + salary + language + recent
+    }
+
+    /// The most ``otherPoints(_:)`` can give any posting.
+    var maxOtherPoints: Double {
+        let weights = configuration.weights
+        return weights.location + weights.salary + weights.language + weights.recency
     }
 
     func explain(_ slot: Int) -> [Contribution] {
@@ -97,11 +133,11 @@ struct PostingScorer {
         return terms
     }
 
-    private func skillShare(_ slot: Int) -> Double {
-        let skills = catalog.skills(of: slot)
-        guard !skills.isEmpty else { return 0.5 }
+    private func skillShare(_ facts: PostingFacts) -> Double {
+        guard facts.skillCount > 0 else { return 0.5 }
         var total = 0.0, held = 0.0
-        for skill in skills {
+        let start = Int(facts.skillStart)
+        for skill in catalog.skillPool[start..<start + Int(facts.skillCount)] {
             let weight = rarities[Int(skill)]
             total += weight
             held += weight * credits[Int(skill)]

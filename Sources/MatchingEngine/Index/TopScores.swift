@@ -18,6 +18,8 @@ struct TopScores {
         a.score != b.score ? a.score < b.score : a.version != b.version ? a.version < b.version : a.slot > b.slot
     }
 
+    var isFull: Bool { capacity > 0 && heap.count >= capacity }
+
     /// The score an entry must beat to enter once the heap is full.
     var threshold: Double { heap.count < capacity ? -.infinity : heap[0].score }
 

@@ -59,6 +59,24 @@ struct MatchingIndexTests {
         }
     }
 
+    /// Lists are read newest first and cut once older postings cannot reach the results; an older
+    /// posting that fits better must still win (written late, or loaded in bulk).
+    @Test func anOlderPostingThatFitsBetterIsNotCutOffByTheNewestFirstOrder() throws {
+        var recent = planted(version: "2026-11-17T00:00:00.000Z")
+        recent.content.location = Place(country: "JP", prefecture: "Aichi", city: "Toyota")   // 97 points
+        let older = planted(version: "2026-11-15T00:00:00.000Z")                              // same city: 99.06
+        let oneByOne = try Shipped.index()
+        oneByOne.upsert(recent)
+        oneByOne.upsert(older)
+        let bulk = try Shipped.index()
+        bulk.upsert(contentsOf: [older, recent])
+        for index in [oneByOne, bulk] {
+            let best = try #require(index.rank(welder, limit: 1, on: Self.day).matches.first)
+            #expect(best.jobID == older.id, "\(best.score)")
+            #expect(abs(best.score - (100 - 10 + 10 * pow(0.5, 2.0 / 14))) < 1e-9)
+        }
+    }
+
     @Test func aRelatedSkillEarnsPartialCreditAndRarityWeighs() throws {
         let index = try Shipped.index()
         var job = planted()

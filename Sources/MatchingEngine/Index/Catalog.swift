@@ -5,8 +5,9 @@ internal import Workforce
 
 /// The index's data, laid out by column: one array per fact, indexed by slot, so scanning hundreds
 /// of thousands of candidates reads compact numbers and touches no reference counts. Inverted lists
-/// hold `slot << 32 | kind` per posting requiring a skill, so a candidate of an ineligible kind is
-/// dropped without reading anything else about it.
+/// hold a ``ListEntry`` (slot, day of creation, kind) per posting requiring a skill, oldest first, so
+/// a query reads them newest first, drops a candidate of an ineligible kind without reading anything
+/// else about it, and stops a list once postings are too old to reach the results.
 ///
 /// A value type: a query copies it (cheaply, the arrays are shared) and reads without holding the
 /// lock; a write made meanwhile copies only the arrays it changes.
@@ -27,6 +28,7 @@ struct Catalog: Sendable {
     var skillIDs: [String: Int32] = [:]
     var skillNames: [String] = []
     var documentFrequency: [Int32] = []
+    /// Per skill, ``ListEntry`` values in order of creation day.
     var postingsWithSkill: [[UInt64]] = []
     var withoutSkills: Set<Int32> = []
     var kinds: [OpeningKind] = []
@@ -88,7 +90,8 @@ struct Catalog: Sendable {
     }
 
     /// Adds, replaces or (for a closed posting) removes a job; an older version than the one held is ignored.
-    mutating func upsert(_ job: Job, taxonomy: SkillTaxonomy, configuration: MatchingConfiguration) {
+    /// With `keepingOrder` false the lists are appended to unsorted: a bulk load sorts them once at the end.
+    mutating func upsert(_ job: Job, taxonomy: SkillTaxonomy, configuration: MatchingConfiguration, keepingOrder: Bool = true) {
         guard let uuid = UUID(uuidString: job.id.uuid) else { return }
         let version = CompactTime.version(job.updatedAt)
         if let slot = slotOf[uuid], facts[Int(slot)].version >= version { return }
@@ -120,6 +123,11 @@ struct Catalog: Sendable {
             // A level no test recognises can never be met.
             languageRank: Int8(clamping: minimum.map { $0.rank ?? Int(Int8.max) } ?? 0), skillCount: UInt8(skills.count))
         let slot: Int
+        if freeSlots.isEmpty && slotCount > ListEntry.maxSlot {
+            // The entry layout holds 2^24 slots; a cell with more open postings needs a wider entry.
+            closedVersions[uuid] = nil
+            return
+        }
         if let reused = freeSlots.popLast() {
             slot = Int(reused)
             uuidOf[slot] = uuid
@@ -137,9 +145,30 @@ struct Catalog: Sendable {
         slotOf[uuid] = Int32(slot)
         liveCount += 1
         if skills.isEmpty { withoutSkills.insert(Int32(slot)) }
+        let entry = ListEntry.make(slot: slot, day: posting.createdDay, kind: kind)
         for skill in skills {
             documentFrequency[Int(skill)] += 1
-            postingsWithSkill[Int(skill)].append(UInt64(UInt32(slot)) << 32 | UInt64(UInt32(kind)))
+            var list = postingsWithSkill[Int(skill)]
+            postingsWithSkill[Int(skill)] = []
+            if !keepingOrder || list.last.map({ ListEntry.day($0) <= ListEntry.day(entry) }) ?? true {
+                list.append(entry)
+            } else {
+                // An older posting arriving late (replication): its place by day, found by bisection.
+                var low = 0, high = list.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if ListEntry.day(list[middle]) <= ListEntry.day(entry) { low = middle + 1 } else { high = middle }
+                }
+                list.insert(entry, at: low)
+            }
+            postingsWithSkill[Int(skill)] = list
+        }
+    }
+
+    /// Orders every list by creation day, after a bulk load.
+    mutating func sortLists() {
+        for index in postingsWithSkill.indices {
+            postingsWithSkill[index].sort { ListEntry.day($0) < ListEntry.day($1) }
         }
     }
 
@@ -152,10 +181,9 @@ struct Catalog: Sendable {
     mutating func remove(_ uuid: UUID) {
         guard let found = slotOf.removeValue(forKey: uuid) else { return }
         let slot = Int(found)
-        let entryPrefix = UInt64(UInt32(slot)) << 32
         for skill in skills(of: slot) {
             documentFrequency[Int(skill)] -= 1
-            postingsWithSkill[Int(skill)].removeAll { $0 & 0xFFFF_FFFF_0000_0000 == entryPrefix }
+            postingsWithSkill[Int(skill)].removeAll { ListEntry.slot($0) == slot }
         }
         withoutSkills.remove(found)
         poolGarbage += Int(facts[slot].skillCount)
@@ -179,6 +207,20 @@ struct Catalog: Sendable {
         skillPool = pool
         poolGarbage = 0
     }
+}
+
+/// An inverted-list entry: slot (24 bits), day of creation (16 bits, days since 1970) and kind
+/// (24 bits) in one word.
+enum ListEntry {
+    static let maxSlot = (1 << 24) - 1
+
+    static func make(slot: Int, day: Int32, kind: Int32) -> UInt64 {
+        UInt64(slot) << 40 | UInt64(UInt16(clamping: max(0, day))) << 24 | UInt64(UInt32(kind) & 0xFF_FFFF)
+    }
+
+    static func slot(_ entry: UInt64) -> Int { Int(entry >> 40) }
+    static func day(_ entry: UInt64) -> Int32 { Int32(UInt16(truncatingIfNeeded: entry >> 24)) }
+    static func kind(_ entry: UInt64) -> Int { Int(entry & 0xFF_FFFF) }
 }
 
 /// What a query reads about one posting: plain numbers, no references, 64 bytes.

@@ -83,7 +83,8 @@ public final class MatchingIndex: Sendable {
 
     public func upsert(contentsOf jobs: some Sequence<Job>) {
         state.withLock { catalog in
-            for job in jobs { catalog.upsert(job, taxonomy: taxonomy, configuration: configuration) }
+            for job in jobs { catalog.upsert(job, taxonomy: taxonomy, configuration: configuration, keepingOrder: false) }
+            catalog.sortLists()
         }
     }
 
@@ -212,11 +213,24 @@ public final class MatchingIndex: Sendable {
         func cannotEnter(_ bound: Double) -> Bool {
             top.isFull && bound * skillWeight + scorer.maxOtherPoints + 1e-9 < top.threshold
         }
+        // Within a list, newest first: once a posting's bound with the most location, salary and language
+        // points is below the top list, every older posting's is too, and the rest of the list is skipped.
+        let maxNonRecency = configuration.weights.location + configuration.weights.salary + configuration.weights.language
         for (skill, share) in order {
             shareBound = share
             if cannotEnter(share) { continue }
-            for entry in catalog.postingsWithSkill[Int(skill)] {
-                consider(Int(entry >> 32), kind: Int(UInt32(truncatingIfNeeded: entry)))
+            let list = catalog.postingsWithSkill[Int(skill)]
+            var position = list.count - 1
+            var checkedDay = Int32.max
+            while position >= 0 {
+                let entry = list[position]
+                position -= 1
+                let day = ListEntry.day(entry)
+                if day != checkedDay, top.isFull {
+                    checkedDay = day
+                    if share * skillWeight + maxNonRecency + scorer.recencyPoints(createdDay: day) + 1e-9 < top.threshold { break }
+                }
+                consider(ListEntry.slot(entry), kind: ListEntry.kind(entry))
             }
         }
         shareBound = 0.5

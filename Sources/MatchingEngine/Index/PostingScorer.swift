@@ -101,9 +101,13 @@ struct PostingScorer {
             let margin = min(2, max(0, bestRank[Int(facts.language)] - Int(facts.languageRank)))
             language = weights.language * (0.5 + 0.25 * Double(margin))
         }
-        let age = max(0, Int(today) - Int(facts.createdDay))
-        let recent = age < recency.count ? recency[age] : weights.recency * pow(0.5, Double(age) / configuration.recencyHalfLifeDays)
-        return location + salary + language + recent
+        return location + salary + language + recencyPoints(createdDay: facts.createdDay)
+    }
+
+    /// Recency points of a posting created on a day (days since 1970); never more for an older day.
+    func recencyPoints(createdDay: Int32) -> Double {
+        let age = max(0, Int(today) - Int(createdDay))
+        return age < recency.count ? recency[age] : configuration.weights.recency * pow(0.5, Double(age) / configuration.recencyHalfLifeDays)
     }
 
     /// The most ``otherPoints(_:)`` can give any posting.

@@ -100,7 +100,7 @@ public struct Cell: Sendable {
         TransferRoutes(cell: identity, policy: policy, purposes: purposes, users: users, jobs: jobs, consents: consents,
                        applications: applications, audit: audit, delivery: delivery).add(to: router)
         DataSubjectRoutes(cell: identity, users: users, consents: consents, applications: applications, documents: documents,
-                          otherRecords: [grants, cards], delivery: delivery, audit: audit).add(to: router)
+                          cards: cards, otherRecords: [grants], delivery: delivery, audit: audit).add(to: router)
         CandidateRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex, sources: candidateSources, audit: audit).add(to: router)
         let responder = router.buildResponder()
         return { request, context in try await responder.respond(to: request, context: context) }

@@ -59,6 +59,30 @@ public struct CandidateCardStore: PersonalRecords {
         }
     }
 
+    /// A card the worker holds, for their export.
+    public struct Issued: Codable, Sendable, Hashable {
+        public let cardID: String
+        public let destination: String
+        public let createdAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case destination
+            case cardID = "card_id"
+            case createdAt = "created_at"
+        }
+    }
+
+    /// The worker's cards, oldest first.
+    public func cards(of worker: RegionalID) async throws -> [Issued] {
+        let rows = try await database.sql.raw(
+            "SELECT card_id, destination, created_at FROM candidate_cards WHERE worker_id = \(bind: worker.description) ORDER BY created_at"
+        ).all()
+        return try rows.map {
+            Issued(cardID: try $0.decode(column: "card_id", as: String.self), destination: try $0.decode(column: "destination", as: String.self),
+                   createdAt: try $0.decode(column: "created_at", as: String.self))
+        }
+    }
+
     /// The worker behind a card, for contact through the home cell.
     public func worker(of card: String) async throws -> RegionalID? {
         try await database.sql.raw("SELECT worker_id FROM candidate_cards WHERE card_id = \(bind: card)").first()

@@ -15,6 +15,7 @@ public struct DataSubjectRoutes: Sendable {
     let consents: ConsentStore
     let applications: ApplicationStore
     let documents: DocumentStore
+    let cards: CandidateCardStore
     /// Every other store holding records about people (sessions, candidate cards…), erased too.
     let otherRecords: [any PersonalRecords]
     let delivery: any ApplicationDelivery
@@ -22,13 +23,15 @@ public struct DataSubjectRoutes: Sendable {
     let now: @Sendable () -> Date
 
     public init(cell: CellIdentity, users: any UserStore, consents: ConsentStore, applications: ApplicationStore,
-                documents: DocumentStore, otherRecords: [any PersonalRecords], delivery: any ApplicationDelivery, audit: AuditLog,
+                documents: DocumentStore, cards: CandidateCardStore, otherRecords: [any PersonalRecords], delivery: any ApplicationDelivery,
+                audit: AuditLog,
                 now: @escaping @Sendable () -> Date = Date.init) {
         self.cell = cell
         self.users = users
         self.consents = consents
         self.applications = applications
         self.documents = documents
+        self.cards = cards
         self.otherRecords = otherRecords
         self.delivery = delivery
         self.audit = audit
@@ -67,7 +70,7 @@ public struct DataSubjectRoutes: Sendable {
         // whatever happens to the deletions after it.
         try await users.erase(person)
         var records = ["user": 1]
-        for store in [documents as any PersonalRecords, applications, consents] + otherRecords {
+        for store in [documents as any PersonalRecords, applications, consents, cards] + otherRecords {
             records[store.recordKind] = try await store.erase(person: person)
         }
         var notified: [String] = []
@@ -94,11 +97,14 @@ public struct DataSubjectRoutes: Sendable {
         let applicationsSent: [Application]
         /// The person's documents; each is downloadable at `/api/v1/users/me/documents/{id}`.
         let documents: [DocumentInfo]
+        /// Pseudonymous candidate cards shown abroad under the person's consent.
+        let candidateCards: [CandidateCardStore.Issued]
         /// Audit entries that name the person (consents, withdrawals, transfer decisions).
         let auditEntries: [AuditLog.Entry]
 
         enum CodingKeys: String, CodingKey {
             case region, user, consents, documents
+            case candidateCards = "candidate_cards"
             case exportedAt = "exported_at"
             case applicationsSent = "applications_sent"
             case auditEntries = "audit_entries"
@@ -114,7 +120,7 @@ public struct DataSubjectRoutes: Sendable {
         let document = Export(
             exportedAt: Timestamps.format(now()), region: cell.region.id.rawValue, user: user,
             consents: try await consents.list(for: principal.userID), applicationsSent: try await applications.sent(by: principal.userID),
-            documents: try await documents.list(owner: principal.userID),
+            documents: try await documents.list(owner: principal.userID), candidateCards: try await cards.cards(of: principal.userID),
             auditEntries: entries)
         return try .json(document, headers: [
             .cacheControl: "private, no-store",

@@ -84,6 +84,10 @@ struct CandidateTests {
                     #expect(refused.status == .forbidden)
                 }
 
+                let export = try await client.execute(uri: "/api/v1/users/me/export", method: .get, headers: JSONRequest.headers(token: optedIn.token))
+                #expect((export.json["candidate_cards"] as? [[String: Any]])?.first?["card_id"] as? String == cardID,
+                        "the worker's export names their card")
+
                 let withdrawn = try await client.execute(uri: "/api/v1/users/me/consents/\(consentID)", method: .delete,
                                                          headers: JSONRequest.headers(token: optedIn.token))
                 #expect(withdrawn.status == .ok)

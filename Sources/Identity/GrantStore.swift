@@ -132,12 +132,8 @@ public struct GrantStore: PersonalRecords {
     /// Deletes the person's authorization codes and refresh tokens: no session of theirs survives.
     public func erase(person: RegionalID) async throws -> Int {
         try await database.write { sql in
-            let count = try await sql.raw(
-                "SELECT COUNT(*) AS n FROM oauth_refresh_tokens WHERE user_id = \(bind: person.description)").first()?
-                .decode(column: "n", as: Int.self) ?? 0
-            try await sql.raw("DELETE FROM oauth_refresh_tokens WHERE user_id = \(bind: person.description)").run()
-            try await sql.raw("DELETE FROM oauth_codes WHERE user_id = \(bind: person.description)").run()
-            return count
+            _ = try await sql.deleteRows(from: "oauth_codes", where: "user_id", equals: person.description)
+            return try await sql.deleteRows(from: "oauth_refresh_tokens", where: "user_id", equals: person.description)
         }
     }
 }

@@ -82,11 +82,7 @@ public struct DataKeyVault: Sendable {
     /// Destroys the person's data key. Returns whether there was one.
     @discardableResult
     public func destroy(subject: String) async throws -> Bool {
-        let removed = try await database.write { sql in
-            let present = try await sql.raw("SELECT 1 AS one FROM data_keys WHERE subject = \(bind: subject)").first() != nil
-            try await sql.raw("DELETE FROM data_keys WHERE subject = \(bind: subject)").run()
-            return present
-        }
+        let removed = try await database.write { sql in try await sql.deleteRows(from: "data_keys", where: "subject", equals: subject) > 0 }
         // Fold the write-ahead log into the file so the old page images are not left in the log.
         try await database.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
         return removed

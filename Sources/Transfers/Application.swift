@@ -128,12 +128,7 @@ public struct ApplicationStore: PersonalRecords {
     /// Deletes the worker's applications in this cell and destroys the key they were sealed with.
     public func erase(person: RegionalID) async throws -> Int {
         try await cipher.vault.destroy(subject: person.description)
-        return try await database.write { sql in
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM applications WHERE worker_id = \(bind: person.description)").first()?
-                .decode(column: "n", as: Int.self) ?? 0
-            try await sql.raw("DELETE FROM applications WHERE worker_id = \(bind: person.description)").run()
-            return count
-        }
+        return try await database.write { sql in try await sql.deleteRows(from: "applications", where: "worker_id", equals: person.description) }
     }
 
     private enum Column: String {

@@ -92,11 +92,6 @@ public struct CandidateCardStore: PersonalRecords {
     public var recordKind: String { "candidate_cards" }
 
     public func erase(person: RegionalID) async throws -> Int {
-        try await database.write { sql in
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM candidate_cards WHERE worker_id = \(bind: person.description)").first()?
-                .decode(column: "n", as: Int.self) ?? 0
-            try await sql.raw("DELETE FROM candidate_cards WHERE worker_id = \(bind: person.description)").run()
-            return count
-        }
+        try await database.write { sql in try await sql.deleteRows(from: "candidate_cards", where: "worker_id", equals: person.description) }
     }
 }

@@ -100,12 +100,7 @@ public struct ConsentStore: PersonalRecords {
 
     /// Deletes the person's consents (the audit log keeps the events, by id only).
     public func erase(person: RegionalID) async throws -> Int {
-        try await database.write { sql in
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM consents WHERE user_id = \(bind: person.description)").first()?
-                .decode(column: "n", as: Int.self) ?? 0
-            try await sql.raw("DELETE FROM consents WHERE user_id = \(bind: person.description)").run()
-            return count
-        }
+        try await database.write { sql in try await sql.deleteRows(from: "consents", where: "user_id", equals: person.description) }
     }
 
     static func decode(_ row: any SQLRow) throws -> Consent {

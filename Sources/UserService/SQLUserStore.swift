@@ -104,11 +104,7 @@ public struct SQLUserStore: UserStore {
     public func erase(_ id: RegionalID) async throws -> Bool {
         // The key first: once it is gone, the row and every copy of it are unreadable, whatever happens next.
         let hadKey = try await cipher.vault.destroy(subject: id.description)
-        let hadRow = try await database.write { sql in
-            let present = try await sql.raw("SELECT 1 AS one FROM users WHERE id = \(bind: id.description)").first() != nil
-            try await sql.raw("DELETE FROM users WHERE id = \(bind: id.description)").run()
-            return present
-        }
+        let hadRow = try await database.write { sql in try await sql.deleteRows(from: "users", where: "id", equals: id.description) > 0 }
         return hadKey || hadRow
     }
 

@@ -7,6 +7,7 @@ import Foundation
 import Platform
 import Testing
 import TestSupport
+import Transfers
 
 @Suite("Start-up")
 struct StartupTests {
@@ -28,6 +29,16 @@ struct StartupTests {
         }
         #expect(error?.message.contains("eu-west-1 → us-west-2") == true)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("data").path), "nothing is created")
+    }
+
+    @Test func aCandidateCardPurposeThatNamesADirectIdentifierIsRefused() throws {
+        let good = try String(contentsOf: PlatformHarness.configDirectory.appendingPathComponent("transfers.yaml"), encoding: .utf8)
+        #expect((try? TransferPurposes(yaml: good)) != nil)
+        let leaking = good.replacingOccurrences(
+            of: "minimum_data: [skills, languages, residence_status, desired_salary, desired_area]",
+            with: "minimum_data: [display_name, skills, languages, residence_status, desired_salary, desired_area]")
+        #expect(leaking != good)
+        #expect(throws: TransfersConfigurationError.self, "a card may not carry a name") { try TransferPurposes(yaml: leaking) }
     }
 
     @Test func reopensExistingCellsAndKeepsTheirData() async throws {

@@ -22,10 +22,9 @@ public struct Summarizer: Sendable {
         if summary.isEmpty, let first = sentences.first {
             summary = String(first.prefix(maxCharacters - 1)) + "…"
         }
+        // One finding per skill, so the labels are distinct.
         let skills = extractor.extract(from: text).map(\.label)
-        var seen = Set<String>()
-        let unique = skills.filter { seen.insert($0).inserted }
-        return unique.isEmpty ? summary : summary + " Skills: " + unique.prefix(12).joined(separator: ", ") + "."
+        return skills.isEmpty ? summary : summary + " Skills: " + skills.prefix(12).joined(separator: ", ") + "."
     }
 
     static func sentences(of text: String) -> [String] {

@@ -51,7 +51,8 @@ public final class MatchNotifier: Sendable {
         guard !current.isEmpty else { return }
         let day = Timestamps.day(now())
         for subscriber in current {
-            guard let match = index.evaluate(job, for: subscriber.query, on: day), match.eligibility.eligible,
+            // The same rule as a ranked query: a shared (or related) skill, or a posting requiring none.
+            guard let match = index.evaluate(job, for: subscriber.query, on: day), match.eligibility.eligible, match.sharesSkill,
                   match.score >= subscriber.minimumScore else { continue }
             subscriber.continuation.yield(Event(match: match, job: job))
         }

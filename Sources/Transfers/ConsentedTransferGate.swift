@@ -44,9 +44,7 @@ public struct ConsentedTransferGate: PersonalDataTransferGate {
             person: person.description, purpose: purpose, source: source.code, destination: target.code, rule: decision.ruleID,
             basis: decision.basis?.rawValue, consentID: decision.basis == .consent ? consent?.id : nil), at: now())
         guard decision.isAllowed else {
-            let missing = decision.alternatives.map { "\($0.basis.rawValue) (\($0.article))" }.joined(separator: " or ")
-            return TransferAuthorization(allowed: false, detail: decision.reason
-                + (missing.isEmpty ? "" : ". Needed: \(missing); consent to \(target.code) for \(purpose) at /api/v1/users/me/consents"))
+            return TransferAuthorization(allowed: false, detail: decision.refusalDetail(destination: target.code, purpose: purpose))
         }
         return TransferAuthorization(allowed: true, detail: decision.reason)
     }

@@ -167,9 +167,8 @@ public struct TransferRoutes: Sendable {
         try await audit.append(event: decision.isAllowed ? "transfer-allowed" : "transfer-refused", details: AuditDetails(
             application: applicationID.description, job: jobID.description, worker: person.userID.description, transfer: record), at: now())
         guard decision.isAllowed else {
-            let missing = decision.alternatives.map { "\($0.basis.rawValue) (\($0.article))" }.joined(separator: " or ")
             throw Problem("transfer-not-permitted", status: .forbidden, title: "The application cannot be sent",
-                          detail: "\(decision.reason)" + (missing.isEmpty ? "" : ". Needed: \(missing); consent to \(destination.code) for \(purpose.id) at /api/v1/users/me/consents"))
+                          detail: decision.refusalDetail(destination: destination.code, purpose: purpose.id))
         }
         let created = Timestamps.format(now())
         let received = Application(id: applicationID, direction: .received, jobID: jobID, workerID: person.userID, employerID: job.employerID,

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Crypto
 public import KeyManagement
 internal import SQLKit
 public import Sovereignty
@@ -49,8 +50,9 @@ public struct SQLUserStore: UserStore {
 
     public func insert(_ user: User, passwordHash: String?) async throws {
         let subject = user.id.description
-        let document = try await seal(try Self.encode(user), subject: subject, context: Self.documentContext)
-        let password = try await passwordHash.asyncMap { try await seal(Data($0.utf8), subject: subject, context: Self.passwordContext) }
+        let key = try await cipher.vault.key(creatingFor: subject)
+        let document = try Self.seal(try Self.encode(user), key: key, subject: subject, context: Self.documentContext)
+        let password = try passwordHash.map { try Self.seal(Data($0.utf8), key: key, subject: subject, context: Self.passwordContext) }
         let (email, role, home) = (emails.index(user.email.lowercased()), user.role.rawValue, user.homeRegion.rawValue)
         let (created, updated) = (user.createdAt, user.updatedAt)
         do {
@@ -79,15 +81,17 @@ public struct SQLUserStore: UserStore {
             """).first(),
               !(try row.decodeNil(column: "sealed_password_hash")) else { return nil }
         let subject = try row.decode(column: "id", as: String.self)
-        let user = try await open(row, subject: subject)
+        let key = try await cipher.vault.key(for: subject)
+        let user = try Self.open(row, key: key, subject: subject)
         let sealed = try Self.base64(try row.decode(column: "sealed_password_hash", as: String.self))
-        let hash = String(decoding: try await cipher.open(sealed, subject: subject, context: Self.passwordContext), as: UTF8.self)
+        let hash = String(decoding: try PersonalDataCipher.open(sealed, key: key, subject: subject, context: Self.passwordContext), as: UTF8.self)
         return (user, hash)
     }
 
     public func update(_ user: User) async throws {
         let subject = user.id.description
-        let document = try await seal(try Self.encode(user), subject: subject, context: Self.documentContext)
+        let key = try await cipher.vault.key(creatingFor: subject)
+        let document = try Self.seal(try Self.encode(user), key: key, subject: subject, context: Self.documentContext)
         let (email, updated) = (emails.index(user.email.lowercased()), user.updatedAt)
         do {
             try await database.write { sql in
@@ -127,10 +131,11 @@ public struct SQLUserStore: UserStore {
             let subject = try row.decode(column: "id", as: String.self)
             let plain = try row.decode(column: "sealed_document", as: String.self)
             let user = try JSONDecoder().decode(User.self, from: Data(plain.utf8))
-            let document = try await seal(Data(plain.utf8), subject: subject, context: Self.documentContext)
-            let password = try await (try row.decodeNil(column: "sealed_password_hash") ? nil
-                : row.decode(column: "sealed_password_hash", as: String.self)).asyncMap {
-                    try await seal(Data($0.utf8), subject: subject, context: Self.passwordContext)
+            let key = try await cipher.vault.key(creatingFor: subject)
+            let document = try Self.seal(Data(plain.utf8), key: key, subject: subject, context: Self.documentContext)
+            let password = try (try row.decodeNil(column: "sealed_password_hash") ? nil
+                : row.decode(column: "sealed_password_hash", as: String.self)).map {
+                    try Self.seal(Data($0.utf8), key: key, subject: subject, context: Self.passwordContext)
                 }
             let email = emails.index(user.email.lowercased())
             try await database.write { sql in
@@ -143,13 +148,18 @@ public struct SQLUserStore: UserStore {
         return rows.count
     }
 
-    private func seal(_ data: Data, subject: String, context: String) async throws -> String {
-        try await cipher.seal(data, subject: subject, context: context).base64EncodedString()
+    /// One key fetch per person and call: the sealed fields of a row share it.
+    private static func seal(_ data: Data, key: SymmetricKey, subject: String, context: String) throws -> String {
+        try PersonalDataCipher.seal(data, key: key, subject: subject, context: context).base64EncodedString()
     }
 
     private func open(_ row: any SQLRow, subject: String) async throws -> User {
-        let sealed = try Self.base64(try row.decode(column: "sealed_document", as: String.self))
-        return try JSONDecoder().decode(User.self, from: try await cipher.open(sealed, subject: subject, context: Self.documentContext))
+        try Self.open(row, key: try await cipher.vault.key(for: subject), subject: subject)
+    }
+
+    private static func open(_ row: any SQLRow, key: SymmetricKey, subject: String) throws -> User {
+        let sealed = try base64(try row.decode(column: "sealed_document", as: String.self))
+        return try JSONDecoder().decode(User.self, from: try PersonalDataCipher.open(sealed, key: key, subject: subject, context: documentContext))
     }
 
     private static func base64(_ text: String) throws -> Data {
@@ -161,12 +171,5 @@ public struct SQLUserStore: UserStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return try encoder.encode(user)
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -75,10 +75,13 @@ let package = Package(
             dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Linear-time text matching: regular expressions whose shape is checked at load, and a
+        // byte-level Aho–Corasick keyword automaton.
+        .target(name: "TextMatching", swiftSettings: swiftSettings),
         // Request-shape limits, IP lists and signature rules with anomaly scoring.
         .target(
             name: "WebFirewall",
-            dependencies: ["Yams"],
+            dependencies: ["Yams", "TextMatching"],
             swiftSettings: swiftSettings
         ),
         // Response cache stores (byte-bounded LRU, Redis) and HTTP caching rules.
@@ -177,7 +180,7 @@ let package = Package(
         .target(
             name: "AgentService",
             dependencies: [
-                "ServerKit", "JobService", "Workforce", "Yams", "Sovereignty",
+                "ServerKit", "JobService", "Workforce", "Yams", "Sovereignty", "TextMatching",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -285,6 +288,7 @@ let package = Package(
             ],
             swiftSettings: testSwiftSettings
         ),
+        .testTarget(name: "TextMatchingTests", dependencies: ["TextMatching"], swiftSettings: testSwiftSettings),
         .testTarget(
             name: "WebFirewallTests",
             dependencies: ["WebFirewall"],

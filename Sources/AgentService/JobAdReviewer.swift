@@ -1,6 +1,7 @@
 public import Foundation
 public import JobService
 public import Workforce
+internal import TextMatching
 
 /// Reviews a job ad against the recruitment law of the country of work: forbidden wording (age,
 /// sex, nationality, personal information), pay below the minimum wage in force, and conditions
@@ -32,14 +33,12 @@ public struct JobAdReviewer: Sendable {
     public func review(_ ad: JobContent, on day: String) -> [Finding] {
         let country = ad.location.country
         let text = ad.title + "\n" + ad.description
-        let whole = NSRange(text.startIndex..., in: text)
         var findings: [Finding] = []
         for rule in rules.wording where rule.country == country {
-            let excepted = rule.allowedIf.contains { $0.firstMatch(in: text, range: whole) != nil }
+            let excepted = rule.allowedIf.contains { $0.occurs(in: text) }
             guard !excepted else { continue }
             for pattern in rule.patterns {
-                for match in pattern.matches(in: text, range: whole) {
-                    guard let range = Range(match.range, in: text) else { continue }
+                for range in pattern.occurrences(in: text) {
                     findings.append(Finding(
                         rule: rule.id, category: rule.category, severity: "violation", law: rule.law, message: rule.message,
                         evidence: String(text[range]), start: text.unicodeScalars.distance(from: text.startIndex, to: range.lowerBound),
@@ -48,7 +47,7 @@ public struct JobAdReviewer: Sendable {
             }
         }
         if let wage = minimumWageFinding(ad, on: day) { findings.append(wage) }
-        for condition in rules.mandatory where condition.country == country && !states(condition, ad: ad, text: text, range: whole) {
+        for condition in rules.mandatory where condition.country == country && !states(condition, ad: ad, text: text) {
             findings.append(Finding(
                 rule: condition.id, category: "mandatory-condition", severity: "missing", law: condition.law,
                 message: "The ad must state the \(condition.condition).", evidence: nil, start: nil, end: nil, sources: condition.sources))
@@ -59,12 +58,12 @@ public struct JobAdReviewer: Sendable {
             .sorted { ($0.start ?? Int.max, $0.rule) < ($1.start ?? Int.max, $1.rule) }
     }
 
-    private func states(_ condition: JobAdRules.MandatoryCondition, ad: JobContent, text: String, range: NSRange) -> Bool {
+    private func states(_ condition: JobAdRules.MandatoryCondition, ad: JobContent, text: String) -> Bool {
         switch condition.field {
         case "description": return ad.description.count >= 20
         case "location": return ad.location.prefecture != nil || ad.location.city != nil
         case "salary": return ad.salary != nil
-        default: return condition.keywords.contains { $0.firstMatch(in: text, range: range) != nil }
+        default: return condition.keywords.contains { $0.occurs(in: text) }
         }
     }
 

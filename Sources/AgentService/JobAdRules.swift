@@ -1,5 +1,6 @@
 public import Foundation
 internal import Yams
+public import TextMatching
 
 /// `config/job-ad-rules.yaml` and `config/minimum-wages.yaml`: what the job-ad review checks.
 public struct JobAdRules: Sendable {
@@ -10,8 +11,8 @@ public struct JobAdRules: Sendable {
         public let category: String
         public let law: String
         public let message: String
-        let patterns: [NSRegularExpression]
-        let allowedIf: [NSRegularExpression]
+        let patterns: [BoundedPattern]
+        let allowedIf: [BoundedPattern]
         public let sources: [String]
         public let confidence: String
     }
@@ -23,7 +24,7 @@ public struct JobAdRules: Sendable {
         public let law: String
         public let condition: String
         let field: String?
-        let keywords: [NSRegularExpression]
+        let keywords: [BoundedPattern]
         public let sources: [String]
     }
 
@@ -56,15 +57,16 @@ public struct JobAdRules: Sendable {
     public let mandatory: [MandatoryCondition]
     public let minimumWages: [MinimumWage]
 
-    /// Parses both files; every pattern must compile and every source key must exist.
+    /// Parses both files; every pattern must compile and run in linear time (``BoundedPattern``), and
+    /// every source key must exist.
     public init(rulesYAML: String, wagesYAML: String) throws(JobAdRulesError) {
         var problems: [String] = []
-        func compile(_ patterns: [String], _ context: String) -> [NSRegularExpression] {
+        func compile(_ patterns: [String], _ context: String) -> [BoundedPattern] {
             patterns.compactMap { pattern in
                 do {
-                    return try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+                    return try BoundedPattern(pattern)
                 } catch {
-                    problems.append("\(context): pattern \(pattern) does not compile")
+                    problems.append("\(context): \(error)")
                     return nil
                 }
             }

@@ -120,6 +120,9 @@ public struct GatewayResponder: HTTPResponder {
             headers: request.headers.map { ($0.name.rawName, $0.value) }, body: body.map { Data(buffer: $0) },
             clientIP: context.clientAddress)
         guard let verdict = firewall.inspect(inspected) else { return }
+        if verdict.kind == .malformed {
+            throw Problem("invalid-encoding", status: .badRequest, title: "Request cannot be decoded", detail: verdict.detail)
+        }
         metrics.recordFirewallBlock(rule: verdict.ruleID)
         context.logger.notice("request blocked by the firewall", metadata: [
             "waf_rule": "\(verdict.ruleID)", "waf_score": "\(verdict.score)", "waf_matched": "\(verdict.matched.joined(separator: ","))",

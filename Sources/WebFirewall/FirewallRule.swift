@@ -1,10 +1,10 @@
-public import Foundation
+public import TextMatching
 
 /// One signature of the rule set (`config/waf-rules.yaml`): a pattern, where to look, how much it
 /// adds to a request's anomaly score, and from which paranoia level it applies.
 public struct FirewallRule: Sendable, Decodable {
-    /// Parts of a request a rule inspects (each already percent-decoded).
-    public enum Target: String, Sendable, Decodable {
+    /// Parts of a request a rule inspects, each decoded first (``ScreenedRequest``).
+    public enum Target: String, Sendable, Decodable, CaseIterable {
         case path, query, body, userAgent = "user-agent", headers
     }
 
@@ -12,15 +12,17 @@ public struct FirewallRule: Sendable, Decodable {
     public let category: String
     public let description: String
     public let targets: [Target]
-    public let pattern: String
+    public let pattern: BoundedPattern
+    /// Words of which at least one occurs in every match (ASCII case folded). The rule is evaluated
+    /// only for targets where one of them occurs; without keywords it is evaluated on every input.
+    public let keywords: [String]
     public let score: Int
     public let paranoia: Int
     /// Path prefixes the rule does not apply to (a rule exclusion, as in the OWASP CRS).
     public let skipPaths: [String]
-    let regex: NSRegularExpression
 
     enum CodingKeys: String, CodingKey {
-        case id, category, description, targets, pattern, score, paranoia
+        case id, category, description, targets, pattern, keywords, score, paranoia
         case skipPaths = "skip_paths"
     }
 
@@ -34,18 +36,22 @@ public struct FirewallRule: Sendable, Decodable {
         category = try container.decode(String.self, forKey: .category)
         description = try container.decode(String.self, forKey: .description)
         targets = try container.decode([Target].self, forKey: .targets)
-        pattern = try container.decode(String.self, forKey: .pattern)
+        keywords = try container.decodeIfPresent([String].self, forKey: .keywords) ?? []
         score = try container.decodeIfPresent(Int.self, forKey: .score) ?? 5
         paranoia = try container.decodeIfPresent(Int.self, forKey: .paranoia) ?? 1
         skipPaths = try container.decodeIfPresent([String].self, forKey: .skipPaths) ?? []
+        let source = try container.decode(String.self, forKey: .pattern)
         do {
-            regex = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+            pattern = try BoundedPattern(source)
         } catch {
-            throw DecodingError.dataCorruptedError(forKey: .pattern, in: container, debugDescription: "rule \(id): invalid pattern")
+            throw DecodingError.dataCorruptedError(forKey: .pattern, in: container, debugDescription: "rule \(id): \(error.problems.joined(separator: "; "))")
+        }
+        if keywords.contains(where: \.isEmpty) {
+            throw DecodingError.dataCorruptedError(forKey: .keywords, in: container, debugDescription: "rule \(id): an empty keyword")
         }
     }
 
     func matches(_ text: String) -> Bool {
-        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        pattern.occurs(in: text)
     }
 }

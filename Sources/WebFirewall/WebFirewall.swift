@@ -1,5 +1,6 @@
 public import Foundation
 internal import Yams
+internal import TextMatching
 
 /// The gateway's first step: request-shape limits, path normalisation checks, IP allow/deny lists,
 /// and signature rules with anomaly scoring. Rules are data (`config/waf-rules.yaml`), each with an id
@@ -15,6 +16,8 @@ public struct WebFirewall: Sendable {
         public var body: Data?
         public var clientIP: String?
 
+        var contentType: String? { headers.first { $0.name.lowercased() == "content-type" }?.value }
+
         public init(method: String, rawPath: String, rawQuery: String?, headers: [(name: String, value: String)], body: Data?, clientIP: String?) {
             self.method = method
             self.rawPath = rawPath
@@ -27,6 +30,12 @@ public struct WebFirewall: Sendable {
 
     /// Why a request is refused.
     public struct Verdict: Sendable, Equatable {
+        /// What kind of refusal: an attack signature or policy (403), or a request that cannot be
+        /// decoded (400).
+        public enum Kind: Sendable, Equatable {
+            case blocked, malformed
+        }
+
         /// The rule or check id, e.g. `942100` or `path-traversal`.
         public let ruleID: String
         public let category: String
@@ -34,12 +43,15 @@ public struct WebFirewall: Sendable {
         public let score: Int
         /// Every rule that matched.
         public let matched: [String]
+        public var kind: Kind = .blocked
     }
 
     public struct Settings: Sendable, Decodable {
         public var paranoia = 1
         public var anomalyThreshold = 5
         public var maxURILength = 8192
+        /// Bytes of each part screened at most; a longer part is refused, never passed unscreened.
+        public var maxScreenBytes = 64 * 1024
         public var allowedMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
         public var allow: [String] = []
         public var deny: [String] = []
@@ -48,6 +60,7 @@ public struct WebFirewall: Sendable {
             case paranoia, allow, deny
             case anomalyThreshold = "anomaly_threshold"
             case maxURILength = "max_uri_length"
+            case maxScreenBytes = "max_screen_bytes"
             case allowedMethods = "allowed_methods"
         }
 
@@ -58,6 +71,7 @@ public struct WebFirewall: Sendable {
             paranoia = try container.decodeIfPresent(Int.self, forKey: .paranoia) ?? 1
             anomalyThreshold = try container.decodeIfPresent(Int.self, forKey: .anomalyThreshold) ?? 5
             maxURILength = try container.decodeIfPresent(Int.self, forKey: .maxURILength) ?? 8192
+            maxScreenBytes = try container.decodeIfPresent(Int.self, forKey: .maxScreenBytes) ?? 64 * 1024
             allowedMethods = Set(try container.decodeIfPresent([String].self, forKey: .allowedMethods) ?? Array(Settings().allowedMethods))
             allow = try container.decodeIfPresent([String].self, forKey: .allow) ?? []
             deny = try container.decodeIfPresent([String].self, forKey: .deny) ?? []
@@ -68,20 +82,34 @@ public struct WebFirewall: Sendable {
     public let rules: [FirewallRule]
     private let allow: [CIDR]
     private let deny: [CIDR]
-    /// One alternation of every rule's pattern per target: a benign input is cleared by a single
-    /// regex pass instead of one per rule; only inputs it matches are checked rule by rule.
-    private let screens: [FirewallRule.Target: NSRegularExpression]
+    /// Every rule's keywords in one automaton; `rulesOfKeyword[k]` are the rules keyword `k` belongs to.
+    private let prefilter: KeywordAutomaton
+    private let rulesOfKeyword: [[Int]]
+    /// Rules without keywords, evaluated on every input of their targets.
+    private let unconditional: [Int]
 
     public init(settings: Settings = .init(), rules: [FirewallRule]) throws {
+        guard settings.maxScreenBytes > 0 else { throw FirewallConfigurationError("max_screen_bytes must be positive") }
         self.settings = settings
-        self.rules = rules.filter { $0.paranoia <= settings.paranoia }
-        var screens: [FirewallRule.Target: NSRegularExpression] = [:]
-        for target in [FirewallRule.Target.path, .query, .body, .userAgent, .headers] {
-            let patterns = self.rules.filter { $0.targets.contains(target) }.map { "(?:\($0.pattern))" }
-            guard !patterns.isEmpty else { continue }
-            screens[target] = try? NSRegularExpression(pattern: patterns.joined(separator: "|"), options: [.caseInsensitive])
+        let loaded = rules.filter { $0.paranoia <= settings.paranoia }
+        self.rules = loaded
+        var keywords: [String] = [], rulesOfKeyword: [[Int]] = []
+        var indexOfKeyword: [String: Int] = [:]
+        for (ruleIndex, rule) in loaded.enumerated() {
+            for keyword in rule.keywords {
+                let key = keyword.lowercased()
+                if let existing = indexOfKeyword[key] {
+                    rulesOfKeyword[existing].append(ruleIndex)
+                } else {
+                    indexOfKeyword[key] = keywords.count
+                    keywords.append(key)
+                    rulesOfKeyword.append([ruleIndex])
+                }
+            }
         }
-        self.screens = screens
+        prefilter = KeywordAutomaton(keywords: keywords)
+        self.rulesOfKeyword = rulesOfKeyword
+        unconditional = loaded.indices.filter { loaded[$0].keywords.isEmpty }
         self.allow = try settings.allow.map { entry in
             guard let cidr = CIDR(entry) else { throw FirewallConfigurationError("allow: '\(entry)' is not an IP or CIDR") }
             return cidr
@@ -124,34 +152,40 @@ public struct WebFirewall: Sendable {
         if let problem = pathProblem(request.rawPath) {
             return Verdict(ruleID: problem, category: "protocol", detail: "the path is not in normal form (\(problem))", score: 0, matched: [problem])
         }
-        let path = request.rawPath.removingPercentEncoding ?? request.rawPath
-        let query = request.rawQuery.map { ($0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? $0) }
-        let userAgent = request.headers.first { $0.name.lowercased() == "user-agent" }?.value ?? ""
-        let headerText = request.headers.filter { ["referer", "x-forwarded-host", "origin", "cookie"].contains($0.name.lowercased()) }
-            .map(\.value).joined(separator: "\n")
-        let body = request.body.map { String(decoding: $0.prefix(64 * 1024), as: UTF8.self) }.map(Self.unescapeJSON)
-        let inputs: [FirewallRule.Target: String] = [
-            .path: path, .query: query ?? "", .body: body ?? "", .userAgent: userAgent, .headers: headerText,
-        ]
-        let suspicious = Set(inputs.compactMap { target, text -> FirewallRule.Target? in
-            guard !text.isEmpty else { return nil }
-            guard let screen = screens[target] else { return target }
-            return screen.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil ? nil : target
-        })
-        guard !suspicious.isEmpty else { return nil }
-        var score = 0
-        var matched: [FirewallRule] = []
-        for rule in rules where rule.applies(to: path) {
-            let hit = rule.targets.contains { target in
-                guard suspicious.contains(target), let text = inputs[target] else { return false }
-                return rule.matches(text)
-            }
-            if hit {
-                score += rule.score
-                matched.append(rule)
+        let screened: ScreenedRequest
+        do {
+            screened = try ScreenedRequest(request, maximumBytes: settings.maxScreenBytes)
+        } catch {
+            switch error {
+            case .malformed(let reason):
+                return Verdict(ruleID: "invalid-encoding", category: "protocol", detail: reason, score: 0, matched: ["invalid-encoding"], kind: .malformed)
+            case .tooLarge(let part):
+                return Verdict(ruleID: "screen-limit", category: "protocol",
+                               detail: "the \(part) is longer than the \(settings.maxScreenBytes) bytes the firewall screens",
+                               score: settings.anomalyThreshold, matched: ["screen-limit"])
             }
         }
-        guard score >= settings.anomalyThreshold, let top = matched.max(by: { $0.score < $1.score }) else { return nil }
+        return signatures(screened)
+    }
+
+    /// Scores the signature rules whose keywords occur in their targets.
+    private func signatures(_ screened: ScreenedRequest) -> Verdict? {
+        let path = screened.parts[.path] ?? ""
+        var hit = Set<Int>()
+        for target in FirewallRule.Target.allCases {
+            guard let text = screened.parts[target], !text.isEmpty else { continue }
+            var candidates = unconditional
+            prefilter.scan(text) { keyword in candidates += rulesOfKeyword[keyword] }
+            for ruleIndex in Set(candidates) where !hit.contains(ruleIndex) {
+                let rule = rules[ruleIndex]
+                guard rule.targets.contains(target), rule.applies(to: path), rule.matches(text) else { continue }
+                hit.insert(ruleIndex)
+            }
+        }
+        // In file order, so the rule reported is the same for the same request.
+        let matched = hit.sorted().map { rules[$0] }
+        let score = matched.reduce(0) { $0 + $1.score }
+        guard score >= settings.anomalyThreshold, let top = matched.first(where: { $0.score == matched.map(\.score).max() }) else { return nil }
         return Verdict(ruleID: top.id, category: top.category, detail: top.description, score: score, matched: matched.map(\.id))
     }
 
@@ -189,26 +223,6 @@ public struct WebFirewall: Sendable {
         path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).contains { segment in
             segment.count <= 2 && !segment.isEmpty && segment.allSatisfy { $0 == UInt8(ascii: ".") }
         }
-    }
-
-    /// JSON escapes such as `\u003c` would hide `<` from the signatures.
-    static func unescapeJSON(_ text: String) -> String {
-        guard text.contains("\\u") || text.contains("\\/") else { return text }
-        var result = ""
-        var iterator = Array(text.unicodeScalars)[...]
-        while let scalar = iterator.popFirst() {
-            if scalar == "\\", let next = iterator.first {
-                if next == "u", iterator.count >= 5, let value = UInt32(String(String.UnicodeScalarView(iterator.dropFirst().prefix(4))), radix: 16),
-                   let decoded = Unicode.Scalar(value) {
-                    result.unicodeScalars.append(decoded)
-                    iterator = iterator.dropFirst(5)
-                    continue
-                }
-                if next == "/" { result.append("/"); iterator = iterator.dropFirst(); continue }
-            }
-            result.unicodeScalars.append(scalar)
-        }
-        return result
     }
 }
 

@@ -37,6 +37,23 @@ struct FirewallAndSheddingTests {
         }
     }
 
+    /// Before: `%zz` made the firewall screen the raw text and pass the attack behind it.
+    @Test func anInvalidPercentEscapeIsABadRequestAndFormBodiesAreScreened() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let malformed = try await client.execute(uri: "/api/v1/jobs?q=%zz%27%20UNION%20SELECT%201", method: .get)
+                #expect(malformed.status == .badRequest)
+                #expect(malformed.json["type"] as? String == "urn:iworkz:problem:invalid-encoding")
+                #expect(malformed.headers[.contentType] == "application/problem+json")
+                let form = try await client.execute(
+                    uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "grant_type=password&username=x%27%20OR%20%271%27%3D%271&password=x"))
+                #expect(form.status == .forbidden)
+                #expect((form.json["type"] as? String)?.hasPrefix("urn:iworkz:problem:waf:942") == true)
+            }
+        }
+    }
+
     @Test func requestsBeyondTheBoundAreShedAtOnceAndTheRestSucceed() async throws {
         let configure: (inout LoadedConfiguration) -> Void = { $0.limits.maxInFlightRequests = 4 }
         try await PlatformHarness.withPlatform(configure: configure) { platform, _ in

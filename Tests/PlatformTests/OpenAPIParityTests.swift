@@ -29,7 +29,7 @@ struct OpenAPIParityTests {
 
     @Test func everyProblemTypeIsDocumented() throws {
         let text = try String(contentsOf: PlatformHarness.openAPIPath, encoding: .utf8)
-        for slug in BadInputTests.cases.map(\.type) + ["no-route", "wrong-cell", "email-taken", "job-closed", "internal-error", "rate-limited", "insufficient-scope", "overloaded", "waf:", "transfer-not-permitted", "notice-changed", "model-unavailable"] {
+        for slug in BadInputTests.cases.map(\.type) + ["no-route", "wrong-cell", "email-taken", "job-closed", "internal-error", "rate-limited", "insufficient-scope", "overloaded", "waf:", "invalid-encoding", "transfer-not-permitted", "notice-changed", "model-unavailable"] {
             #expect(text.contains("urn:iworkz:problem:\(slug)"), "problem type \(slug) is not documented")
         }
     }

@@ -1,0 +1,79 @@
+/// Percent-decoding as the firewall needs it: strict once (what the services will see), then lenient
+/// again while escapes remain, so a double-encoded `%252e%252e` is screened as `..`.
+enum PercentDecoding {
+    struct Malformed: Error {}
+
+    /// Decodes `%XX` escapes (and `+` as a space when `plusIsSpace`); a `%` not followed by two hex
+    /// digits, or bytes that are not UTF-8, are malformed.
+    static func strict(_ text: Substring, plusIsSpace: Bool) throws(Malformed) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(UInt8(ascii: "%")) || plusIsSpace && bytes.contains(UInt8(ascii: "+")) else { return String(text) }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else { throw Malformed() }
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+                index += 1
+            }
+        }
+        guard let string = String(validating: decoded, as: UTF8.self) else { throw Malformed() }
+        return string
+    }
+
+    /// Undoes escapes left after the first decoding, up to `passes` more times; invalid escapes stay.
+    static func residual(_ text: String, passes: Int = 2) -> String {
+        var current = text
+        for _ in 0..<passes {
+            let bytes = Array(current.utf8)
+            guard let first = bytes.firstIndex(of: UInt8(ascii: "%")) else { return current }
+            var decoded = Array(bytes[..<first])
+            var index = first
+            var changed = false
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+                   let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                    decoded.append(high << 4 | low)
+                    index += 3
+                    changed = true
+                } else {
+                    decoded.append(bytes[index])
+                    index += 1
+                }
+            }
+            guard changed else { return current }
+            current = String(decoding: decoded, as: UTF8.self)
+        }
+        return current
+    }
+
+    /// `a=1&b=2` as `a=1\nb=2`, each name and value decoded on its own so that an encoded `&` or `=`
+    /// stays inside its value.
+    static func formFields(_ text: String) throws(Malformed) -> String {
+        var lines: [String] = []
+        for field in text.split(separator: "&", omittingEmptySubsequences: true) {
+            if let equals = field.firstIndex(of: "=") {
+                let name = try strict(field[..<equals], plusIsSpace: true)
+                let value = try strict(field[field.index(after: equals)...], plusIsSpace: true)
+                lines.append(name + "=" + value)
+            } else {
+                lines.append(try strict(field, plusIsSpace: true))
+            }
+        }
+        return residual(lines.joined(separator: "\n"))
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,72 @@
+public import Foundation
+
+/// A request's parts as the signatures see them: percent-decoded (strictly, then again while escapes
+/// remain), form fields split and decoded, JSON escapes and HTML character references undone. A part that cannot be decoded makes
+/// the request malformed; a part longer than the screening bound makes it unscreenable.
+struct ScreenedRequest {
+    enum Refusal: Error {
+        case malformed(String)
+        case tooLarge(String)
+    }
+
+    /// Headers that carry no free text an attack could ride on, or that are checked elsewhere
+    /// (the token by the verifier, the user agent as its own target).
+    static let unscreenedHeaders: Set<String> = [
+        "authorization", "accept", "accept-encoding", "accept-language", "content-length", "content-type", "cache-control",
+        "connection", "if-none-match", "if-match", "if-modified-since", "traceparent", "tracestate", "x-request-id", "user-agent",
+        "host", "pragma", "upgrade-insecure-requests",
+    ]
+
+    var parts: [FirewallRule.Target: String] = [:]
+
+    init(_ request: WebFirewall.Request, maximumBytes: Int) throws(Refusal) {
+        func bounded(_ text: String, _ target: FirewallRule.Target) throws(Refusal) -> String {
+            guard text.utf8.count <= maximumBytes else { throw .tooLarge(target.rawValue) }
+            return text
+        }
+        do {
+            parts[.path] = PercentDecoding.residual(try PercentDecoding.strict(request.rawPath[...], plusIsSpace: false))
+        } catch {
+            throw .malformed("the path has an invalid percent escape")
+        }
+        if let query = request.rawQuery, !query.isEmpty {
+            do {
+                parts[.query] = HTMLEntities.decoded(try bounded(try PercentDecoding.formFields(query), .query))
+            } catch let refusal as Refusal {
+                throw refusal
+            } catch {
+                throw .malformed("the query has an invalid percent escape")
+            }
+        }
+        var userAgent = "", headers: [String] = []
+        for (name, value) in request.headers {
+            let lowered = name.lowercased()
+            if lowered == "user-agent" {
+                userAgent = value
+            } else if !Self.unscreenedHeaders.contains(lowered) {
+                headers.append(PercentDecoding.residual(value, passes: 3))
+            }
+        }
+        parts[.userAgent] = try bounded(userAgent, .userAgent)
+        parts[.headers] = HTMLEntities.decoded(try bounded(headers.joined(separator: "\n"), .headers))
+        if let body = request.body, !body.isEmpty {
+            guard body.count <= maximumBytes else { throw .tooLarge("body") }
+            let text = String(decoding: body, as: UTF8.self)
+            if Self.isForm(request.contentType) {
+                do {
+                    parts[.body] = HTMLEntities.decoded(try PercentDecoding.formFields(text))
+                } catch {
+                    throw .malformed("the form body has an invalid percent escape")
+                }
+            } else {
+                // Whatever the declared type, text that is JSON is screened with its escapes undone, and
+                // with percent escapes inside its strings decoded as a service might decode them.
+                parts[.body] = HTMLEntities.decoded(PercentDecoding.residual(JSONText.unescaped(text)))
+            }
+        }
+    }
+
+    static func isForm(_ contentType: String?) -> Bool {
+        contentType?.lowercased().hasPrefix("application/x-www-form-urlencoded") ?? false
+    }
+}

@@ -1,0 +1,104 @@
+import Testing
+@testable import TextMatching
+
+@Suite("Bounded patterns")
+struct BoundedPatternTests {
+    /// The two rules that let one request keep a core busy for seconds (issue P4, item 1).
+    static let formerFirewallRules = [
+        #"<[^>]*\bon(error|load|click|mouseover|focus|toggle|animationstart)\s*="#,
+        #"['"`]\s*\)?\s*(or|and)\s+['"`]?[\w]+['"`]?\s*(=|like)\s*['"`]?[\w]+"#,
+    ]
+
+    @Test(arguments: formerFirewallRules)
+    func theFormerQuadraticRulesAreRefused(pattern: String) {
+        #expect(throws: PatternError.self) { try BoundedPattern(pattern) }
+    }
+
+    @Test(arguments: [
+        ("a*", "unbounded quantifier"),
+        ("a+b", "unbounded quantifier"),
+        ("x{2,}", "unbounded quantifier"),
+        ("(a{1,4}){1,8}", "nested quantifiers"),
+        ("(?:ab|a){1,9}", "variable length"),
+        ("\\s{0,8}\\s{0,8}x", "make the first one possessive"),
+        ("[a-z]{1,9}\\d?y", "make the first one possessive"),
+        ("a{0,5000}", "at most 256"),
+        ("(a)\\1", "backreference"),
+        ("(?:^){2,3}a", "matches no characters"),
+    ])
+    func refusesShapesThatBacktrack(pattern: String, reason: String) throws {
+        let error = try #require(throws: PatternError.self) { try BoundedPattern(pattern) }
+        #expect(error.problems.contains { $0.contains(reason) }, "\(error.problems)")
+    }
+
+    @Test(arguments: [
+        ("\\bunion\\b[\\s\\S]{0,64}\\bselect\\b", 75),
+        ("\\s{0,8}+\\)?+\\s{0,8}+x", 18),
+        ("(?>0{0,4}+:){2,7}+", 35),
+        ("(?:https?|ftp)://", 8),
+        ("[^\\]]{1,3}\\[x\\]", 6),
+        ("(?<=ab)c(?=d)", 1),
+        ("(?:a|bc)?x", 3),
+    ])
+    func acceptsBoundedShapesAndKnowsTheLongestMatch(pattern: String, longest: Int) throws {
+        #expect(try BoundedPattern(pattern).maximumMatchLength == longest)
+    }
+
+    @Test func aPatternThatDoesNotCompileSaysSo() throws {
+        let error = try #require(throws: PatternError.self) { try BoundedPattern("(unclosed") }
+        #expect(error.problems == ["it does not compile as an ICU regular expression"])
+    }
+
+    @Test func matchesCaseInsensitivelyAndFindsEveryOccurrence() throws {
+        let pattern = try BoundedPattern("ab{1,2}")
+        #expect(pattern.occurs(in: "xxABBx"))
+        #expect(!pattern.occurs(in: "a b"))
+        let text = "ab abb abbb"
+        #expect(pattern.occurrences(in: text).map { String(text[$0]) } == ["ab", "abb", "abb"])
+        #expect(try !BoundedPattern("ab", caseInsensitive: false).occurs(in: "AB"))
+    }
+}
+
+@Suite("Keyword automaton")
+struct KeywordAutomatonTests {
+    func found(_ automaton: KeywordAutomaton, _ text: String) -> [Int] {
+        var result: [Int] = []
+        automaton.scan(text) { result.append($0) }
+        return result
+    }
+
+    @Test func findsEveryKeywordAtEveryPlaceItEnds() {
+        let automaton = KeywordAutomaton(keywords: ["he", "she", "his", "hers"])
+        #expect(found(automaton, "ushers") == [1, 0, 3])
+        #expect(found(automaton, "hishe") == [2, 1, 0])
+        #expect(found(automaton, "nothing here".replacingOccurrences(of: "he", with: "h e")) == [])
+    }
+
+    @Test func foldsASCIICaseAndWhitespaceButNotOtherLetters() {
+        let automaton = KeywordAutomaton(keywords: ["union", "nc -e", "溶接", "é"])
+        #expect(found(automaton, "UnIoN") == [0])
+        #expect(found(automaton, "nc\t-e") == [1])
+        #expect(found(automaton, "NC\n-E") == [1])
+        #expect(found(automaton, "溶接工") == [2])
+        #expect(found(automaton, "É") == [], "only ASCII case is folded")
+    }
+
+    /// Against a naive search: the same keywords found, the same number of times.
+    @Test func agreesWithANaiveSearch() {
+        let keywords = ["ab", "abc", "bca", "c", "aab", "bb"]
+        let automaton = KeywordAutomaton(keywords: keywords)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let text = String((0..<Int.random(in: 0...30, using: &generator)).map { _ in "abc".randomElement(using: &generator)! })
+            var expected: [Int] = []
+            let bytes = Array(text.utf8)
+            for end in 1...max(1, bytes.count) where end <= bytes.count {
+                for (index, keyword) in keywords.enumerated() {
+                    let utf8 = Array(keyword.utf8)
+                    if end >= utf8.count, Array(bytes[(end - utf8.count)..<end]) == utf8 { expected.append(index) }
+                }
+            }
+            #expect(found(automaton, text).sorted() == expected.sorted(), "\(text)")
+        }
+    }
+}

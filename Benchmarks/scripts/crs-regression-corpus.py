@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Re-aims the OWASP Core Rule Set's own regression tests at this platform's surface.
+
+Reads a CRS checkout (rules/*.conf for paranoia levels, tests/regression/tests/*/*.yaml), keeps the
+positive tests of the paranoia-level-1 rules of the attack families (930 LFI, 931 RFI, 932 RCE,
+933 PHP, 934 generic, 941 XSS, 942 SQLi, 944 Java), takes each test's attack value, and writes one
+JSON line per value and surface: `GET /api/v1/jobs?q=<value>` and a JSON body `{"text": <value>}`.
+Nothing of the CRS is kept in this repository; the FirewallScreen benchmark reads the file it writes.
+
+usage: crs-regression-corpus.py CRS_DIR OUTPUT.jsonl
+"""
+import json, os, re, sys, urllib.parse
+
+import yaml
+
+FAMILIES = ("930", "931", "932", "933", "934", "941", "942", "944")
+STANDARD_HEADERS = {"host", "user-agent", "accept", "accept-encoding", "accept-language", "content-type",
+                    "content-length", "connection", "proxy-connection", "keep-alive", "cache-control"}
+
+
+def paranoia_one_rules(crs):
+    ids = set()
+    for name in sorted(os.listdir(os.path.join(crs, "rules"))):
+        if not name.startswith("REQUEST-9") or not name.endswith(".conf") or name[8:11] not in FAMILIES:
+            continue
+        level = 0
+        for line in open(os.path.join(crs, "rules", name), encoding="utf-8"):
+            marker = re.search(r'DETECTION_PARANOIA_LEVEL "@lt (\d)"', line)
+            if marker:
+                level = int(marker.group(1))
+                continue
+            found = re.search(r'\bid:(\d{6})', line)
+            if found and level == 1:
+                ids.add(found.group(1))
+    return ids
+
+
+def fields(text):
+    """Argument names and values of a query or form body, decoded, or the text itself when it has none."""
+    if text is None:
+        return []
+    if isinstance(text, list):
+        text = "".join(text)
+    pairs = urllib.parse.parse_qsl(text, keep_blank_values=True)
+    found = [part for pair in pairs for part in pair if part]
+    return found or [urllib.parse.unquote_plus(text)]
+
+
+def attack_value(stage):
+    """The longest attack-bearing part of a test request: an argument name or value, a non-standard
+    header or cookie, or the path; the CRS puts its payloads in all of these."""
+    inputs = stage.get("input", {})
+    uri = inputs.get("uri", "") or ""
+    path, _, query = uri.partition("?")
+    candidates = fields(query) + fields(inputs.get("data"))
+    for name, value in (inputs.get("headers") or {}).items():
+        if name.lower() not in STANDARD_HEADERS and isinstance(value, str):
+            candidates += [urllib.parse.unquote(part.split("=", 1)[-1]) for part in value.split(";")] if name.lower() == "cookie" else [urllib.parse.unquote(value)]
+    if path not in ("", "/", "/get", "/post"):
+        candidates.append(urllib.parse.unquote(path))
+    candidates = [c for c in candidates if isinstance(c, str) and c.strip()]
+    return max(candidates, key=len) if candidates else None
+
+
+def main(crs, output):
+    rules = paranoia_one_rules(crs)
+    base = os.path.join(crs, "tests", "regression", "tests")
+    rows = []
+    for folder in sorted(os.listdir(base)):
+        if folder[8:11] not in FAMILIES:
+            continue
+        for name in sorted(os.listdir(os.path.join(base, folder))):
+            rule = name.split(".")[0]
+            if rule not in rules:
+                continue
+            document = yaml.safe_load(open(os.path.join(base, folder, name), encoding="utf-8"))
+            for test in document.get("tests", []):
+                for stage in test.get("stages", []):
+                    expected = ((stage.get("output") or {}).get("log") or {}).get("expect_ids") or []
+                    if int(rule) not in expected:
+                        continue
+                    value = attack_value(stage)
+                    if value is None:
+                        continue
+                    case = f"{rule}-{test.get('test_id')}"
+                    rows.append({"case": case, "family": rule[:3], "method": "GET", "path": "/api/v1/jobs",
+                                 "query": "q=" + urllib.parse.quote(value, safe=""), "body": None})
+                    rows.append({"case": case, "family": rule[:3], "method": "POST", "path": "/api/v1/agent/skills",
+                                 "query": None, "body": json.dumps({"text": value})})
+    with open(output, "w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(rows) // 2} attack values from {len(rules)} paranoia-1 rules, {len(rows)} requests -> {output}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    main(sys.argv[1], sys.argv[2])

@@ -18,7 +18,7 @@ let package = Package(
         // For the benchmark package (Benchmarks/), which builds in release on its own.
         .library(name: "IworkzPlatform", targets: [
             "Platform", "Gateway", "ServerKit", "Sovereignty", "Identity", "MatchingEngine", "Workforce", "JobService", "Storage",
-            "AgentService",
+            "AgentService", "WebFirewall", "TextMatching",
         ]),
     ],
     dependencies: [
@@ -150,7 +150,7 @@ let package = Package(
         .target(
             name: "UserService",
             dependencies: [
-                "Sovereignty", "ServerKit", "Storage", "Workforce", "KeyManagement", "ObjectStorage", "Yams",
+                "Sovereignty", "ServerKit", "Storage", "Workforce", "KeyManagement", "ObjectStorage", "Yams", "TextMatching",
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLKit", package: "sql-kit"), .product(name: "Logging", package: "swift-log"),
@@ -232,7 +232,7 @@ let package = Package(
         .executableTarget(
             name: "iworkz",
             dependencies: [
-                "Platform", "Gateway", "Sovereignty", "Observability", "Identity", "Transfers", "Storage", "KeyManagement",
+                "Platform", "Gateway", "Sovereignty", "Observability", "Identity", "Transfers", "Storage", "KeyManagement", "UserService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -291,7 +291,7 @@ let package = Package(
         .testTarget(name: "TextMatchingTests", dependencies: ["TextMatching"], swiftSettings: testSwiftSettings),
         .testTarget(
             name: "WebFirewallTests",
-            dependencies: ["WebFirewall"],
+            dependencies: ["WebFirewall", "TextMatching"],
             resources: [.copy("Fixtures")],
             swiftSettings: testSwiftSettings
         ),
@@ -320,7 +320,7 @@ let package = Package(
             name: "PlatformTests",
             dependencies: [
                 "Platform", "TestSupport", "Gateway", "ServerKit", "Sovereignty", "Storage", "Observability",
-                "UserService", "JobService", "MatchingEngine", "Workforce", "RateLimiting", "ResponseCache", "KeyManagement", "Transfers",
+                "UserService", "JobService", "MatchingEngine", "Workforce", "RateLimiting", "ResponseCache", "KeyManagement", "Transfers", "WebFirewall",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

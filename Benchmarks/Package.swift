@@ -30,6 +30,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "FirewallScreen",
+            dependencies: [
+                .product(name: "IworkzPlatform", package: "iworkz"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/FirewallScreen",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "MatchingIndex",
             dependencies: [
                 .product(name: "IworkzPlatform", package: "iworkz"),

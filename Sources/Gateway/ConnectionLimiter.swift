@@ -6,14 +6,18 @@ internal import Synchronization
 public final class ConnectionLimiter: Sendable {
     public let maxPerAddress: Int
     private let open = Mutex<[String: Int]>([:])
+    /// Proxies in front carry every client's connections, so their addresses are not capped.
+    private let exempt: TrustedProxies?
 
-    public init(maxPerAddress: Int) {
+    public init(maxPerAddress: Int, exempt: TrustedProxies? = nil) {
         self.maxPerAddress = maxPerAddress
+        self.exempt = exempt
     }
 
     /// Counts a new connection; false when the address is at its cap (nothing is counted then).
     func admit(_ address: String) -> Bool {
-        open.withLock { counts in
+        if exempt?.trusts(address) == true { return true }
+        return open.withLock { counts in
             let current = counts[address, default: 0]
             guard current < maxPerAddress else { return false }
             counts[address] = current + 1
@@ -22,6 +26,7 @@ public final class ConnectionLimiter: Sendable {
     }
 
     func release(_ address: String) {
+        if exempt?.trusts(address) == true { return }
         open.withLock { counts in
             let remaining = counts[address, default: 1] - 1
             counts[address] = remaining > 0 ? remaining : nil

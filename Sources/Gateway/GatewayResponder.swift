@@ -34,13 +34,16 @@ public struct GatewayResponder: HTTPResponder {
     let firewall: WebFirewall?
     let shedder: LoadShedder?
     let cache: ResponseCacheGate?
+    let proxies: TrustedProxies?
 
     public init(
         routes: RouteTable, resolver: RegionResolver, cells: [RegionID: CellHandler],
         local: @escaping CellHandler, localPaths: Set<String>, tokens: AccessTokenVerifier, metrics: HTTPMetrics,
         endpoints: EndpointTemplates = .init([]), rateLimits: RateLimitGate? = nil, firewall: WebFirewall? = nil,
-        shedder: LoadShedder? = nil, cache: ResponseCacheGate? = nil, bodyLimit: Int = StrictJSON.defaultLimit
+        shedder: LoadShedder? = nil, cache: ResponseCacheGate? = nil, bodyLimit: Int = StrictJSON.defaultLimit,
+        proxies: TrustedProxies? = nil
     ) {
+        self.proxies = proxies
         self.cache = cache
         self.firewall = firewall
         self.shedder = shedder
@@ -61,12 +64,24 @@ public struct GatewayResponder: HTTPResponder {
         var context = context
         var request = request
         context.requestID = Self.requestID(from: request.headers[.requestID])
+        if let proxies, proxies.trusts(context.clientAddress) {
+            context.clientAddress = proxies.clientAddress(peer: context.clientAddress, headers: request.headers)
+            context.viaTrustedProxy = true
+        }
+        // HEAD is GET without the body (RFC 9110 §9.3.2), on every route that answers GET.
+        let isHead = request.method == .head
+        if isHead {
+            var head = request.head
+            head.method = .get
+            request = Request(head: head, body: request.body)
+        }
         context.logger[metadataKey: "request_id"] = "\(context.requestID)"
         context.logger[metadataKey: "role"] = "gateway"
         let path = request.uri.path
         let rule = routes.rule(for: path)
         let routeLabel = rule?.path ?? (localPaths.contains(path) ? path : "unmatched")
         var response: Response
+        var blockedByFirewall = false
         let admitted = shedder?.enter() ?? true
         defer { if admitted { shedder?.leave() } }
         do {
@@ -82,6 +97,10 @@ public struct GatewayResponder: HTTPResponder {
                     body = try await request.collectBody(upTo: limit)
                 } catch is NIOTooManyBytesError {
                     throw Problem.bodyTooLarge(limit: limit)
+                } catch {
+                    // A chunk size that is not hex or absurdly large, a broken chunked framing: the
+                    // client's fault, never the server's.
+                    throw Problem.invalidBody("the request body could not be read: its framing is malformed")
                 }
             }
             // A document upload is not text: the firewall's text signatures would misfire on it, and the
@@ -89,6 +108,10 @@ public struct GatewayResponder: HTTPResponder {
             let binary = rule?.takesBinaryBody(contentType: request.headers[.contentType]) ?? false
             try screen(request, body: binary ? nil : body, context: context)
             if localPaths.contains(path) {
+                if let rateLimits {
+                    _ = try await rateLimits.admit(method: request.method.rawValue, path: path,
+                                                   caller: .init(ip: context.clientAddress ?? "unknown", route: path), namedOnly: true)
+                }
                 response = try await local(request, context)
             } else if let rule {
                 response = try await dispatch(request, &context, rule: rule, body: body)
@@ -96,7 +119,16 @@ public struct GatewayResponder: HTTPResponder {
                 throw Problem.noRoute(path)
             }
         } catch {
+            blockedByFirewall = (error as? Problem)?.slug.hasPrefix("waf:") ?? false
             response = Self.problemResponse(for: error, request: request, context: context, requestID: context.requestID, logger: context.logger)
+        }
+        // Wrong credentials and firewall blocks use up the address's budget.
+        if let rateLimits, response.status == .unauthorized || blockedByFirewall {
+            await rateLimits.chargeFailure(ip: context.clientAddress ?? "unknown")
+        }
+        if isHead {
+            if let length = response.body.contentLength { response.headers[.contentLength] = "\(length)" }
+            response.body = ResponseBody()
         }
         response.headers[.requestID] = context.requestID
         if let region = context.region { response.headers[.servedByRegion] = region.rawValue }
@@ -120,8 +152,13 @@ public struct GatewayResponder: HTTPResponder {
             headers: request.headers.map { ($0.name.rawName, $0.value) }, body: body.map { Data(buffer: $0) },
             clientIP: context.clientAddress)
         guard let verdict = firewall.inspect(inspected) else { return }
-        if verdict.kind == .malformed {
+        switch verdict.kind {
+        case .malformed:
             throw Problem("invalid-encoding", status: .badRequest, title: "Request cannot be decoded", detail: verdict.detail)
+        case .unsupportedMethod:
+            throw Problem.methodNotAllowed(verdict.detail, allowed: firewall.settings.allowedMethods.sorted())
+        case .blocked:
+            break
         }
         metrics.recordFirewallBlock(rule: verdict.ruleID)
         context.logger.notice("request blocked by the firewall", metadata: [
@@ -164,7 +201,7 @@ public struct GatewayResponder: HTTPResponder {
                           headers: [.wwwAuthenticate: "Bearer realm=\"iworkz\", error=\"insufficient_scope\", scope=\"\(required)\""])
         }
         hints.regionHeader = request.headers[.region]
-        hints.clientCountry = request.headers[.clientCountry]
+        hints.clientCountry = context.viaTrustedProxy ? request.headers[.clientCountry] : nil
         let resolution = try resolver.resolve(hints)
         context.region = resolution.region.id
         context.logger[metadataKey: "region"] = "\(resolution.region.id)"

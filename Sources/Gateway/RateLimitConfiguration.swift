@@ -38,7 +38,7 @@ public struct RateLimitConfiguration: Sendable {
         if Set(document.policies.map(\.name)).count != document.policies.count { problems.append("policy names must be unique") }
         for policy in document.policies {
             for route in policy.routes where RouteSelector(route) == nil {
-                problems.append("policy \(policy.name): route '\(route)' must look like 'POST /api/v1/users'")
+                problems.append("policy \(policy.name): route '\(route)' must look like 'POST /api/v1/users' or 'GET /api/v1/jobs/{id}'")
             }
         }
         guard problems.isEmpty else { throw GatewayConfigurationError(message: "rate limits file: " + problems.joined(separator: "; ")) }
@@ -46,19 +46,34 @@ public struct RateLimitConfiguration: Sendable {
     }
 }
 
-/// `METHOD /path-prefix`, matching a request whose path is the prefix or lies below it.
+/// `METHOD /route/template`, matching that method (or `*`) and exactly that route: each `{name}`
+/// stands for one path segment, and nothing above or below the route matches.
 struct RouteSelector: Sendable, Hashable {
     let method: String
-    let path: String
+    /// The template's segments; nil for a `{name}` placeholder.
+    let segments: [String?]
 
     init?(_ text: String) {
         let parts = text.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 2, parts[1].hasPrefix("/") else { return nil }
         method = parts[0].uppercased()
-        path = String(parts[1])
+        var segments: [String?] = []
+        for segment in parts[1].split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
+            if segment.hasPrefix("{") && segment.hasSuffix("}") && segment.count > 2 {
+                segments.append(nil)
+            } else if segment.contains("{") || segment.contains("}") || segment.isEmpty {
+                return nil
+            } else {
+                segments.append(String(segment))
+            }
+        }
+        self.segments = segments
     }
 
     func matches(method: String, path requestPath: String) -> Bool {
-        (self.method == "*" || self.method == method) && (requestPath == path || requestPath.hasPrefix(path + "/"))
+        guard self.method == "*" || self.method == method else { return false }
+        let parts = requestPath.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard parts.count == segments.count else { return false }
+        return zip(parts, segments).allSatisfy { part, segment in segment.map { part == $0 } ?? !part.isEmpty }
     }
 }

@@ -34,9 +34,11 @@ public struct RateLimitGate: Sendable {
     }
 
     /// Counts the request; throws a 429 problem when a policy refuses it. Returns the headers to add.
-    public func admit(method: String, path: String, caller: Caller) async throws -> HTTPFields {
+    /// - Parameter namedOnly: count only policies that name routes (for the gateway's own endpoints,
+    ///   such as sign-in, which the catch-all policies must not throttle with health checks).
+    public func admit(method: String, path: String, caller: Caller, namedOnly: Bool = false) async throws -> HTTPFields {
         var decisions: [RateLimitDecision] = []
-        for (policy, routes) in policies where routes.isEmpty || routes.contains(where: { $0.matches(method: method, path: path) }) {
+        for (policy, routes) in policies where (routes.isEmpty && !namedOnly) || routes.contains(where: { $0.matches(method: method, path: path) }) {
             let key: String?
             switch policy.scope {
             case .ip: key = caller.ip
@@ -58,6 +60,16 @@ public struct RateLimitGate: Sendable {
         }
         guard let tightest = decisions.min(by: { $0.remaining < $1.remaining }) else { return [:] }
         return Self.headers(for: tightest)
+    }
+
+    /// Charges a failed authentication or a firewall block to the caller's address, on every policy
+    /// with a `failure_cost`, so that guessing and probing use up the address's budget.
+    public func chargeFailure(ip: String) async {
+        for (policy, _) in policies where policy.failureCost > 0 {
+            for _ in 0..<policy.failureCost {
+                guard let decision = try? await store.acquire(key: ip, policy: policy), decision.allowed else { break }
+            }
+        }
     }
 
     /// `RateLimit-Policy: "name";q=limit;w=window` and `RateLimit: "name";r=remaining;t=reset`.

@@ -12,6 +12,8 @@ public struct ServerLimits: Sendable, Equatable {
     public var bodyTimeoutSeconds = 30
     /// Seconds a connection may sit with nothing read or written before it is closed.
     public var idleTimeoutSeconds = 30
+    /// Address blocks of the proxies in front (load balancer, CDN) whose forwarding headers are believed.
+    public var trustedProxies: [String] = []
 
     public init() {}
 
@@ -22,6 +24,7 @@ public struct ServerLimits: Sendable, Equatable {
             let headerTimeoutSeconds: Int?
             let bodyTimeoutSeconds: Int?
             let idleTimeoutSeconds: Int?
+            let trustedProxies: [String]?
 
             enum CodingKeys: String, CodingKey {
                 case maxInFlightRequests = "max_in_flight_requests"
@@ -29,6 +32,7 @@ public struct ServerLimits: Sendable, Equatable {
                 case headerTimeoutSeconds = "header_timeout_seconds"
                 case bodyTimeoutSeconds = "body_timeout_seconds"
                 case idleTimeoutSeconds = "idle_timeout_seconds"
+                case trustedProxies = "trusted_proxies"
             }
         }
         let document: Document
@@ -43,6 +47,8 @@ public struct ServerLimits: Sendable, Equatable {
         limits.headerTimeoutSeconds = document.headerTimeoutSeconds ?? limits.headerTimeoutSeconds
         limits.bodyTimeoutSeconds = document.bodyTimeoutSeconds ?? limits.bodyTimeoutSeconds
         limits.idleTimeoutSeconds = document.idleTimeoutSeconds ?? limits.idleTimeoutSeconds
+        limits.trustedProxies = document.trustedProxies ?? []
+        _ = try TrustedProxies(limits.trustedProxies)
         if let problem = limits.problems.first {
             throw GatewayConfigurationError(message: "server limits file: \(problem)")
         }

@@ -35,7 +35,11 @@ public struct AccessTokenIssuer: Sendable {
             jti: .init(value: UUID().uuidString.lowercased()), scope: scope, rgn: region, role: role, clientID: clientID)
         let keys = JWTKeyCollection()
         await keys.add(ecdsa: try ES256PrivateKey(backing: key.privateKey), kid: JWKIdentifier(string: key.kid))
-        return try await keys.sign(claims, kid: JWKIdentifier(string: key.kid), header: ["typ": "at+jwt"])
+        let token = try await keys.sign(claims, kid: JWKIdentifier(string: key.kid), header: ["typ": "at+jwt"])
+        // The verifier accepts only low-S signatures (one valid spelling per token).
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let signature = Base64URL.decode(String(parts[2])) else { return token }
+        return "\(parts[0]).\(parts[1]).\(Base64URL.encode(Data(ES256Signature.lowS(Array(signature)))))"
     }
 }
 

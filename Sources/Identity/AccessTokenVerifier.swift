@@ -5,12 +5,15 @@ public import Sovereignty
 internal import Synchronization
 
 /// Verifies access tokens locally against the issuer's published keys (no call per request):
-/// ES256 only, a known `kid`, a valid signature, `iss`, `aud`, `exp`, `nbf` and an `iat` not in the future.
+/// ES256 only, with a low-S signature, no `crit` extension (none is understood, RFC 7515 §4.1.11), a known
+/// `kid`, a valid signature, `iss`, `aud`, `exp`, `nbf` and an `iat` not in the future.
 public final class AccessTokenVerifier: Sendable {
     /// Why a token was refused; reported in metrics and in the 401's `WWW-Authenticate` error description.
     public enum Failure: String, Error, Sendable {
         case malformed, algorithm = "algorithm-not-allowed", unknownKey = "unknown-key", signature = "bad-signature"
         case expired, notYetValid = "not-yet-valid", issuer = "wrong-issuer", audience = "wrong-audience", claims = "bad-claims"
+        /// The subject erased themselves: none of their tokens is accepted any more.
+        case revoked
     }
 
     /// The verified caller.
@@ -28,9 +31,15 @@ public final class AccessTokenVerifier: Sendable {
     /// check is done once per token rather than once per request. Bounded; cleared when full.
     private let verified = Mutex<[String: Verified]>([:])
     private static let verifiedCapacity = 10_000
+    /// Subjects whose tokens are refused whatever their signature says.
+    private let revoked: RevokedSubjects
 
-    /// - Parameter keySource: the JWKS, read again (at most once a second) when a token names an unknown `kid`.
-    public init(issuer: String, leeway: TimeInterval = 60, keySource: @escaping @Sendable () -> [String: [[String: String]]]) {
+    /// - Parameters:
+    ///   - keySource: the JWKS, read again (at most once a second) when a token names an unknown `kid`.
+    ///   - revoked: subjects whose tokens are refused (erased people), asked on every call.
+    public init(issuer: String, leeway: TimeInterval = 60, revoked: RevokedSubjects = RevokedSubjects(),
+                keySource: @escaping @Sendable () -> [String: [[String: String]]]) {
+        self.revoked = revoked
         self.issuer = issuer
         self.leeway = leeway
         self.keySource = keySource
@@ -42,9 +51,11 @@ public final class AccessTokenVerifier: Sendable {
                 verified.withLock { $0[token] = nil }
                 throw .expired
             }
+            guard !revoked.contains(known.claims.sub.value) else { throw .revoked }
             return known
         }
         let result = try await verifyUncached(token, now: now)
+        guard !revoked.contains(result.claims.sub.value) else { throw .revoked }
         verified.withLock { cache in
             if cache.count >= Self.verifiedCapacity { cache.removeAll(keepingCapacity: true) }
             cache[token] = result
@@ -58,6 +69,9 @@ public final class AccessTokenVerifier: Sendable {
               let headerData = Base64URL.decode(String(parts[0])),
               let header = try? JSONSerialization.jsonObject(with: headerData) as? [String: Any] else { throw .malformed }
         guard header["alg"] as? String == "ES256" else { throw .algorithm }
+        guard header["crit"] == nil else { throw .malformed }
+        guard let signature = Base64URL.decode(String(parts[2])), signature.count == 64 else { throw .malformed }
+        guard !ES256Signature.isHighS(Array(signature)) else { throw .signature }
         guard let kid = header["kid"] as? String else { throw .unknownKey }
         guard let keys = await keys(for: kid) else { throw .unknownKey }
         let claims: AccessTokenClaims

@@ -1,5 +1,6 @@
 public import Foundation
 internal import Yams
+internal import ServerKit
 
 /// A registered OAuth client: a public client (browser or app, PKCE, no secret) or a confidential one
 /// (a partner system holding a secret).

@@ -32,8 +32,12 @@ public struct OAuthServer: Sendable {
     let decoyHash: String
     let codeLifetime: TimeInterval = 60
     let refreshLifetime: TimeInterval = 30 * 24 * 3600
+    /// Back-off per account on wrong passwords.
+    let throttle: SignInThrottle
 
-    public init(cells: [Cell], clients: OAuthClientRegistry, issuer: AccessTokenIssuer, passwords: any PasswordHashing, decoyHash: String) {
+    public init(cells: [Cell], clients: OAuthClientRegistry, issuer: AccessTokenIssuer, passwords: any PasswordHashing, decoyHash: String,
+                throttle: SignInThrottle = SignInThrottle()) {
+        self.throttle = throttle
         self.decoyHash = decoyHash
         self.cells = Dictionary(cells.map { ($0.region.idCode, $0) }) { first, _ in first }
         self.clients = clients
@@ -52,7 +56,7 @@ public struct OAuthServer: Sendable {
     }
 
     public func add(to router: Router<AppRequestContext>) {
-        router.get("/oauth/authorize") { request, _ in try authorizePage(request) }
+        router.get("/oauth/authorize") { request, context in try authorizePage(request, trustCountry: context.viaTrustedProxy) }
         router.post("/oauth/authorize") { request, _ in try await signIn(request) }
         router.post("/oauth/token") { request, context in try await token(request, context) }
         router.post("/oauth/revoke") { request, _ in try await revoke(request) }
@@ -93,7 +97,7 @@ public struct OAuthServer: Sendable {
         return nil
     }
 
-    func authorizePage(_ request: Request) throws -> Response {
+    func authorizePage(_ request: Request, trustCountry: Bool) throws -> Response {
         let parameters = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { first, _ in first }
         switch authorizationClient(parameters) {
         case .failure(let page): return page
@@ -101,7 +105,7 @@ public struct OAuthServer: Sendable {
             if let problem = checkRequest(parameters, client: client) {
                 return redirectError(redirect, problem.code, problem.description, state: parameters["state"])
             }
-            let country = request.headers[.clientCountry]
+            let country = trustCountry ? request.headers[.clientCountry] : nil
             let selected = country.flatMap { code in primaries.first { $0.countries.contains(code.uppercased()) }?.id }
             return LoginPage.response(LoginPage.render(parameters: parameters, regions: primaries, selected: selected, error: nil))
         }
@@ -125,10 +129,20 @@ public struct OAuthServer: Sendable {
                   let email = form["email"], let password = form["password"] else {
                 return loginAgain(parameters, "Choose your home region and enter your email and password.")
             }
+            let region = cell.region.id.rawValue
+            if let wait = throttle.delay(region: region, email: email) {
+                var page = loginAgain(parameters, "Too many wrong passwords for this account; try again in \(wait) seconds.", status: .tooManyRequests)
+                page.headers[.retryAfter] = "\(wait)"
+                return page
+            }
             let found = try await cell.users.credentials(email: email)
             // Hash even for an unknown email, so the answer time does not reveal who is registered.
             let matches = try await passwords.verify(password, hash: found?.passwordHash ?? decoyHash)
-            guard let found, matches else { return loginAgain(parameters, "The email or password is wrong.", status: .unauthorized) }
+            guard let found, matches else {
+                throttle.failed(region: region, email: email)
+                return loginAgain(parameters, "The email or password is wrong.", status: .unauthorized)
+            }
+            throttle.succeeded(region: region, email: email)
             let requested = Set((parameters["scope"] ?? "").split(separator: " ").map(String.init))
             let granted = (requested.isEmpty ? client.scopes : requested).intersection(Self.scopes(for: found.user.role))
             let code = "ac_\(cell.region.idCode)_" + RandomToken.make(bytes: 32)

@@ -36,6 +36,11 @@ public struct DataKeyVault: Sendable {
                 subject TEXT PRIMARY KEY, kek_version INTEGER NOT NULL, wrapped BLOB NOT NULL, created_at TEXT NOT NULL)
             """,
         ]),
+        // Who was erased, so that a destroyed key is never made again for them (a request still in
+        // flight, or a token not yet expired, would otherwise create data nobody can erase).
+        Migration(id: "data-keys-002-destroyed", statements: [
+            "CREATE TABLE destroyed_subjects (subject TEXT PRIMARY KEY, destroyed_at TEXT NOT NULL)",
+        ]),
     ]
 
     /// Opens the key store at `path` with deleted rows overwritten in place (`secure_delete`), so a
@@ -46,9 +51,13 @@ public struct DataKeyVault: Sendable {
         return database
     }
 
-    /// The person's data key, created on first use.
+    /// The person's data key, created on first use; throws ``KeyManagementError/dataKeyDestroyed(subject:)``
+    /// for a person whose key was destroyed, rather than making them a new one.
     public func key(creatingFor subject: String) async throws -> SymmetricKey {
         if let key = try await existingKey(subject) { return key }
+        guard try await database.sql.raw("SELECT 1 FROM destroyed_subjects WHERE subject = \(bind: subject)").first() == nil else {
+            throw KeyManagementError.dataKeyDestroyed(subject: subject)
+        }
         let key = SymmetricKey(size: .bits256)
         let version = try keys.currentVersion()
         let wrapped = try Self.wrap(key, subject: subject, version: version, with: try keys.key(version: version))
@@ -82,10 +91,22 @@ public struct DataKeyVault: Sendable {
     /// Destroys the person's data key. Returns whether there was one.
     @discardableResult
     public func destroy(subject: String) async throws -> Bool {
-        let removed = try await database.write { sql in try await sql.deleteRows(from: "data_keys", where: "subject", equals: subject) > 0 }
+        let destroyed = Date().formatted(.iso8601)
+        let removed = try await database.write { sql in
+            try await sql.raw("""
+                INSERT INTO destroyed_subjects (subject, destroyed_at) VALUES (\(bind: subject), \(bind: destroyed))
+                ON CONFLICT (subject) DO NOTHING
+                """).run()
+            return try await sql.deleteRows(from: "data_keys", where: "subject", equals: subject) > 0
+        }
         // Fold the write-ahead log into the file so the old page images are not left in the log.
         try await database.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
         return removed
+    }
+
+    /// Everyone whose data key was destroyed in this key store.
+    public func destroyedSubjects() async throws -> [String] {
+        try await database.sql.raw("SELECT subject FROM destroyed_subjects").all().map { try $0.decode(column: "subject", as: String.self) }
     }
 
     /// Re-wraps every data key under the current key-encryption key version; the data keys themselves,

@@ -14,6 +14,8 @@ public final class MatchNotifier: Sendable {
     }
 
     private struct Subscriber: Sendable {
+        /// Whose stream this is, so that it can be ended when they are erased.
+        let person: String?
         let query: WorkerQuery
         let minimumScore: Double
         let continuation: AsyncStream<Event>.Continuation
@@ -29,16 +31,25 @@ public final class MatchNotifier: Sendable {
     }
 
     /// Events for a worker until the stream is dropped; the returned id ends the subscription.
-    public func subscribe(_ query: WorkerQuery, minimumScore: Double) -> (id: UUID, events: AsyncStream<Event>) {
+    public func subscribe(_ query: WorkerQuery, minimumScore: Double, person: String? = nil) -> (id: UUID, events: AsyncStream<Event>) {
         let id = UUID()
         let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(64))
-        subscribers.withLock { $0[id] = Subscriber(query: query, minimumScore: minimumScore, continuation: continuation) }
+        subscribers.withLock { $0[id] = Subscriber(person: person, query: query, minimumScore: minimumScore, continuation: continuation) }
         continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
         return (id, stream)
     }
 
     public func unsubscribe(_ id: UUID) {
         subscribers.withLock { $0.removeValue(forKey: id) }?.continuation.finish()
+    }
+
+    /// Ends every stream of `person` (who was erased).
+    public func end(person: String) {
+        let ended = subscribers.withLock { subscribers in
+            let ids = subscribers.filter { $0.value.person == person }.map(\.key)
+            return ids.compactMap { subscribers.removeValue(forKey: $0) }
+        }
+        for subscriber in ended { subscriber.continuation.finish() }
     }
 
     /// Connected subscribers (for tests and metrics).

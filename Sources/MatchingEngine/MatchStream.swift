@@ -43,7 +43,7 @@ extension MatchingRoutes {
             }
             minimumScore = value
         }
-        let (id, events) = notifier.subscribe(query, minimumScore: minimumScore)
+        let (id, events) = notifier.subscribe(query, minimumScore: minimumScore, person: context.principal?.userID.description)
         let heartbeat = heartbeatInterval
         let body = ResponseBody { writer in
             defer { notifier.unsubscribe(id) }

@@ -42,10 +42,16 @@ public struct Cell: Sendable {
     let cards: CandidateCardStore
     /// The cell's tamper-evident log of consents and transfer decisions.
     public let audit: AuditLog
+    /// Email changes waiting for the new address to confirm them.
+    let emailChanges: EmailChangeStore
+    /// Messages to people, waiting for a sender.
+    public let outbox: FolderOutbox
+    /// Workers who opted in to candidate discovery, in memory.
+    public let candidatePool: CandidatePool
 
     /// Every migration a cell's database carries.
     static let migrations = SQLUserStore.migrations + SQLJobStore.migrations + GrantStore.migrations + AuditLog.migrations
-        + ConsentStore.migrations + ApplicationStore.migrations + CandidateCardStore.migrations
+        + ConsentStore.migrations + ApplicationStore.migrations + CandidateCardStore.migrations + EmailChangeStore.migrations
 
     /// Opens the cell's database, key store and object store, seals records written before sealing
     /// existed, and builds the matching index from the postings the cell holds.
@@ -74,23 +80,30 @@ public struct Cell: Sendable {
         try await postings.rebuildSearchIndexIfNeeded()
         try await index.rebuild(from: postings)
         let notifier = MatchNotifier(index: index)
+        let consents = ConsentStore(database: database)
+        let pool = CandidatePool(users: users, consents: consents, taxonomy: matching.taxonomy)
+        try await pool.load()
         return Cell(region: region, database: database, keyStore: keyStore, dataKeys: vault, users: users, documents: documents,
                     jobs: IndexingJobStore(store: postings, index: index, notifier: notifier, bus: jobEvents), matchingIndex: index,
                     matchNotifier: notifier, jobEventsListening: jobEvents == nil ? nil : ReadyFlag(), grants: GrantStore(database: database),
-                    consents: ConsentStore(database: database), applications: ApplicationStore(database: database, cipher: cipher),
+                    consents: consents, applications: ApplicationStore(database: database, cipher: cipher),
                     cards: CandidateCardStore(database: database),
-                    audit: AuditLog(database: database, headFile: folder.auditHeadPath(for: region.id)))
+                    audit: AuditLog(database: database, headFile: folder.auditHeadPath(for: region.id)),
+                    emailChanges: EmailChangeStore(database: database, cipher: cipher),
+                    outbox: try FolderOutbox(directory: folder.outboxDirectory(for: region.id)), candidatePool: pool)
     }
 
     /// The cell's router: user-service, job-service and matching-engine over this cell's data.
     func handler(
         catalog: RegionCatalog, tokens: any AccessTokenMinting, passwords: any PasswordHashing, replicator: any JobReplicator,
         agent: AgentRoutes, policy: TransferPolicy, purposes: TransferPurposes, delivery: any ApplicationDelivery,
-        candidateSources: [RegionID: any CandidateCardSource], summarizer: Summarizer, languageModel: (any LanguageModel)?
+        candidateSources: [RegionID: any CandidateCardSource], summarizer: Summarizer, languageModel: (any LanguageModel)?,
+        revoked: RevokedSubjects, corporateNumbers: CorporateNumbers
     ) -> GatewayResponder.CellHandler {
         let identity = CellIdentity(region: region, catalog: catalog)
         let router = Router(context: AppRequestContext.self)
-        UserRoutes(cell: identity, store: users, tokens: tokens, passwords: passwords).add(to: router)
+        UserRoutes(cell: identity, store: users, tokens: tokens, passwords: passwords, emailChanges: emailChanges, outbox: outbox,
+                   corporateNumbers: corporateNumbers, recordChanged: { [candidatePool] person in try await candidatePool.refresh(person) }).add(to: router)
         DocumentRoutes(cell: identity, documents: documents).add(to: router)
         JobRoutes(cell: identity, store: jobs, replicator: replicator).add(to: router)
         MatchingRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex, notifier: matchNotifier).add(to: router)
@@ -98,12 +111,21 @@ public struct Cell: Sendable {
         SummaryRoutes(cell: identity, summarizer: summarizer, model: languageModel,
                       gate: ConsentedTransferGate(cell: identity, policy: policy, consents: consents, audit: audit)).add(to: router)
         TransferRoutes(cell: identity, policy: policy, purposes: purposes, users: users, jobs: jobs, consents: consents,
-                       applications: applications, audit: audit, delivery: delivery).add(to: router)
+                       applications: applications, audit: audit, delivery: delivery, pool: candidatePool).add(to: router)
         DataSubjectRoutes(cell: identity, users: users, consents: consents, applications: applications, documents: documents,
-                          cards: cards, otherRecords: [grants], delivery: delivery, audit: audit).add(to: router)
-        CandidateRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex, sources: candidateSources, audit: audit).add(to: router)
+                          cards: cards, otherRecords: [grants, emailChanges, outbox], delivery: delivery, audit: audit, revoked: revoked,
+                          pool: candidatePool).add(to: router)
+        CandidateRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex, pool: candidatePool, sources: candidateSources,
+                        audit: audit).add(to: router)
         let responder = router.buildResponder()
-        return { request, context in try await responder.respond(to: request, context: context) }
+        return { request, context in
+            do {
+                return try await responder.respond(to: request, context: context)
+            } catch KeyManagementError.dataKeyDestroyed {
+                // A request that raced the person's erasure: nothing may be made for them again.
+                throw Problem("person-erased", status: .gone, title: "Person erased", detail: "the person this request is about was erased")
+            }
+        }
     }
 
     /// Every method and path template the cell serves, for the API-document parity check.
@@ -157,7 +179,7 @@ extension Cell {
     /// This cell's side of cross-border candidate discovery, asked by employers' cells abroad.
     func candidateDiscovery(catalog: RegionCatalog, policy: TransferPolicy, purposes: TransferPurposes) -> CandidateDiscovery {
         CandidateDiscovery(cell: CellIdentity(region: region, catalog: catalog), policy: policy, purposes: purposes, users: users,
-                           consents: consents, cards: cards, index: matchingIndex, audit: audit)
+                           consents: consents, cards: cards, index: matchingIndex, pool: candidatePool, audit: audit)
     }
 
     /// Closes the cell's database and key store.

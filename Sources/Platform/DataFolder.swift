@@ -38,6 +38,11 @@ public struct DataFolder: Sendable {
         root.appendingPathComponent("objects").appendingPathComponent(region.rawValue)
     }
 
+    /// A cell's outbox: messages to people (email confirmations) waiting for a sender, one file each.
+    public func outboxDirectory(for region: RegionID) -> URL {
+        root.appendingPathComponent("outbox").appendingPathComponent(region.rawValue)
+    }
+
     /// Where confidential OAuth clients' secrets are generated.
     public var clientSecretsDirectory: URL {
         root.appendingPathComponent("keys").appendingPathComponent("clients")

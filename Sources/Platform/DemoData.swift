@@ -107,9 +107,15 @@ public enum DemoData {
             guard let cell = platform.cell(person.region) else { continue }
             let stamp = Timestamps.format(now)
             let id = RegionalID.generate(kind: .user, regionCode: cell.region.idCode, millisecondsSince1970: Timestamps.milliseconds(now))
-            let user = User(id: id, role: person.role, email: person.email, displayName: person.name,
+            var user = User(id: id, role: person.role, email: person.email, displayName: person.name,
                             countryOfResidence: person.country, homeRegion: cell.region.id, companyName: person.company,
                             profile: person.profile, createdAt: stamp, updatedAt: stamp)
+            if person.role == .employer {
+                // Sample employers stand for verified companies (their numbers pass the check digits but
+                // belong to no sample company).
+                user.corporateNumber = ["JP": "1180301018771", "KR": "1248100998"][person.country] ?? "HRB12345"
+                user.verifiedAt = stamp
+            }
             do {
                 try await cell.users.insert(user, passwordHash: nil)
                 users += 1

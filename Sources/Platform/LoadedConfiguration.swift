@@ -39,6 +39,8 @@ public struct LoadedConfiguration: Sendable {
     public var languageModel: LanguageModelSettings?
     /// The OAuth clients file's text (parsed at start, when the secrets folder is known).
     public var oauthClientsYAML: String
+    /// How employers' company identifiers are checked (`employers.yaml`).
+    public var corporateNumbers: CorporateNumbers
 
     /// Reads and validates the files; the compliance check is the caller's choice.
     public static func load(from directory: URL) throws(PlatformError) -> LoadedConfiguration {
@@ -71,7 +73,8 @@ public struct LoadedConfiguration: Sendable {
                 languageModel: FileManager.default.fileExists(atPath: directory.appendingPathComponent("agent.yaml").path)
                     ? try LanguageModelSettings.parse(yaml: read("agent.yaml")) : nil,
                 oauthClientsYAML: FileManager.default.fileExists(atPath: directory.appendingPathComponent("oauth-clients.yaml").path)
-                    ? try read("oauth-clients.yaml") : "clients: []\n")
+                    ? try read("oauth-clients.yaml") : "clients: []\n",
+                corporateNumbers: try CorporateNumbers(yaml: read("employers.yaml")))
         } catch let error as PlatformError {
             throw error
         } catch let error as FirewallConfigurationError {
@@ -92,6 +95,8 @@ public struct LoadedConfiguration: Sendable {
             throw PlatformError(error.description)
         } catch let error as MatchingConfigurationError {
             throw PlatformError(error.description)
+        } catch let error as UserConfigurationError {
+            throw PlatformError(error.message)
         } catch let error as SovereigntyError {
             throw PlatformError(error.message)
         } catch {

@@ -6,7 +6,9 @@ public import ServerKit
 internal import Sovereignty
 internal import Identity
 
-/// The endpoints the process answers itself: liveness, readiness, metrics and the API document.
+/// The endpoints the process answers itself: liveness, readiness, the API document, the identity
+/// server's keys and metadata on the public listener; liveness, readiness and metrics on the
+/// operations listener (`--ops-port`), which only the operators' network reaches.
 struct OperationsRoutes {
     let cells: [Cell]
     let metrics: HTTPMetrics
@@ -16,8 +18,34 @@ struct OperationsRoutes {
     let oauth: OAuthServer
 
     static let paths: Set<String> = [
-        "/health", "/ready", "/metrics", "/openapi.yaml", "/.well-known/jwks.json", "/.well-known/openid-configuration",
+        "/health", "/ready", "/openapi.yaml", "/.well-known/jwks.json", "/.well-known/openid-configuration",
     ]
+    /// What the operations listener serves.
+    static let operationsPaths: Set<String> = ["/health", "/ready", "/metrics"]
+
+    /// The operations listener's router: probes and the Prometheus exposition.
+    func operationsRouter() -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        addProbes(to: router)
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        }
+        return router
+    }
+
+    private func addProbes(to router: Router<AppRequestContext>) {
+        router.get("/health") { _, _ in try Response.json(["status": "ok"]) }
+        router.get("/ready") { _, _ in
+            var states: [String: String] = [:]
+            for cell in cells {
+                states[cell.region.id.rawValue] = await cell.isReady() ? "ready" : "not-ready"
+            }
+            let ready = states.values.allSatisfy { $0 == "ready" }
+            return try Response.json(Readiness(status: ready ? "ready" : "not-ready", cells: states),
+                                     status: ready ? .ok : .serviceUnavailable)
+        }
+    }
 
     /// OpenID Provider Metadata (RFC 8414) for what the identity provider supports so far.
     struct Discovery: Encodable {
@@ -55,20 +83,7 @@ struct OperationsRoutes {
 
     func handler() -> GatewayResponder.CellHandler {
         let router = Router(context: AppRequestContext.self)
-        router.get("/health") { _, _ in try Response.json(["status": "ok"]) }
-        router.get("/ready") { _, _ in
-            var states: [String: String] = [:]
-            for cell in cells {
-                states[cell.region.id.rawValue] = await cell.isReady() ? "ready" : "not-ready"
-            }
-            let ready = states.values.allSatisfy { $0 == "ready" }
-            return try Response.json(Readiness(status: ready ? "ready" : "not-ready", cells: states),
-                                     status: ready ? .ok : .serviceUnavailable)
-        }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
-        }
+        addProbes(to: router)
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: openAPI)))

@@ -1,3 +1,4 @@
+internal import KeyManagement
 internal import Storage
 public import Foundation
 public import Gateway
@@ -36,6 +37,7 @@ public final class Platform: Sendable {
     let replicator: any JobReplicator
     /// Caps open connections per client address.
     public let connectionLimiter: ConnectionLimiter
+    let operations: OperationsRoutes
     /// Each cell's own handler, without the gateway in front (for benchmarks and diagnostics).
     public let cellHandlers: [RegionID: GatewayResponder.CellHandler]
     let logger: Logger
@@ -67,7 +69,6 @@ public final class Platform: Sendable {
         } catch {
             throw PlatformError("oauth-clients.yaml: \(error)")
         }
-        let verifier = AccessTokenVerifier(issuer: issuerURL) { ring.jwks() }
         var eventClient: RedisClient?
         if let redisURL {
             do { eventClient = RedisClient(configuration: try RedisConfiguration(url: redisURL)) } catch { throw PlatformError(error.description) }
@@ -91,6 +92,14 @@ public final class Platform: Sendable {
             for cell in cells { await cell.close() }
             throw PlatformError("cannot open cell databases in \(folder.root.path): \(error)")
         }
+        var erased: [String] = []
+        for cell in cells { erased += try await cell.dataKeys.destroyedSubjects() }
+        let revoked = RevokedSubjects(erased)
+        let notifiers = cells.map(\.matchNotifier)
+        revoked.onRevoke { person in for notifier in notifiers { notifier.end(person: person) } }
+        let verifier = AccessTokenVerifier(issuer: issuerURL, revoked: revoked) { ring.jwks() }
+        let proxies: TrustedProxies
+        do { proxies = try TrustedProxies(config.limits.trustedProxies) } catch { throw PlatformError(error.message) }
         let metrics = HTTPMetrics()
         let shedder = LoadShedder(limit: config.limits.maxInFlightRequests)
         let rateLimitStore = try rateLimitStore(for: config.rateLimits, redisURL: redisURL, logger: logger)
@@ -109,7 +118,8 @@ public final class Platform: Sendable {
             return (cell.region.id, cell.handler(catalog: config.catalog, tokens: issuer, passwords: passwords, replicator: replicator, agent: agent,
                                                  policy: config.policy, purposes: config.transferPurposes, delivery: delivery,
                                                  candidateSources: sources, summarizer: Summarizer(extractor: extractor),
-                                                 languageModel: languageModel))
+                                                 languageModel: languageModel, revoked: revoked,
+                                                 corporateNumbers: config.corporateNumbers))
         })
         let oauth = OAuthServer(
             cells: cells.map { OAuthServer.Cell(region: $0.region, users: $0.users, grants: $0.grants) },
@@ -122,10 +132,12 @@ public final class Platform: Sendable {
             endpoints: EndpointTemplates(Cell.endpoints),
             rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics),
             firewall: config.firewall, shedder: shedder,
-            cache: ResponseCacheGate(store: try responseCacheStore(redisURL: redisURL), metrics: metrics, now: clock))
+            cache: ResponseCacheGate(store: try responseCacheStore(redisURL: redisURL), metrics: metrics, now: clock),
+            proxies: proxies)
         services.append(DocumentLifecycleService(cells: cells, logger: logger))
         return Platform(configuration: config, cells: cells, services: services, dataFolder: folder, metrics: metrics, issuer: issuer, cellHandlers: handlers, replicator: replicator, loadShedder: shedder,
-                        gateway: gateway, connectionLimiter: ConnectionLimiter(maxPerAddress: config.limits.maxConnectionsPerAddress), logger: logger)
+                        gateway: gateway, connectionLimiter: ConnectionLimiter(maxPerAddress: config.limits.maxConnectionsPerAddress, exempt: proxies),
+                        operations: operations, logger: logger)
     }
 
     /// Redis when a URL is configured (shared by every replica, invalidated everywhere), else a 64 MiB LRU.
@@ -154,8 +166,9 @@ public final class Platform: Sendable {
 
     private init(configuration: LoadedConfiguration, cells: [Cell], services: [any Service], dataFolder: DataFolder, metrics: HTTPMetrics,
                  issuer: AccessTokenIssuer, cellHandlers: [RegionID: GatewayResponder.CellHandler], replicator: any JobReplicator, loadShedder: LoadShedder, gateway: GatewayResponder,
-                 connectionLimiter: ConnectionLimiter, logger: Logger) {
+                 connectionLimiter: ConnectionLimiter, operations: OperationsRoutes, logger: Logger) {
         self.connectionLimiter = connectionLimiter
+        self.operations = operations
         self.services = services
         self.replicator = replicator
         self.loadShedder = loadShedder
@@ -190,6 +203,18 @@ public final class Platform: Sendable {
                 idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))),
             configuration: .init(address: .hostname(host, port: port), serverName: "iworkz"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// The operations listener (`--ops-port`): `/health`, `/ready` and `/metrics` for load balancers
+    /// and Prometheus, on an address only the operators' network reaches.
+    public func operationsApplication(
+        host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Hummingbird.Application(
+            router: operations.operationsRouter(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "iworkz-ops"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }

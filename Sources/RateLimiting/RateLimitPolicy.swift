@@ -11,10 +11,14 @@ public struct RateLimitPolicy: Sendable, Hashable, Decodable {
     public let limit: Int
     public let periodSeconds: Int
     public let burst: Int
-    /// `METHOD /path-prefix` entries the policy is limited to; empty for every route.
+    /// `METHOD /route/template` entries the policy is limited to; empty for every route.
     public let routes: [String]
+    /// Requests' worth of budget a failed authentication or a firewall block from the caller costs
+    /// (0: failures cost nothing beyond the request itself).
+    public let failureCost: Int
 
-    public init(name: String, scope: Scope, limit: Int, periodSeconds: Int, burst: Int, routes: [String] = []) {
+    public init(name: String, scope: Scope, limit: Int, periodSeconds: Int, burst: Int, routes: [String] = [], failureCost: Int = 0) {
+        self.failureCost = failureCost
         self.name = name
         self.scope = scope
         self.limit = limit
@@ -26,6 +30,7 @@ public struct RateLimitPolicy: Sendable, Hashable, Decodable {
     enum CodingKeys: String, CodingKey {
         case name, scope, limit, burst, routes
         case periodSeconds = "period_seconds"
+        case failureCost = "failure_cost"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -36,6 +41,7 @@ public struct RateLimitPolicy: Sendable, Hashable, Decodable {
         periodSeconds = try container.decode(Int.self, forKey: .periodSeconds)
         burst = try container.decodeIfPresent(Int.self, forKey: .burst) ?? limit
         routes = try container.decodeIfPresent([String].self, forKey: .routes) ?? []
+        failureCost = try container.decodeIfPresent(Int.self, forKey: .failureCost) ?? 0
     }
 
     /// Microseconds between two requests at the sustained rate.
@@ -47,6 +53,11 @@ public struct RateLimitPolicy: Sendable, Hashable, Decodable {
         if limit < 1 { problems.append("policy \(name): limit must be at least 1") }
         if periodSeconds < 1 { problems.append("policy \(name): period_seconds must be at least 1") }
         if burst < 1 { problems.append("policy \(name): burst must be at least 1") }
+        if limit >= 1, periodSeconds >= 1, Int64(periodSeconds) * 1_000_000 / Int64(limit) == 0 {
+            problems.append("policy \(name): \(limit) requests per \(periodSeconds) s leaves less than a microsecond between requests")
+        }
+        if failureCost < 0 || failureCost > 1000 { problems.append("policy \(name): failure_cost must be from 0 to 1000") }
+        if failureCost > 0, scope != .ip { problems.append("policy \(name): failure_cost applies to ip policies only") }
         if !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
             problems.append("policy \(name): name may hold only letters, digits, - and _")
         }

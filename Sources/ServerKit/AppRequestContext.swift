@@ -17,8 +17,10 @@ public struct AppRequestContext: RequestContext {
     public var clientID: String?
     /// The largest body a handler will read.
     public var maxUploadSize: Int { StrictJSON.defaultLimit }
-    /// The peer's IP address, when the connection has one.
-    public let clientAddress: String?
+    /// The client's IP address: the peer's, or the one a trusted proxy forwards for (the gateway sets it).
+    public var clientAddress: String?
+    /// Whether the request came through a trusted proxy, so its country header may be believed.
+    public var viaTrustedProxy = false
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -3,10 +3,11 @@ public import Foundation
 /// Finds a member name used twice in one JSON object. JSON parsers disagree on which duplicate wins,
 /// so a body with duplicates means different things to different readers; the API refuses it.
 ///
-/// Run only on text already known to be valid JSON; names are compared as written (escapes included).
+/// Run only on text already known to be valid JSON; names are compared after their escapes are undone,
+/// so `"a"` and `"\u0061"` are the same name, as every parser reads them.
 enum DuplicateKeyScanner {
     static func firstDuplicate(in data: Data) -> String? {
-        var objects: [Set<[UInt8]>?] = []  // nil for an array frame
+        var objects: [Set<String>?] = []  // nil for an array frame
         var expectingKey = false
         var index = data.startIndex
         while index < data.endIndex {
@@ -32,8 +33,9 @@ enum DuplicateKeyScanner {
                     end = data[end] == UInt8(ascii: "\\") ? data.index(end, offsetBy: 2, limitedBy: data.endIndex) ?? data.endIndex : data.index(after: end)
                 }
                 if expectingKey, var keys = objects.last ?? nil {
-                    let key = [UInt8](data[start..<min(end, data.endIndex)])
-                    if !keys.insert(key).inserted { return String(decoding: key, as: UTF8.self) }
+                    // As Swift strings: canonically equivalent names (é and e + ◌́) are one key to a Swift decoder.
+                    let key = Self.unescaped([UInt8](data[start..<min(end, data.endIndex)]))
+                    if !keys.insert(key).inserted { return key }
                     objects[objects.count - 1] = keys
                 }
                 index = end
@@ -43,5 +45,14 @@ enum DuplicateKeyScanner {
             if index < data.endIndex { index = data.index(after: index) }
         }
         return nil
+    }
+
+    /// A member name as parsers read it; the text is valid JSON, so decoding it as a string succeeds.
+    private static func unescaped(_ name: [UInt8]) -> String {
+        guard name.contains(UInt8(ascii: "\\")),
+              let decoded = try? JSONDecoder().decode(String.self, from: Data([UInt8(ascii: "\"")] + name + [UInt8(ascii: "\"")])) else {
+            return String(decoding: name, as: UTF8.self)
+        }
+        return decoded
     }
 }

@@ -26,11 +26,14 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
     public let errors: [FieldError]
     /// Extra headers, such as `WWW-Authenticate` or `Retry-After`.
     public let headers: HTTPFields
+    /// Extension members of the problem document (RFC 9457 §3.2), such as the id of a record in the way.
+    public let members: [String: String]
 
     public init(
         _ slug: String, status: HTTPResponse.Status, title: String, detail: String,
-        errors: [FieldError] = [], headers: HTTPFields = [:]
+        errors: [FieldError] = [], headers: HTTPFields = [:], members: [String: String] = [:]
     ) {
+        self.members = members
         self.slug = slug
         self.status = status
         self.title = title
@@ -52,9 +55,8 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
 
     /// The response for this problem; `instance` is the request path.
     public func render(instance: String?, requestID: String?) -> Response {
-        var body: [String: Any] = [
-            "type": type, "title": title, "status": Int(status.code), "detail": detail,
-        ]
+        var body: [String: Any] = members
+        body.merge(["type": type, "title": title, "status": Int(status.code), "detail": detail]) { _, standard in standard }
         if let instance { body["instance"] = instance }
         if let requestID { body["request_id"] = requestID }
         if !errors.isEmpty {

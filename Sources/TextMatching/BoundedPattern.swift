@@ -10,6 +10,8 @@ public struct BoundedPattern: Sendable {
     public let source: String
     /// The most characters (Unicode scalars) a match can span.
     public let maximumMatchLength: Int
+    /// The most characters a lookaround or word boundary looks at beyond a match.
+    public let lookaroundLength: Int
     private let regex: NSRegularExpression
 
     /// Checks and compiles `source`; case-insensitive unless told otherwise.
@@ -25,11 +27,18 @@ public struct BoundedPattern: Sendable {
         }
         self.source = source
         maximumMatchLength = maximum
+        lookaroundLength = shape.lookaroundLength
     }
 
     /// Whether the pattern occurs anywhere in `text`.
     public func occurs(in text: String) -> Bool {
         regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    /// Whether a match lies inside `range` of `text`; the text around the range is seen by lookarounds
+    /// and word boundaries, and `^`/`$` match only at the text's own ends.
+    func occurs(in text: String, range: NSRange) -> Bool {
+        regex.firstMatch(in: text, options: [.withTransparentBounds, .withoutAnchoringBounds], range: range) != nil
     }
 
     /// Every non-overlapping occurrence in `text`, in order.

@@ -79,19 +79,22 @@ public struct KeywordAutomaton: Sendable {
 
     /// Calls `found` with the index of each keyword at each place it ends in `text`.
     public func scan(_ text: String, _ found: (Int) -> Void) {
-        var text = text
-        text.withUTF8 { bytes in scan(bytes, found) }
+        scanPositions(text) { keyword, _ in found(keyword) }
     }
 
-    public func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ found: (Int) -> Void) {
-        var state = 0
-        transitions.withUnsafeBufferPointer { table in
-            columnOfByte.withUnsafeBufferPointer { column in
-                for byte in bytes {
-                    state = Int(table[state &* columns &+ Int(column[Int(byte)])])
-                    let first = Int(matchStart[state]), end = Int(matchStart[state + 1])
-                    if first != end {
-                        for match in matches[first..<end] { found(Int(match)) }
+    /// Calls `found` with the index of each keyword and the UTF-8 offset just past where it ends.
+    public func scanPositions(_ text: String, _ found: (_ keyword: Int, _ end: Int) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
+            var state = 0
+            transitions.withUnsafeBufferPointer { table in
+                columnOfByte.withUnsafeBufferPointer { column in
+                    for (offset, byte) in bytes.enumerated() {
+                        state = Int(table[state &* columns &+ Int(column[Int(byte)])])
+                        let first = Int(matchStart[state]), end = Int(matchStart[state + 1])
+                        if first != end {
+                            for match in matches[first..<end] { found(Int(match), offset + 1) }
+                        }
                     }
                 }
             }

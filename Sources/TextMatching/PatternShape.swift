@@ -10,6 +10,8 @@ struct PatternShape {
     /// Fewest and most characters (Unicode scalars) a match spans; most is nil when unbounded.
     var minimumLength = 0
     var maximumLength: Int? = 0
+    /// The most characters a lookaround (or a word boundary) inspects beyond the match.
+    var lookaroundLength = 1
     var problems: [String] = []
 
     init(_ pattern: String, maximumRepeat: Int) {
@@ -20,6 +22,7 @@ struct PatternShape {
         }
         minimumLength = whole.minimum
         maximumLength = whole.maximum
+        lookaroundLength = max(1, reader.lookaroundLength)
         problems = reader.problems
     }
 
@@ -42,6 +45,7 @@ struct PatternShape {
         let maximumRepeat: Int
         var index = 0
         var problems: [String] = []
+        var lookaroundLength = 0
 
         init(scalars: [Unicode.Scalar], maximumRepeat: Int) {
             self.scalars = scalars
@@ -216,6 +220,11 @@ struct PatternShape {
                 problems.append("unclosed '(' at offset \(start)")
             }
             if zeroWidth {
+                if let longest = inner.maximum {
+                    lookaroundLength = max(lookaroundLength, longest)
+                } else {
+                    problems.append("lookaround at offset \(start) has no upper length")
+                }
                 return .assertion
             }
             inner.atomic = atomic

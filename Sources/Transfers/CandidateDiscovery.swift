@@ -12,7 +12,8 @@ public protocol CandidateCardSource: Sendable {
 }
 
 /// A home cell's side of cross-border candidate discovery. Only workers whose consent to
-/// `candidate-discovery` for the employer's jurisdiction is in force are considered; each card leaves
+/// `candidate-discovery` for the employer's jurisdiction is in force are considered (the cell's
+/// ``CandidatePool``, so no worker record is opened per request); each card leaves
 /// the cell only when ``TransferPolicy`` allows it on that consent, and every disclosure is audited.
 public struct CandidateDiscovery: CandidateCardSource {
     let cell: CellIdentity
@@ -22,11 +23,14 @@ public struct CandidateDiscovery: CandidateCardSource {
     let consents: ConsentStore
     let cards: CandidateCardStore
     let index: MatchingIndex
+    let pool: CandidatePool
     let audit: AuditLog
     let now: @Sendable () -> Date
 
     public init(cell: CellIdentity, policy: TransferPolicy, purposes: TransferPurposes, users: any UserStore, consents: ConsentStore,
-                cards: CandidateCardStore, index: MatchingIndex, audit: AuditLog, now: @escaping @Sendable () -> Date = Date.init) {
+                cards: CandidateCardStore, index: MatchingIndex, pool: CandidatePool, audit: AuditLog,
+                now: @escaping @Sendable () -> Date = Date.init) {
+        self.pool = pool
         self.cell = cell
         self.policy = policy
         self.purposes = purposes
@@ -64,16 +68,15 @@ public struct CandidateDiscovery: CandidateCardSource {
         guard decision.isAllowed else { return [] }
         let date = Timestamps.day(now())
         var scored: [(card: CandidateCard, worker: RegionalID, consent: String)] = []
-        for consent in try await consents.active(destination: destination.code, purpose: purpose.id) {
-            guard let worker = try await users.find(consent.userID), worker.role == .worker, let profile = worker.profile,
-                  let ranked = index.evaluate(job, for: WorkerQuery(worker: worker, profile: profile), on: date),
-                  ranked.eligibility.eligible, ranked.sharesSkill else { continue }
+        for member in pool.members(destination: destination.code, for: job) {
+            let worker = member.worker
+            guard let ranked = index.evaluate(job, for: member.query, on: date), ranked.eligibility.eligible, ranked.sharesSkill else { continue }
             let card = CandidateCard(
                 cardID: try await cards.cardID(for: worker.id, destination: destination.code, regionCode: cell.region.idCode, now: now()),
                 homeRegion: cell.region.id.rawValue, score: ranked.score,
                 explanation: ranked.explanation.map(Self.withoutWhereabouts), eligibility: ranked.eligibility,
                 profile: TransferRoutes.minimumData(of: worker, fields: purpose.minimumData))
-            scored.append((card, worker.id, consent.id))
+            scored.append((card, worker.id, member.consentID))
         }
         let best = scored.sorted { $0.card.score > $1.card.score }.prefix(limit)
         guard !best.isEmpty else { return [] }

@@ -15,13 +15,16 @@ public struct CandidateRoutes: Sendable {
     let users: any UserStore
     let jobs: any JobStore
     let index: MatchingIndex
+    /// The cell's workers who opted in to discovery, by the jurisdiction their consent names.
+    let pool: CandidatePool
     /// Cells of other jurisdictions, asked for cards.
     let sources: [RegionID: any CandidateCardSource]
     let audit: AuditLog
     let now: @Sendable () -> Date
 
-    public init(cell: CellIdentity, users: any UserStore, jobs: any JobStore, index: MatchingIndex,
+    public init(cell: CellIdentity, users: any UserStore, jobs: any JobStore, index: MatchingIndex, pool: CandidatePool,
                 sources: [RegionID: any CandidateCardSource], audit: AuditLog, now: @escaping @Sendable () -> Date = Date.init) {
+        self.pool = pool
         self.cell = cell
         self.users = users
         self.jobs = jobs
@@ -66,6 +69,21 @@ public struct CandidateRoutes: Sendable {
         }
     }
 
+    /// Local workers shown to an employer, with the consent each was shown under.
+    struct LocalDisclosure: Encodable, Sendable {
+        struct Entry: Encodable, Sendable {
+            let worker: String
+            let consentID: String
+            enum CodingKeys: String, CodingKey {
+                case worker
+                case consentID = "consent_id"
+            }
+        }
+        let job: String
+        let employer: String
+        let workers: [Entry]
+    }
+
     struct Receipt: Encodable, Sendable {
         let job: String
         let from: String
@@ -79,6 +97,10 @@ public struct CandidateRoutes: Sendable {
         try cell.requireHome(jobID)
         guard let job = try await jobs.find(jobID) else { throw Problem.notFound("no job \(jobID)") }
         guard job.employerID == principal.userID else { throw Problem.forbidden("only the job's employer sees its candidates") }
+        guard let employer = try await users.find(principal.userID), employer.verifiedAt != nil else {
+            throw Problem("employer-not-verified", status: .forbidden, title: "Employer not verified",
+                          detail: "candidates are shown only to employers whose company an operator has verified")
+        }
         var limit = 20
         if let value = request.uri.queryParameters["limit"] {
             guard let number = Int(String(value)), (1...100).contains(number) else {
@@ -87,16 +109,24 @@ public struct CandidateRoutes: Sendable {
             limit = number
         }
         let date = Timestamps.day(now())
-        var local: [LocalCandidate] = []
-        for worker in try await users.workers() {
-            guard let profile = worker.profile, let ranked = index.evaluate(job, for: WorkerQuery(worker: worker, profile: profile), on: date),
-                  ranked.eligibility.eligible, ranked.sharesSkill else { continue }
-            local.append(LocalCandidate(
+        // Workers of this cell who consented to be shown to employers of its own jurisdiction.
+        var scored: [(candidate: LocalCandidate, consentID: String)] = []
+        for member in pool.members(destination: cell.region.jurisdiction.code, for: job) {
+            let worker = member.worker
+            guard let ranked = index.evaluate(job, for: member.query, on: date), ranked.eligibility.eligible, ranked.sharesSkill else { continue }
+            scored.append((LocalCandidate(
                 workerID: worker.id.description, displayName: worker.displayName, score: ranked.score, explanation: ranked.explanation,
                 eligibility: ranked.eligibility,
-                profile: TransferRoutes.minimumData(of: worker, fields: ["skills", "languages", "residence_status", "desired_salary", "location"])))
+                profile: TransferRoutes.minimumData(of: worker, fields: ["skills", "languages", "residence_status", "desired_salary", "location"])),
+                member.consentID))
         }
-        local.sort { $0.score > $1.score }
+        let shown = scored.sorted { $0.candidate.score > $1.candidate.score }.prefix(limit)
+        if !shown.isEmpty {
+            try await audit.append(event: "candidates-disclosed", details: LocalDisclosure(
+                job: job.id.description, employer: principal.userID.description,
+                workers: shown.map { .init(worker: $0.candidate.workerID, consentID: $0.consentID) }), at: now())
+        }
+        let local = shown.map(\.candidate)
         var cards: [CandidateCard] = []
         var unavailable: [String] = []
         for (region, source) in sources.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -113,7 +143,7 @@ public struct CandidateRoutes: Sendable {
             }
         }
         cards.sort { $0.score > $1.score }
-        return try .json(Candidates(jobID: job.id.description, local: Array(local.prefix(limit)), cards: Array(cards.prefix(limit)),
+        return try .json(Candidates(jobID: job.id.description, local: local, cards: Array(cards.prefix(limit)),
                                     unavailable: unavailable), headers: [.cacheControl: "private, no-store"])
     }
 }

@@ -82,6 +82,13 @@ public struct ConsentStore: PersonalRecords {
             """).all().map(Self.decode).filter { seen.insert($0.userID.description).inserted }
     }
 
+    /// Everyone's consents in force for a purpose, whatever the destination.
+    public func active(purpose: String) async throws -> [Consent] {
+        try await database.sql.raw("""
+            SELECT * FROM consents WHERE purpose = \(bind: purpose) AND withdrawn_at IS NULL ORDER BY user_id, given_at DESC
+            """).all().map(Self.decode)
+    }
+
     /// Withdraws one of the person's consents; nil when they have no such consent.
     public func withdraw(_ id: String, of user: RegionalID, at: String) async throws -> Consent? {
         try await database.write { sql in

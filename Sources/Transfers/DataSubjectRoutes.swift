@@ -20,12 +20,18 @@ public struct DataSubjectRoutes: Sendable {
     let otherRecords: [any PersonalRecords]
     let delivery: any ApplicationDelivery
     let audit: AuditLog
+    /// Where an erased person's tokens are revoked, in every cell at once.
+    let revoked: RevokedSubjects
+    /// Opted-in workers, who must leave it at once.
+    let pool: CandidatePool
     let now: @Sendable () -> Date
 
     public init(cell: CellIdentity, users: any UserStore, consents: ConsentStore, applications: ApplicationStore,
                 documents: DocumentStore, cards: CandidateCardStore, otherRecords: [any PersonalRecords], delivery: any ApplicationDelivery,
-                audit: AuditLog,
+                audit: AuditLog, revoked: RevokedSubjects, pool: CandidatePool,
                 now: @escaping @Sendable () -> Date = Date.init) {
+        self.revoked = revoked
+        self.pool = pool
         self.cell = cell
         self.users = users
         self.consents = consents
@@ -69,6 +75,9 @@ public struct DataSubjectRoutes: Sendable {
         // The data key goes first: from then on every copy of the person's sealed data is unreadable,
         // whatever happens to the deletions after it.
         try await users.erase(person)
+        // From here on none of the person's tokens works, in any cell, and their streams end.
+        revoked.revoke(person.description)
+        pool.remove(person)
         var records = ["user": 1]
         for store in [documents as any PersonalRecords, applications, consents, cards] + otherRecords {
             records[store.recordKind] = try await store.erase(person: person)

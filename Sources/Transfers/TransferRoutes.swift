@@ -20,11 +20,14 @@ public struct TransferRoutes: Sendable {
     let applications: ApplicationStore
     let audit: AuditLog
     let delivery: any ApplicationDelivery
+    /// Kept current with every consent write (candidate discovery reads it).
+    let pool: CandidatePool
     let now: @Sendable () -> Date
 
     public init(cell: CellIdentity, policy: TransferPolicy, purposes: TransferPurposes, users: any UserStore, jobs: any JobStore,
                 consents: ConsentStore, applications: ApplicationStore, audit: AuditLog, delivery: any ApplicationDelivery,
-                now: @escaping @Sendable () -> Date = Date.init) {
+                pool: CandidatePool, now: @escaping @Sendable () -> Date = Date.init) {
+        self.pool = pool
         self.cell = cell
         self.policy = policy
         self.purposes = purposes
@@ -108,9 +111,15 @@ public struct TransferRoutes: Sendable {
             throw Problem("notice-changed", status: .conflict, title: "The notice has changed",
                           detail: "consent was given to notice \(body.noticeVersion.prefix(32)); the current notice is \(shown.version) — show it again")
         }
+        // Consenting again to the notice already agreed to changes nothing: the consent in force answers.
+        if let existing = try await consents.active(for: person.userID, destination: shown.destination, purpose: purpose.id),
+           existing.noticeVersion == shown.version {
+            return try .json(existing, status: .ok, headers: [.cacheControl: "private, no-store"])
+        }
         let consent = Consent(id: UUID().uuidString.lowercased(), userID: person.userID, destination: shown.destination, purpose: purpose.id,
                               noticeVersion: shown.version, noticeText: shown.text, givenAt: Timestamps.format(now()))
         try await consents.insert(consent)
+        try await pool.refresh(person.userID)
         try await audit.append(event: "consent-given", details: ["consent_id": consent.id, "user_id": person.userID.description,
                                                                   "destination": consent.destination, "purpose": consent.purpose,
                                                                   "notice_version": consent.noticeVersion], at: now())
@@ -128,6 +137,7 @@ public struct TransferRoutes: Sendable {
         guard let consent = try await consents.withdraw(id, of: person.userID, at: Timestamps.format(now())) else {
             throw Problem.notFound("no consent \(id.prefix(40)) of this person")
         }
+        try await pool.refresh(person.userID)
         try await audit.append(event: "consent-withdrawn", details: ["consent_id": consent.id, "user_id": person.userID.description,
                                                                       "destination": consent.destination, "purpose": consent.purpose], at: now())
         return try .json(consent, headers: [.cacheControl: "private, no-store"])
@@ -151,6 +161,11 @@ public struct TransferRoutes: Sendable {
         }
         guard let job = try await jobs.find(jobID), job.status == .open else { throw Problem.notFound("no open job \(jobID)") }
         guard let worker = try await users.find(person.userID) else { throw Problem.notFound("no record for the token's user") }
+        if let existing = try await applications.sent(by: person.userID).first(where: { $0.jobID == jobID }) {
+            throw Problem("already-applied", status: .conflict, title: "Already applied",
+                          detail: "the worker applied to \(jobID) already (application \(existing.id))",
+                          members: ["application_id": existing.id.description])
+        }
         guard let destinationRegion = cell.catalog.region(job.originRegion) else {
             throw Problem.unknownRegion("the job's region \(job.originRegion) is not configured")
         }

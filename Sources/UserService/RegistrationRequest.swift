@@ -11,6 +11,8 @@ public struct RegistrationRequest: Codable, Sendable {
     /// An explicit home region, e.g. `kr-seoul`.
     public var homeRegion: String?
     public var companyName: String?
+    /// For an employer: the company's identifier, checked by `config/employers.yaml`'s rule for its country.
+    public var corporateNumber: String?
     public var profile: WorkerProfile?
     /// Enables sign-in through OAuth2 (`/oauth/authorize`); stored only as a bcrypt hash in the home cell.
     public var password: String?
@@ -21,23 +23,33 @@ public struct RegistrationRequest: Codable, Sendable {
         case countryOfResidence = "country_of_residence"
         case homeRegion = "home_region"
         case companyName = "company_name"
+        case corporateNumber = "corporate_number"
     }
 
     /// Field problems, as JSON pointers into the body.
-    public func validate() -> FieldErrors {
+    public func validate(corporateNumbers: CorporateNumbers? = nil) -> FieldErrors {
         var errors = FieldErrors()
         errors.check(EmailAddress.isPlausible(email), "/email", "must be an email address")
         errors.checkLength(displayName, "/display_name", max: 200)
         errors.check(Place.isCountryCode(countryOfResidence), "/country_of_residence", "must be an ISO 3166-1 alpha-2 code such as KR")
         if let password {
-            errors.check((12...128).contains(password.count), "/password", "must be 12 to 128 characters")
+            // bcrypt reads 72 bytes; beyond them a password would be cut without anyone knowing.
+            errors.check(password.count >= 12 && password.utf8.count <= 72, "/password", "must be at least 12 characters and at most 72 bytes of UTF-8")
         }
         switch role {
         case .employer:
             errors.checkLength(companyName, "/company_name", max: 200)
             errors.check(profile == nil, "/profile", "an employer has no worker profile")
+            if let corporateNumbers {
+                if let number = corporateNumber {
+                    if let problem = corporateNumbers.problem(with: number, country: countryOfResidence) { errors.check(false, "/corporate_number", problem) }
+                } else {
+                    errors.check(false, "/corporate_number", "an employer registers with its company's identifier")
+                }
+            }
         case .worker:
             errors.check(companyName == nil, "/company_name", "a worker has no company")
+            errors.check(corporateNumber == nil, "/corporate_number", "a worker has no corporate number")
             if let profile { profile.validate(into: &errors, at: "/profile") }
         }
         return errors

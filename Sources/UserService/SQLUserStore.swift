@@ -88,6 +88,10 @@ public struct SQLUserStore: UserStore {
         return (user, hash)
     }
 
+    public func isRegistered(email: String) async throws -> Bool {
+        try await database.sql.raw("SELECT 1 FROM users WHERE email_index = \(bind: emails.index(email.lowercased()))").first() != nil
+    }
+
     public func update(_ user: User) async throws {
         let subject = user.id.description
         let key = try await cipher.vault.key(creatingFor: subject)

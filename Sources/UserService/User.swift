@@ -62,6 +62,10 @@ public struct User: Codable, Sendable, Hashable {
     public let homeRegion: RegionID
     /// For an employer: the company's name.
     public var companyName: String?
+    /// For an employer: the company's identifier (Japan's 法人番号, Korea's 사업자등록번호 …), checked at registration.
+    public var corporateNumber: String?
+    /// For an employer: when an operator verified the company; unverified employers see no candidates.
+    public var verifiedAt: String?
     /// For a worker: the profile matching reads.
     public var profile: WorkerProfile?
     public let createdAt: String
@@ -87,6 +91,8 @@ public struct User: Codable, Sendable, Hashable {
         case countryOfResidence = "country_of_residence"
         case homeRegion = "home_region"
         case companyName = "company_name"
+        case corporateNumber = "corporate_number"
+        case verifiedAt = "verified_at"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

@@ -1,7 +1,7 @@
 public import Foundation
 public import Hummingbird
 public import ServerKit
-internal import Sovereignty
+public import Sovereignty
 internal import Logging
 internal import Workforce
 
@@ -11,10 +11,22 @@ public struct UserRoutes: Sendable {
     let store: any UserStore
     let tokens: any AccessTokenMinting
     let passwords: any PasswordHashing
+    /// Email changes waiting for confirmation, and where their messages go.
+    let emailChanges: EmailChangeStore
+    let outbox: any MessageOutbox
+    /// How employers' company identifiers are checked, per country.
+    let corporateNumbers: CorporateNumbers
+    /// Told after a person's record changed (so derived indexes, such as opted-in candidates, follow).
+    let recordChanged: @Sendable (RegionalID) async throws -> Void
     let now: @Sendable () -> Date
 
     public init(cell: CellIdentity, store: any UserStore, tokens: any AccessTokenMinting, passwords: any PasswordHashing,
-                now: @escaping @Sendable () -> Date = Date.init) {
+                emailChanges: EmailChangeStore, outbox: any MessageOutbox, corporateNumbers: CorporateNumbers,
+                recordChanged: @escaping @Sendable (RegionalID) async throws -> Void = { _ in }, now: @escaping @Sendable () -> Date = Date.init) {
+        self.recordChanged = recordChanged
+        self.corporateNumbers = corporateNumbers
+        self.emailChanges = emailChanges
+        self.outbox = outbox
         self.cell = cell
         self.store = store
         self.tokens = tokens
@@ -25,6 +37,7 @@ public struct UserRoutes: Sendable {
     /// The paths this service registers, for the API-document parity check.
     public static let paths: [(method: HTTPRequest.Method, path: String)] = [
         (.post, "/api/v1/users"), (.get, "/api/v1/users/me"), (.patch, "/api/v1/users/me"), (.get, "/api/v1/users/{id}"),
+        (.post, "/api/v1/users/me/email-confirmation"), (.post, "/api/v1/employers/{id}/verification"),
     ]
 
     public func add(to router: Router<AppRequestContext>) {
@@ -32,6 +45,8 @@ public struct UserRoutes: Sendable {
         router.get("/api/v1/users/me") { _, context in try await me(context) }
         router.patch("/api/v1/users/me") { request, context in try await updateMe(request, context) }
         router.get("/api/v1/users/{id}") { _, context in try await user(context) }
+        router.post("/api/v1/users/me/email-confirmation") { request, context in try await confirmEmail(request, context) }
+        router.post("/api/v1/employers/{id}/verification") { _, context in try await verifyEmployer(context) }
     }
 
     /// The body of a successful registration.
@@ -49,7 +64,7 @@ public struct UserRoutes: Sendable {
 
     func register(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         var body = try await StrictJSON.decode(RegistrationRequest.self, from: request)
-        let errors = body.validate()
+        let errors = body.validate(corporateNumbers: corporateNumbers)
         guard errors.isEmpty else { throw Problem.validationFailed(errors.problems) }
         let home = try homeRegion(of: body)
         guard home.role == .primary else {
@@ -65,10 +80,11 @@ public struct UserRoutes: Sendable {
         }
         let timestamp = Timestamps.format(now())
         let id = RegionalID.generate(kind: .user, regionCode: home.idCode, millisecondsSince1970: Timestamps.milliseconds(now()))
-        let user = User(
+        var user = User(
             id: id, role: body.role, email: body.email, displayName: body.displayName,
             countryOfResidence: body.countryOfResidence, homeRegion: home.id, companyName: body.companyName,
             profile: body.profile, createdAt: timestamp, updatedAt: timestamp)
+        user.corporateNumber = body.corporateNumber.map(CorporateNumbers.normalised)
         do {
             let hash: String? = if let password = body.password { try await passwords.hash(password) } else { nil }
             try await store.insert(user, passwordHash: hash)
@@ -104,7 +120,12 @@ public struct UserRoutes: Sendable {
         let update = try await StrictJSON.decode(ProfileUpdate.self, from: request)
         let errors = update.validate(for: user.role)
         guard errors.isEmpty else { throw Problem.validationFailed(errors.problems) }
-        if let email = update.email { user.email = email }
+        // A new email takes effect only once confirmed from that mailbox (see UserRoutes+EmailChange).
+        var emailChangeStarted = false
+        if let email = update.email, email.lowercased() != user.email.lowercased() {
+            try await requestEmailChange(for: user, to: email)
+            emailChangeStarted = true
+        }
         if let name = update.displayName { user.displayName = name }
         if let company = update.companyName { user.companyName = company }
         if var profile = update.profile {
@@ -112,10 +133,9 @@ public struct UserRoutes: Sendable {
             user.profile = profile
         }
         user.updatedAt = Timestamps.format(now())
-        do { try await store.update(user) } catch UserStoreError.emailTaken {
-            throw Problem.conflict("email-taken", "this email is already registered in \(cell.region.id)")
-        }
-        return try .json(user)
+        try await store.update(user)
+        try await recordChanged(user.id)
+        return try .json(user, status: emailChangeStarted ? .accepted : .ok)
     }
 
     func user(_ context: AppRequestContext) async throws -> Response {
@@ -129,7 +149,7 @@ public struct UserRoutes: Sendable {
         return try .json(user, headers: [.cacheControl: "private, no-store"])
     }
 
-    private func ownRecord(_ context: AppRequestContext) async throws -> User {
+    func ownRecord(_ context: AppRequestContext) async throws -> User {
         let principal = try context.requirePrincipal()
         try cell.requireHome(principal.userID)
         guard let user = try await store.find(principal.userID) else {

@@ -8,6 +8,8 @@ public protocol UserStore: Sendable {
     /// The person with this email and their password hash, for sign-in in their home cell.
     func credentials(email: String) async throws -> (user: User, passwordHash: String)?
     func find(_ id: RegionalID) async throws -> User?
+    /// Whether someone of the cell has this email (compared without case).
+    func isRegistered(email: String) async throws -> Bool
     /// Replaces a person's mutable fields.
     func update(_ user: User) async throws
     /// Erases a person: destroys their data key and deletes their row. Returns whether anything was there.

@@ -1,10 +1,10 @@
 internal import Foundation
 
 /// An IPv4 or IPv6 address as 16 bytes (IPv4 mapped into ::ffff:0:0/96).
-struct IPAddress: Equatable {
-    let bytes: [UInt8]
+public struct IPAddress: Equatable, Sendable {
+    public let bytes: [UInt8]
 
-    init?(_ text: String) {
+    public init?(_ text: String) {
         if text.contains(":") {
             guard let parsed = Self.parseIPv6(text) else { return nil }
             bytes = parsed
@@ -41,12 +41,12 @@ struct IPAddress: Equatable {
 }
 
 /// An address block such as `10.0.0.0/8` or `2001:db8::/32`; a bare address is a /32 or /128.
-struct CIDR {
+public struct CIDR: Sendable {
     let network: IPAddress
     /// Prefix length in the 128-bit space.
     let prefix: Int
 
-    init?(_ text: String) {
+    public init?(_ text: String) {
         let parts = text.split(separator: "/", maxSplits: 1)
         guard let address = IPAddress(String(parts[0])) else { return nil }
         let isIPv4 = !parts[0].contains(":")
@@ -57,7 +57,7 @@ struct CIDR {
         prefix = isIPv4 ? length + 96 : length
     }
 
-    func contains(_ address: IPAddress) -> Bool {
+    public func contains(_ address: IPAddress) -> Bool {
         var remaining = prefix
         for index in 0..<16 where remaining > 0 {
             let bits = min(8, remaining)

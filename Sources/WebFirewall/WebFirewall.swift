@@ -34,6 +34,8 @@ public struct WebFirewall: Sendable {
         /// decoded (400).
         public enum Kind: Sendable, Equatable {
             case blocked, malformed
+            /// A method outside `allowed_methods` (405).
+            case unsupportedMethod
         }
 
         /// The rule or check id, e.g. `942100` or `path-traversal`.
@@ -87,6 +89,8 @@ public struct WebFirewall: Sendable {
     private let rulesOfKeyword: [[Int]]
     /// Rules without keywords, evaluated on every input of their targets.
     private let unconditional: [Int]
+    /// The longest keyword, in scalars (how far before its end a match may start).
+    private let longestKeyword: Int
 
     public init(settings: Settings = .init(), rules: [FirewallRule]) throws {
         guard settings.maxScreenBytes > 0 else { throw FirewallConfigurationError("max_screen_bytes must be positive") }
@@ -108,6 +112,7 @@ public struct WebFirewall: Sendable {
             }
         }
         prefilter = KeywordAutomaton(keywords: keywords)
+        longestKeyword = keywords.map(\.unicodeScalars.count).max() ?? 0
         self.rulesOfKeyword = rulesOfKeyword
         unconditional = loaded.indices.filter { loaded[$0].keywords.isEmpty }
         self.allow = try settings.allow.map { entry in
@@ -144,7 +149,8 @@ public struct WebFirewall: Sendable {
             }
         }
         guard settings.allowedMethods.contains(request.method) else {
-            return Verdict(ruleID: "method", category: "protocol", detail: "method \(request.method.prefix(16)) is not allowed", score: 0, matched: ["method"])
+            return Verdict(ruleID: "method", category: "protocol", detail: "method \(request.method.prefix(16)) is not allowed", score: 0,
+                           matched: ["method"], kind: .unsupportedMethod)
         }
         guard request.rawPath.utf8.count + (request.rawQuery?.utf8.count ?? 0) <= settings.maxURILength else {
             return Verdict(ruleID: "uri-length", category: "protocol", detail: "the request URI is too long", score: 0, matched: ["uri-length"])
@@ -174,11 +180,21 @@ public struct WebFirewall: Sendable {
         var hit = Set<Int>()
         for target in FirewallRule.Target.allCases {
             guard let text = screened.parts[target], !text.isEmpty else { continue }
-            var candidates = unconditional
-            prefilter.scan(text) { keyword in candidates += rulesOfKeyword[keyword] }
-            for ruleIndex in Set(candidates) where !hit.contains(ruleIndex) {
+            // Where each candidate rule's keywords end; the rule is evaluated only around those places.
+            var ends: [Int: [Int]] = [:]
+            prefilter.scanPositions(text) { keyword, end in
+                for ruleIndex in rulesOfKeyword[keyword] where !hit.contains(ruleIndex) && rules[ruleIndex].targets.contains(target) {
+                    ends[ruleIndex, default: []].append(end)
+                }
+            }
+            for ruleIndex in unconditional where !hit.contains(ruleIndex) && rules[ruleIndex].targets.contains(target) {
+                if rules[ruleIndex].applies(to: path), rules[ruleIndex].matches(text) { hit.insert(ruleIndex) }
+            }
+            guard !ends.isEmpty else { continue }
+            let windowed = WindowedText(text)
+            for (ruleIndex, keywordEnds) in ends {
                 let rule = rules[ruleIndex]
-                guard rule.targets.contains(target), rule.applies(to: path), rule.matches(text) else { continue }
+                guard rule.applies(to: path), windowed.contains(rule.pattern, keywordEnds: keywordEnds, keywordLength: longestKeyword) else { continue }
                 hit.insert(ruleIndex)
             }
         }

@@ -27,6 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Port to listen on, 0 for any free port (env IWORKZ_PORT).", valueName: "port"))
     var port: Int?
 
+    @Option(name: .customLong("ops-port"),
+            help: ArgumentHelp("Port of the operations listener: /metrics, /health, /ready, on the same address (env IWORKZ_OPS_PORT; default 9464, 0 for any free port).", valueName: "port"))
+    var opsPort: Int?
+
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Data folder (env IWORKZ_DATA_DIR).", valueName: "path"))
     var dataDirectory: String?
 
@@ -61,6 +65,9 @@ struct ServeCommand: AsyncParsableCommand {
         let host = host ?? settings.string("host") ?? "127.0.0.1"
         let port = port ?? settings.int("port") ?? 8000
         guard (0...65535).contains(port) else { throw ValidationError("port must be between 0 and 65535") }
+        let opsPort = opsPort ?? settings.int("opsPort") ?? 9464
+        guard (0...65535).contains(opsPort) else { throw ValidationError("ops port must be between 0 and 65535") }
+        guard opsPort != port || port == 0 else { throw ValidationError("the ops port must differ from the port") }
         let dataDirectory = dataDirectory ?? settings.string("dataDir") ?? "./iworkz-data"
         let platform: Platform
         do {
@@ -89,8 +96,12 @@ struct ServeCommand: AsyncParsableCommand {
         let application = platform.application(host: host, port: port) { bound in
             runningLogger.info("iworkz listening", metadata: ["listen_url": "http://\(host):\(bound)", "cells": "\(platform.cells.count)"])
         }
+        let operations = platform.operationsApplication(host: host, port: opsPort) { bound in
+            runningLogger.info("operations listener", metadata: ["listen_url": "http://\(host):\(bound)", "paths": "/metrics /health /ready"])
+        }
         let group = ServiceGroup(
-            configuration: .init(services: [application] + platform.services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [application, operations] + platform.services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                 logger: logger))
         try await group.run()
         await platform.close()
         logger.info("iworkz stopped")

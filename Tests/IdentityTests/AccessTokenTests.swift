@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
-import Identity
+@testable import Identity
 import JWTKit
 import ServerKit
 import Sovereignty
+import Synchronization
 import Testing
 
 @Suite("Access tokens")
@@ -68,7 +69,7 @@ struct AccessTokenTests {
     }
 
     func es256(_ key: P256.Signing.PrivateKey) -> (Data) -> Data {
-        { data in (try! key.signature(for: data)).rawRepresentation }
+        { data in Data(ES256Signature.lowS(Array((try! key.signature(for: data)).rawRepresentation))) }
     }
 
     @Test func refusesTheAttackTable() async throws {
@@ -93,6 +94,11 @@ struct AccessTokenTests {
                 claims: claims(["sub": RegionalID.generate(kind: .job, regionCode: "kr1", millisecondsSince1970: 1).description]), sign: es256(key.privateKey)), .claims),
             ("person without role", craft(header: ["alg": "ES256", "kid": key.kid], claims: claims(["role": "admin"]), sign: es256(key.privateKey)), .claims),
             ("not a JWT", "hello", .malformed),
+            ("a crit extension nobody understands", craft(header: ["alg": "ES256", "kid": key.kid, "crit": ["exp"], "exp": 1],
+                claims: claims(), sign: es256(key.privateKey)), .malformed),
+            ("the high-S twin of a valid signature", craft(header: ["alg": "ES256", "kid": key.kid], claims: claims()) { data in
+                Data(Self.highS(Array(ES256Signature.lowS(Array((try! key.privateKey.signature(for: data)).rawRepresentation)))))
+            }, .signature),
         ]
         let valid = try await issuer.mint(for: worker)
         let truncated = String(valid.dropLast(10))
@@ -103,6 +109,34 @@ struct AccessTokenTests {
             } catch {
                 #expect(error == expected, "\(name)")
             }
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// (r, n − s) verifies as well as (r, s); flips a low-S signature to its high-S twin.
+    static func highS(_ signature: [UInt8]) -> [UInt8] {
+        var s = Array(signature[32...])
+        var borrow = 0
+        for index in stride(from: 31, through: 0, by: -1) {
+            let difference = Int(ES256Signature.order[index]) - Int(s[index]) - borrow
+            s[index] = UInt8((difference + 256) % 256)
+            borrow = difference < 0 ? 1 : 0
+        }
+        return Array(signature[..<32]) + s
+    }
+
+    @Test func issuedTokensAreLowSAndTheTwinIsAGenuineSignature() async throws {
+        let key = try ring.signingKey()
+        for _ in 0..<16 {
+            let token = try await issuer.mint(for: worker)
+            let parts = token.split(separator: ".")
+            let signature = Array(try #require(Base64URL.decode(String(parts[2]))))
+            #expect(!ES256Signature.isHighS(signature))
+            _ = try await verifier.verify(token)
+            // The twin verifies with the raw key (so refusing it is a rule, not a bad signature).
+            let twin = try P256.Signing.ECDSASignature(rawRepresentation: Self.highS(signature))
+            #expect(key.privateKey.publicKey.isValidSignature(twin, for: Data("\(parts[0]).\(parts[1])".utf8)))
+            #expect(ES256Signature.isHighS(Self.highS(signature)))
         }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -124,5 +158,28 @@ struct AccessTokenTests {
         let reopened = try SigningKeyRing(directory: directory)
         #expect(try reopened.signingKey().kid == newKid, "the ring survives a restart")
         try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+@Suite("Sign-in back-off")
+struct SignInThrottleTests {
+    final class Clock: Sendable {
+        let now = Mutex(Date(timeIntervalSince1970: 1_000_000))
+    }
+
+    @Test func wrongPasswordsBackOffPerAccountAndASuccessClearsThem() {
+        let clock = Clock()
+        let throttle = SignInThrottle(freeFailures: 3, maximumDelaySeconds: 8, now: { clock.now.withLock { $0 } })
+        #expect((0..<3).map { _ in throttle.failed(region: "kr-seoul", email: "a@example.kr") } == [0, 0, 0])
+        #expect(throttle.delay(region: "kr-seoul", email: "A@example.kr") == nil)
+        #expect(throttle.failed(region: "kr-seoul", email: "a@example.kr") == 1)
+        #expect(throttle.delay(region: "kr-seoul", email: "a@example.kr") == 1, "email case does not matter")
+        #expect(throttle.delay(region: "kr-seoul", email: "b@example.kr") == nil, "per account")
+        #expect(throttle.delay(region: "jp-tokyo", email: "a@example.kr") == nil, "per region's account")
+        #expect([2, 4, 8, 8].map { _ in throttle.failed(region: "kr-seoul", email: "a@example.kr") } == [2, 4, 8, 8], "doubling, capped")
+        clock.now.withLock { $0 += 9 }
+        #expect(throttle.delay(region: "kr-seoul", email: "a@example.kr") == nil)
+        throttle.succeeded(region: "kr-seoul", email: "a@example.kr")
+        #expect(throttle.failed(region: "kr-seoul", email: "a@example.kr") == 0, "a success starts over")
     }
 }

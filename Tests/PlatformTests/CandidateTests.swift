@@ -42,6 +42,17 @@ struct CandidateTests {
                 let consentID = try await Self.optIn(client, token: optedIn.token)
                 _ = try await Self.optIn(client, token: unrelated.token)
 
+                // Before: any self-registered employer listed the cell's workers without their consent.
+                let unverified = try await client.execute(uri: "/api/v1/jobs/\(job)/candidates", method: .get,
+                                                          headers: JSONRequest.headers(token: employer.token))
+                #expect(unverified.status == .forbidden)
+                #expect(unverified.json["type"] as? String == "urn:iworkz:problem:employer-not-verified")
+                try await Scenario.verifyEmployer(platform, employer.id)
+                let beforeConsent = try await client.execute(uri: "/api/v1/jobs/\(job)/candidates", method: .get,
+                                                             headers: JSONRequest.headers(token: employer.token))
+                #expect((beforeConsent.json["local"] as? [Any])?.isEmpty == true, "a local worker is shown only with consent: \(beforeConsent.text)")
+                let localConsent = try await Self.optIn(client, token: local.token, destination: "JP")
+
                 let response = try await client.execute(uri: "/api/v1/jobs/\(job)/candidates", method: .get,
                                                         headers: JSONRequest.headers(token: employer.token))
                 #expect(response.status == .ok, "\(response.text)")
@@ -69,11 +80,13 @@ struct CandidateTests {
                 #expect((again.json["cards"] as? [[String: Any]])?.first?["card_id"] as? String == cardID, "a card id is stable")
 
                 let kr = try #require(platform.cell("kr-seoul")), jp = try #require(platform.cell("jp-tokyo"))
+                let shownLocally = try await jp.audit.entries().filter { $0.event == "candidates-disclosed" }
+                #expect(shownLocally.count == 2 && shownLocally.allSatisfy { $0.body.contains(localConsent) && $0.body.contains(local.id) })
                 let disclosed = try await kr.audit.entries().filter { $0.event == "cards-disclosed" }
-                #expect(disclosed.count == 2)
+                #expect(disclosed.count == 3, "once per listing that reached the cell")
                 #expect(disclosed.first?.body.contains(consentID) == true, "the home cell records the consent each card rests on")
                 let received = try await jp.audit.entries().filter { $0.event == "cards-received" }
-                #expect(received.count == 2)
+                #expect(received.count == 3)
                 #expect(received.allSatisfy { $0.body.contains(cardID) && !$0.body.contains(optedIn.id) },
                         "the employer's cell learns the card, never the person")
 
@@ -94,6 +107,12 @@ struct CandidateTests {
                 let after = try await client.execute(uri: "/api/v1/jobs/\(job)/candidates", method: .get,
                                                      headers: JSONRequest.headers(token: employer.token))
                 #expect((after.json["cards"] as? [Any])?.isEmpty == true, "withdrawal takes the card away")
+                let localWithdrawn = try await client.execute(uri: "/api/v1/users/me/consents/\(localConsent)", method: .delete,
+                                                              headers: JSONRequest.headers(token: local.token))
+                #expect(localWithdrawn.status == .ok)
+                let gone = try await client.execute(uri: "/api/v1/jobs/\(job)/candidates", method: .get,
+                                                    headers: JSONRequest.headers(token: employer.token))
+                #expect((gone.json["local"] as? [Any])?.isEmpty == true, "a local worker's withdrawal takes them off the list")
                 #expect(after.json["unavailable"] as? [String] == [])
             }
         }

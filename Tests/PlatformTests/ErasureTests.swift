@@ -76,7 +76,7 @@ struct ErasureTests {
                     try await cipher.open(documentCopy, subject: worker.id, context: objectKey.description)
                 }
                 let me = try await client.execute(uri: "/api/v1/users/me", method: .get, headers: auth)
-                #expect(me.status == .notFound)
+                #expect(me.status == .unauthorized, "the erased person's token is refused")
                 #expect(try await TransferTests.applicationRows(in: kr) == 0)
                 let received = try await client.execute(uri: "/api/v1/jobs/\(job)/applications", method: .get,
                                                         headers: JSONRequest.headers(token: employer.token))
@@ -92,32 +92,126 @@ struct ErasureTests {
                     #expect(try await cell.audit.entries().allSatisfy { !$0.body.contains("jisoo@example.kr") && !$0.body.contains("Park") })
                 }
                 let again = try await client.execute(uri: "/api/v1/users/me", method: .delete, headers: auth)
-                #expect(again.status == .notFound)
+                #expect(again.status == .unauthorized)
                 let reregistered = try await Scenario.register(client, email: "jisoo@example.kr", country: "KR")
                 #expect(reregistered.id != worker.id, "the email is free again")
             }
         }
     }
 
-    @Test func aPersonCorrectsTheirEmailAndSignInFollowsIt() async throws {
+    /// Before: the erased person's still-valid token could upload a document (making a new data key),
+    /// give consents and keep a match stream open, and a second erasure answered 404.
+    @Test(.timeLimit(.minutes(1)))
+    func erasureIsFinalForEveryTokenStreamAndStoreAndAcrossARestart() async throws {
+        let directory = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let platform = try await PlatformHarness.start(dataDirectory: directory)
+        let worker: Scenario.Account
+        do {
+            worker = try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                try await Scenario.register(client, email: "gone@example.kr", country: "KR", profile: Scenario.weldingWorkerProfile)
+            }
+            try await LiveServer.run(platform) { port in
+                let stream = try await RawConnection.connect(port: port)
+                try await stream.send("GET /api/v1/matching/stream HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(worker.token)\r\n\r\n")
+                try await MatchStreamTests.wait { stream.text.contains(": connected") }
+                let erase = try await RawConnection.connect(port: port)
+                try await erase.send("DELETE /api/v1/users/me HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(worker.token)\r\nContent-Length: 0\r\n\r\n")
+                try await MatchStreamTests.wait { erase.text.contains("\r\n\r\n") }
+                #expect(erase.text.hasPrefix("HTTP/1.1 200"), "\(erase.text.prefix(200))")
+                try await MatchStreamTests.wait { platform.cell("kr-seoul")?.matchNotifier.subscriberCount == 0 }
+                #expect(platform.cell("kr-seoul")?.matchNotifier.subscriberCount == 0, "the person's stream ended")
+            }
+            try await Self.expectRefused(platform, token: worker.token)
+            let kr = try #require(platform.cell("kr-seoul"))
+            await #expect(throws: KeyManagementError.dataKeyDestroyed(subject: worker.id), "no new data key for an erased person") {
+                try await kr.dataKeys.key(creatingFor: worker.id)
+            }
+            await platform.close()
+        } catch {
+            await platform.close()
+            throw error
+        }
+        let restarted = try await PlatformHarness.start(dataDirectory: directory)
+        do {
+            try await Self.expectRefused(restarted, token: worker.token)
+            await restarted.close()
+        } catch {
+            await restarted.close()
+            throw error
+        }
+    }
+
+    static func expectRefused(_ platform: Platform, token: String) async throws {
+        try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+            let auth = JSONRequest.headers(token: token)
+            let attempts: [(String, HTTPRequest.Method, ByteBuffer?)] = [
+                ("/api/v1/users/me", .get, nil),
+                ("/api/v1/users/me", .delete, nil),
+                ("/api/v1/users/me", .patch, JSONRequest.body(["display_name": "Back"])),
+                ("/api/v1/users/me/consents", .post, JSONRequest.body(["destination": "JP", "purpose": "job-application", "notice_version": "2026-11-01"])),
+                ("/api/v1/matching/stream", .get, nil),
+                ("/api/v1/users/me/export", .get, nil),
+            ]
+            for (path, method, body) in attempts {
+                let response = try await client.execute(uri: path, method: method, headers: auth, body: body)
+                #expect(response.status == .unauthorized, "\(method) \(path): \(response.status)")
+                #expect(response.headers[.wwwAuthenticate]?.contains("invalid_token") == true)
+            }
+            let document = try await DocumentTests.upload(client, token: token, DocumentTests.resume)
+            #expect(document.status == .unauthorized)
+        }
+    }
+
+    /// Before: `PATCH /api/v1/users/me` with another person's email answered 409, so anyone could test
+    /// which addresses are registered. Now the answer is the same, and the address changes only once
+    /// the token sent to it comes back.
+    @Test func aPersonCorrectsTheirEmailThroughAConfirmationAndNobodyLearnsWhoIsRegistered() async throws {
         try await PlatformHarness.withPlatform { platform, _ in
             try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
-                let worker = try await Scenario.register(client, email: "old@example.kr", country: "KR")
+                let registered = try await client.execute(uri: "/api/v1/users", method: .post, headers: JSONRequest.headers(), body: JSONRequest.body([
+                    "role": "worker", "email": "old@example.kr", "display_name": "Kim", "country_of_residence": "KR", "password": "correct horse battery"]))
+                let worker = Scenario.Account(id: try #require((registered.json["user"] as? [String: Any])?["id"] as? String),
+                                              token: try #require(registered.json["access_token"] as? String), servedBy: nil)
                 _ = try await Scenario.register(client, email: "taken@example.kr", country: "KR")
                 let auth = JSONRequest.headers(token: worker.token)
+                let kr = try #require(platform.cell("kr-seoul"))
                 let taken = try await client.execute(uri: "/api/v1/users/me", method: .patch, headers: auth,
                                                      body: JSONRequest.body(["email": "Taken@example.kr"]))
-                #expect(taken.status == .conflict)
+                let free = try await client.execute(uri: "/api/v1/users/me", method: .patch, headers: auth,
+                                                    body: JSONRequest.body(["email": "new@example.kr", "display_name": "Kim Min-jun"]))
+                #expect(taken.status == .accepted && free.status == .accepted, "\(taken.status) \(free.status)")
+                #expect(Set(taken.json.keys) == Set(free.json.keys))
+                #expect(free.json["email"] as? String == "old@example.kr", "nothing changes before the confirmation")
+                #expect(free.json["display_name"] as? String == "Kim Min-jun")
                 let bad = try await client.execute(uri: "/api/v1/users/me", method: .patch, headers: auth, body: JSONRequest.body(["email": "nope"]))
                 #expect(bad.status == .unprocessableContent)
-                let corrected = try await client.execute(uri: "/api/v1/users/me", method: .patch, headers: auth,
-                                                         body: JSONRequest.body(["email": "new@example.kr", "display_name": "Kim Min-jun"]))
-                #expect(corrected.status == .ok, "\(corrected.text)")
-                #expect(corrected.json["email"] as? String == "new@example.kr")
-                let users = try #require(platform.cell("kr-seoul")).users
-                #expect(try await users.credentials(email: "old@example.kr") == nil)
+
+                let messages = try await kr.outbox.pending()
+                #expect(Set(messages.map(\.to)) == ["Taken@example.kr", "new@example.kr"])
+                #expect(messages.allSatisfy { $0.subject == worker.id })
+                let toTaken = try #require(messages.first { $0.to == "Taken@example.kr" })
+                let toNew = try #require(messages.first { $0.to == "new@example.kr" })
+                #expect(!toTaken.text.contains("ec_"), "the taken address gets no token")
+                let token = try #require(toNew.text.split(separator: "\"").first { $0.hasPrefix("ec_") }.map(String.init))
+
+                let wrong = try await client.execute(uri: "/api/v1/users/me/email-confirmation", method: .post, headers: auth,
+                                                     body: JSONRequest.body(["token": "ec_guess"]))
+                #expect(wrong.status == .unprocessableContent)
+                let confirmed = try await client.execute(uri: "/api/v1/users/me/email-confirmation", method: .post, headers: auth,
+                                                         body: JSONRequest.body(["token": token]))
+                #expect(confirmed.status == .ok, "\(confirmed.text)")
+                #expect(confirmed.json["email"] as? String == "new@example.kr")
+                let reused = try await client.execute(uri: "/api/v1/users/me/email-confirmation", method: .post, headers: auth,
+                                                      body: JSONRequest.body(["token": token]))
+                #expect(reused.status == .unprocessableContent, "a token works once")
+                #expect(try await kr.users.credentials(email: "old@example.kr") == nil)
+                #expect(try await kr.users.credentials(email: "new@example.kr") != nil, "sign-in follows the new address")
                 let export = try await client.execute(uri: "/api/v1/users/me/export", method: .get, headers: auth)
                 #expect((export.json["user"] as? [String: Any])?["display_name"] as? String == "Kim Min-jun")
+                let erased = try await client.execute(uri: "/api/v1/users/me", method: .delete, headers: auth)
+                #expect((erased.json["records"] as? [String: Int])?["messages"] == 2, "erasure empties the person's outbox")
+                #expect(try await kr.outbox.pending().isEmpty)
             }
         }
     }

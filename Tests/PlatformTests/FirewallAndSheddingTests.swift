@@ -31,8 +31,8 @@ struct FirewallAndSheddingTests {
                     "role": "worker", "email": "sean@example.ie", "display_name": "Seán O'Brien", "country_of_residence": "DE",
                 ]))
                 #expect(benign.status == .created, "\(benign.text)")
-                let metrics = try await client.execute(uri: "/metrics", method: .get)
-                #expect(metrics.text.contains(#"iworkz_waf_blocks_total{rule="942100"} 1"#))
+                let metrics = try await platform.metricsText()
+                #expect(metrics.contains(#"iworkz_waf_blocks_total{rule="942100"} 1"#))
             }
         }
     }

@@ -47,13 +47,20 @@ struct LiveServerTests {
                 let sum = parts.compactMap { $0["points"] as? Double }.reduce(0, +)
                 #expect(abs(sum - score) < 0.0001, "the explanation sums to the score")
 
-                let metrics = try await client.execute(uri: "/metrics", method: .get)
-                #expect(metrics.status == .ok)
-                #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
-                #expect(metrics.text.contains("http_server_request_duration_seconds_bucket"))
-                #expect(metrics.text.contains(#"http_route="/api/v1/matching/*""#))
-                #expect(metrics.text.contains(#"iworkz_region="kr-seoul""#))
-                #expect(metrics.text.contains(#"http_response_status_code="201""#))
+                let hidden = try await client.execute(uri: "/metrics", method: .get)
+                #expect(hidden.status == .notFound, "metrics are not on the public listener")
+                try await platform.operationsApplication(host: "127.0.0.1", port: 0).test(.live) { operations in
+                    let metrics = try await operations.execute(uri: "/metrics", method: .get)
+                    #expect(metrics.status == .ok)
+                    #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
+                    #expect(metrics.text.contains("http_server_request_duration_seconds_bucket"))
+                    #expect(metrics.text.contains(#"http_route="/api/v1/matching/*""#))
+                    #expect(metrics.text.contains(#"iworkz_region="kr-seoul""#))
+                    #expect(metrics.text.contains(#"http_response_status_code="201""#))
+                    #expect(try await operations.execute(uri: "/health", method: .get).status == .ok)
+                    #expect(try await operations.execute(uri: "/ready", method: .get).status == .ok)
+                    #expect(try await operations.execute(uri: "/api/v1/jobs", method: .get).status == .notFound)
+                }
 
                 let document = try await client.execute(uri: "/openapi.yaml", method: .get)
                 #expect(document.status == .ok)

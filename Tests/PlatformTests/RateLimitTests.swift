@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Platform
 import RateLimiting
+import NIOCore
 import Gateway
 import Testing
 import TestSupport
@@ -40,8 +41,8 @@ struct RateLimitTests {
                 #expect(window.hasPrefix("\"per-ip\";r=0;t=") && (3590...3600).contains(Int(window.split(separator: "=").last ?? "") ?? 0), "\(window)")
                 let other = try await client.execute(uri: "/api/v1/users/me", method: .get)
                 #expect(other.status == .unauthorized, "other routes are not limited by this policy")
-                let metrics = try await client.execute(uri: "/metrics", method: .get)
-                #expect(metrics.text.contains(#"iworkz_ratelimit_rejections_total{policy="per-ip"} 2"#))
+                let metrics = try await platform.metricsText()
+                #expect(metrics.contains(#"iworkz_ratelimit_rejections_total{policy="per-ip"} 2"#))
             }
         }
     }
@@ -64,7 +65,7 @@ struct RateLimitTests {
 
     @Test func theShippedPoliciesParse() throws {
         let config = try LoadedConfiguration.load(from: PlatformHarness.configDirectory)
-        #expect(config.rateLimits.policies.map(\.name) == ["per-ip", "per-user", "registration"])
+        #expect(config.rateLimits.policies.map(\.name) == ["per-ip", "per-user", "registration", "sign-in", "token"])
         #expect(throws: GatewayConfigurationError.self) {
             try RateLimitConfiguration(yaml: "policies: [{name: x, scope: ip, limit: 0, period_seconds: 1, routes: ['nope']}]")
         }
@@ -89,6 +90,57 @@ struct RateLimitTests {
                     if status == .ok { admitted += 1 }
                 }
                 #expect(admitted == 4)
+            }
+        }
+    }
+
+    /// Before: the registration budget (by path prefix) also counted consents and applications, so a
+    /// family behind one NAT address could not finish applying.
+    @Test func theRegistrationBudgetCountsRegistrationsOnly() async throws {
+        try await PlatformHarness.withPlatform(configure: { config in
+            config.rateLimits = RateLimitConfiguration(policies: [
+                RateLimitPolicy(name: "registration", scope: .ip, limit: 2, periodSeconds: 3600, burst: 2, routes: ["POST /api/v1/users"]),
+            ])
+        }) { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let worker = try await Scenario.register(client, email: "a@example.kr", country: "KR")
+                _ = try await Scenario.register(client, email: "b@example.kr", country: "KR")
+                let third = try await client.execute(uri: "/api/v1/users", method: .post, headers: JSONRequest.headers(), body: JSONRequest.body([
+                    "role": "worker", "email": "c@example.kr", "display_name": "C", "country_of_residence": "KR"]))
+                #expect(third.status == .tooManyRequests)
+                let notice = try await client.execute(uri: "/api/v1/transfers/notice?destination=JP&purpose=job-application", method: .get)
+                for _ in 0..<3 {
+                    let consent = try await client.execute(uri: "/api/v1/users/me/consents", method: .post, headers: JSONRequest.headers(token: worker.token),
+                                                           body: JSONRequest.body(["destination": "JP", "purpose": "job-application",
+                                                                                   "notice_version": try #require(notice.json["version"] as? String)]))
+                    #expect(consent.status != .tooManyRequests)
+                }
+            }
+        }
+    }
+
+    /// Before: the OAuth endpoints had no limit at all.
+    @Test func signInIsLimitedPerAddressAndFailuresCostMore() async throws {
+        try await PlatformHarness.withPlatform(configure: { config in
+            config.rateLimits = RateLimitConfiguration(policies: [
+                RateLimitPolicy(name: "per-ip", scope: .ip, limit: 100, periodSeconds: 3600, burst: 12, failureCost: 6),
+                RateLimitPolicy(name: "sign-in", scope: .ip, limit: 3, periodSeconds: 3600, burst: 3, routes: ["POST /oauth/authorize"]),
+            ])
+        }) { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                var statuses: [HTTPResponse.Status] = []
+                for _ in 0..<4 {
+                    statuses.append(try await client.execute(uri: "/oauth/authorize", method: .post,
+                                                             headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                             body: ByteBuffer(string: "client_id=nobody")).status)
+                }
+                #expect(statuses.last == .tooManyRequests, "\(statuses)")
+                #expect(try await client.execute(uri: "/health", method: .get).status == .ok, "probes are not counted")
+                // Two failed authentications cost 2 × 6: the whole 12-request burst; the next request is refused.
+                for _ in 0..<2 {
+                    #expect(try await client.execute(uri: "/api/v1/users/me", method: .get, headers: JSONRequest.headers(token: "forged")).status == .unauthorized)
+                }
+                #expect(try await client.execute(uri: "/api/v1/jobs", method: .get).status == .tooManyRequests)
             }
         }
     }

@@ -35,8 +35,8 @@ struct ResponseCacheTests {
                 #expect((afterWrite.json["jobs"] as? [Any])?.isEmpty == true, "the closed posting is gone, not served stale")
                 let stale = try await client.execute(uri: "/api/v1/jobs?country=JP", method: .get, headers: [.ifNoneMatch: etag])
                 #expect(stale.status == .ok, "the old ETag no longer matches")
-                let metrics = try await client.execute(uri: "/metrics", method: .get)
-                #expect(metrics.text.contains(#"iworkz_cache_requests_total{result="hit"}"#))
+                let metrics = try await platform.metricsText()
+                #expect(metrics.contains(#"iworkz_cache_requests_total{result="hit"}"#))
             }
         }
     }
@@ -66,8 +66,8 @@ struct ResponseCacheTests {
                 let failed = try await client.execute(uri: "/api/v1/jobs?country=JP", method: .get)
                 #expect(failed.status == .internalServerError, "past stale-if-error the failure shows")
                 #expect(failed.headers[HTTPField.Name("X-Cache")!] == nil)
-                let metrics = try await client.execute(uri: "/metrics", method: .get)
-                #expect(metrics.text.contains(#"iworkz_cache_requests_total{result="stale"} 1"#))
+                let metrics = try await platform.metricsText()
+                #expect(metrics.contains(#"iworkz_cache_requests_total{result="stale"} 1"#))
             }
         }
     }

@@ -7,6 +7,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Platform
 import ServerKit
+import WebFirewall
 import Testing
 import TestSupport
 
@@ -33,17 +34,14 @@ struct RoutingTests {
         }
     }
 
-    @Test func theHeaderAndTheClientCountryPickTheCellForCollections() async throws {
+    @Test func theHeaderPicksTheCellForCollectionsAndAnUntrustedCountryHeaderIsIgnored() async throws {
         try await PlatformHarness.withPlatform { platform, _ in
             try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
                 let byHeader = try await client.execute(uri: "/api/v1/jobs", method: .get, headers: JSONRequest.headers(region: "kr-seoul"))
                 #expect(byHeader.headers[.servedBy] == "kr-seoul")
                 let byCountry = try await client.execute(
                     uri: "/api/v1/jobs", method: .get, headers: [HTTPField.Name("CF-IPCountry")!: "DE"])
-                #expect(byCountry.headers[.servedBy] == "eu-west-1")
-                let unknownCountry = try await client.execute(
-                    uri: "/api/v1/jobs", method: .get, headers: [HTTPField.Name("CF-IPCountry")!: "XX"])
-                #expect(unknownCountry.headers[.servedBy] == "jp-tokyo", "default region")
+                #expect(byCountry.headers[.servedBy] == "jp-tokyo", "anyone can send CF-IPCountry; only a trusted proxy's counts")
                 let standby = try await client.execute(uri: "/api/v1/jobs", method: .get, headers: JSONRequest.headers(region: "jp-osaka"))
                 #expect(standby.headers[.servedBy] == "jp-tokyo", "a standby is served by its primary while it is healthy")
             }
@@ -127,8 +125,33 @@ struct GatewayAuthenticationTests {
                 #expect(keys.count == 1 && keys[0]["alg"] == "ES256" && keys[0]["d"] == nil, "public parts only")
                 let discovery = try await client.execute(uri: "/.well-known/openid-configuration", method: .get)
                 #expect(discovery.json["code_challenge_methods_supported"] as? [String] == ["S256"])
-                let metrics = try await client.execute(uri: "/metrics", method: .get)
-                #expect(metrics.text.contains(#"iworkz_auth_failures_total{reason="not-bearer"} 1"#))
+                let metrics = try await platform.metricsText()
+                #expect(metrics.contains(#"iworkz_auth_failures_total{reason="not-bearer"} 1"#))
+            }
+        }
+    }
+
+    /// Behind CloudFlare or an ALB (issue P4, item 9): only from a trusted proxy are the forwarded
+    /// address and country believed.
+    @Test(.timeLimit(.minutes(1)))
+    func aTrustedProxysForwardedAddressAndCountryAreUsed() async throws {
+        try await PlatformHarness.withPlatform(configure: { config in
+            config.limits.trustedProxies = ["127.0.0.0/8"]
+            var settings = config.firewall!.settings
+            settings.deny = ["198.51.100.0/24"]
+            config.firewall = try! WebFirewall(settings: settings, rules: config.firewall!.rules)
+        }) { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.live) { client in
+                let byCountry = try await client.execute(uri: "/api/v1/jobs", method: .get, headers: [HTTPField.Name("CF-IPCountry")!: "DE"])
+                #expect(byCountry.headers[.servedBy] == "eu-west-1")
+                #expect(byCountry.headers[HTTPField.Name("X-Region-Source")!] == "country")
+                let denied = try await client.execute(uri: "/api/v1/jobs", method: .get,
+                                                      headers: [HTTPField.Name("X-Forwarded-For")!: "198.51.100.7, 127.0.0.1"])
+                #expect(denied.status == .forbidden, "the forwarded client address meets the deny list")
+                #expect(denied.json["type"] as? String == "urn:iworkz:problem:waf:ip-deny")
+                let allowed = try await client.execute(uri: "/api/v1/jobs", method: .get,
+                                                       headers: [HTTPField.Name("X-Forwarded-For")!: "203.0.113.7"])
+                #expect(allowed.status == .ok)
             }
         }
     }

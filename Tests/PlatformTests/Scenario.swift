@@ -7,6 +7,8 @@ import HTTPTypes
 import HummingbirdTesting
 import Testing
 import TestSupport
+import Platform
+import UserService
 
 /// Steps of the API tour shared by the platform tests.
 enum Scenario {
@@ -18,13 +20,14 @@ enum Scenario {
 
     static func register(
         _ client: some TestClientProtocol, role: String = "worker", email: String, name: String = "Test Person",
-        country: String, homeRegion: String? = nil, profile: [String: Any]? = nil, company: String? = nil,
+        country: String, homeRegion: String? = nil, profile: [String: Any]? = nil, company: String? = nil, corporateNumber: String? = nil,
         via region: String? = nil
     ) async throws -> Account {
         var body: [String: Any] = ["role": role, "email": email, "display_name": name, "country_of_residence": country]
         if let homeRegion { body["home_region"] = homeRegion }
         if let profile { body["profile"] = profile }
         if let company { body["company_name"] = company }
+        if role == "employer" { body["corporate_number"] = corporateNumber ?? Self.corporateNumber(country: country) }
         let response = try await client.execute(
             uri: "/api/v1/users", method: .post, headers: JSONRequest.headers(region: region), body: JSONRequest.body(body))
         try #require(response.status == .created, "registration failed: \(response.text)")
@@ -59,6 +62,22 @@ enum Scenario {
         try #require(response.status == .created, "posting failed: \(response.text)")
         return try #require(response.json["id"] as? String)
     }
+    /// A company identifier that passes its country's check (Toyota's 法人番号, Samsung's 사업자등록번호).
+    static func corporateNumber(country: String) -> String {
+        switch country {
+        case "JP": "1180301018771"
+        case "KR": "124-81-00998"
+        default: "HRB-12345"
+        }
+    }
+
+    /// What an operator does before an employer may list candidates.
+    static func verifyEmployer(_ platform: Platform, _ id: String) async throws {
+        let employer = try #require(RegionalID(id))
+        let cell = try #require(platform.cells.first { $0.region.idCode == employer.regionCode })
+        _ = try #require(try await cell.users.verifyEmployer(employer, at: Date()))
+    }
+
 }
 
 extension HTTPField.Name {

@@ -9,15 +9,15 @@ import NIOPosix
 public enum LiveServer {
     /// Runs `body` with the bound port while the server runs, then shuts it down gracefully.
     public static func run<T: Sendable>(_ platform: Platform, _ body: @Sendable (Int) async throws -> T) async throws -> T {
-        let port = Mutex<Int>(0)
-        let application = platform.application(host: "127.0.0.1", port: 0) { bound in port.withLock { $0 = bound } }
+        let port = BoundPort()
+        let application = platform.application(host: "127.0.0.1", port: 0) { bound in port.value.withLock { $0 = bound } }
         let service = ServiceGroup(services: [application] + platform.services, logger: Logger(label: "test"))
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await service.run(); return nil }
-            while port.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            while port.value.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
             let result: T
             do {
-                result = try await body(port.withLock { $0 })
+                result = try await body(port.value.withLock { $0 })
             } catch {
                 await service.triggerGracefulShutdown()
                 throw error
@@ -27,6 +27,11 @@ public enum LiveServer {
             return result
         }
     }
+}
+
+/// The port a server bound, shared by reference with the closure that learns it.
+final class BoundPort: Sendable {
+    let value = Mutex<Int>(0)
 }
 
 /// A raw TCP connection that writes bytes as given and keeps what the server sends back.

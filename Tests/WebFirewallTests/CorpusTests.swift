@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WebFirewall
+import TextMatching
 
 @Suite("Firewall corpora")
 struct CorpusTests {
@@ -59,21 +60,45 @@ struct CorpusTests {
         #expect(falsePositives.isEmpty, "benign requests blocked: \(falsePositives.map { "\($0.1.ruleID) \($0.0.body ?? $0.0.query ?? $0.0.path)" })")
     }
 
-    /// The prefilter's contract: a rule is skipped when none of its keywords occurs, so every text a
-    /// rule matches must contain one of them, or an attack would pass unseen.
+    /// The prefilter's contract: a rule is evaluated only in windows around its keywords, so every
+    /// match of a rule must contain one of them, or an attack would pass unseen.
     @Test func everyMatchContainsOneOfItsRulesKeywords() throws {
         let firewall = try Self.firewall(paranoia: 9)
         let texts = try (Self.samples("attacks") + Self.samples("heldout-attacks")).flatMap { sample -> [String] in
             let query = sample.query.flatMap { $0.removingPercentEncoding } ?? ""
             return [query, sample.body ?? "", sample.ua] + sample.headers.map { $0[1] }
         }
-        func fold(_ text: String) -> String {
+        func fold(_ text: some StringProtocol) -> String {
             String(String.UnicodeScalarView(text.lowercased().unicodeScalars.map { "\t\n\r".unicodeScalars.contains($0) ? " " : $0 }))
         }
+        var checked = 0
         for rule in firewall.rules where !rule.keywords.isEmpty {
-            for text in texts where rule.matches(text) {
-                let folded = fold(text)
-                #expect(rule.keywords.contains { folded.contains(fold($0)) }, "rule \(rule.id) matched text without any of its keywords: \(text)")
+            for text in texts {
+                for match in rule.pattern.occurrences(in: text) {
+                    checked += 1
+                    let matched = fold(text[match])
+                    #expect(rule.keywords.contains { matched.contains(fold($0)) }, "rule \(rule.id) matched '\(text[match])' without any of its keywords")
+                }
+            }
+        }
+        #expect(checked > 300)
+    }
+
+    /// Windows around keywords find what a pass over the whole text finds, on every sample.
+    @Test func windowedScreeningAgreesWithWholeTextScreening() throws {
+        let firewall = try Self.firewall(paranoia: 9)
+        let texts = try (Self.samples("attacks") + Self.samples("benign") + Self.samples("heldout-attacks")).flatMap { sample -> [String] in
+            [sample.query.flatMap { $0.removingPercentEncoding } ?? "", sample.body ?? "", sample.ua]
+        } + [String(repeating: "日本語 ", count: 300) + "x' or '1'='1" + String(repeating: " 한국어", count: 300)]
+        let automaton = KeywordAutomaton(keywords: firewall.rules.flatMap(\.keywords))
+        let longest = firewall.rules.flatMap(\.keywords).map(\.unicodeScalars.count).max() ?? 0
+        for text in texts where !text.isEmpty {
+            var ends: [Int] = []
+            automaton.scanPositions(text) { _, end in ends.append(end) }
+            let windowed = WindowedText(text)
+            for rule in firewall.rules {
+                #expect(windowed.contains(rule.pattern, keywordEnds: ends, keywordLength: longest) == rule.pattern.occurs(in: text),
+                        "rule \(rule.id) on \(text.prefix(80))")
             }
         }
     }

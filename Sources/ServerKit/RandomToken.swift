@@ -1,6 +1,5 @@
 internal import Crypto
 public import Foundation
-public import ServerKit
 
 /// Unguessable tokens and their storage digests.
 public enum RandomToken {

@@ -1,0 +1,79 @@
+public import Foundation
+
+/// A text evaluated piecewise: a pattern is run only on windows around the places where one of its
+/// keywords ends, each as wide as the pattern's longest match, instead of over the whole text.
+///
+/// A clean 4 KiB profile mentions "or", ";" or "select" a few times; evaluating a rule on a few
+/// windows of its match length around those costs a small fraction of a pass over the whole text, and
+/// finds the same matches, because every match contains one of the rule's keywords.
+public struct WindowedText {
+    public let text: String
+    private let byteCount: Int
+    /// Byte offset of each scalar; nil when the text is ASCII (offsets are the same).
+    private let scalarStarts: [Int32]?
+
+    public init(_ text: String) {
+        var text = text
+        var starts: [Int32]?
+        let count = text.withUTF8 { bytes -> Int in
+            if bytes.contains(where: { $0 >= 0x80 }) {
+                var offsets: [Int32] = []
+                offsets.reserveCapacity(bytes.count)
+                for (offset, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 { offsets.append(Int32(offset)) }
+                starts = offsets
+            }
+            return bytes.count
+        }
+        self.text = text
+        self.byteCount = count
+        self.scalarStarts = starts
+    }
+
+    private var scalarCount: Int { scalarStarts?.count ?? byteCount }
+
+    /// The number of scalars that start before `byte`.
+    private func scalar(atByte byte: Int) -> Int {
+        guard let starts = scalarStarts else { return byte }
+        var low = 0, high = starts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(starts[middle]) < byte { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private func byte(atScalar scalar: Int) -> Int {
+        guard let starts = scalarStarts else { return scalar }
+        return scalar < starts.count ? Int(starts[scalar]) : byteCount
+    }
+
+    /// Whether `pattern` matches somewhere around the given keyword ends (UTF-8 byte offsets just past
+    /// each keyword, ascending), `keywordLength` being the longest keyword in scalars.
+    public func contains(_ pattern: BoundedPattern, keywordEnds: [Int], keywordLength: Int) -> Bool {
+        var windows: [Range<Int>] = []
+        for end in keywordEnds {
+            let at = scalar(atByte: end)
+            let lower = max(0, at - keywordLength - pattern.maximumMatchLength), upper = min(scalarCount, at + pattern.maximumMatchLength)
+            if let last = windows.last, lower <= last.upperBound {
+                windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, upper)
+            } else {
+                windows.append(lower..<upper)
+            }
+        }
+        // Past half the text, one pass over all of it is cheaper than the windows.
+        guard windows.reduce(0, { $0 + $1.count }) * 2 < scalarCount else { return pattern.occurs(in: text) }
+        let margin = pattern.lookaroundLength + 1
+        let utf8 = text.utf8
+        for window in windows {
+            let low = max(0, window.lowerBound - margin), high = min(scalarCount, window.upperBound + margin)
+            let from = utf8.index(utf8.startIndex, offsetBy: byte(atScalar: low))
+            let to = utf8.index(utf8.startIndex, offsetBy: byte(atScalar: high))
+            let piece = String(text[from..<to])
+            let scalars = piece.unicodeScalars
+            let innerStart = scalars.index(scalars.startIndex, offsetBy: window.lowerBound - low)
+            let innerEnd = scalars.index(innerStart, offsetBy: window.count)
+            if pattern.occurs(in: piece, range: NSRange(innerStart..<innerEnd, in: piece)) { return true }
+        }
+        return false
+    }
+}

@@ -32,6 +32,20 @@ else
     echo "==> redis-server not installed: Redis suites will be skipped (apt-get install redis-server)"
 fi
 
+# The API document must be valid OpenAPI 3.1 (openapi-spec-validator, from PyPI).
+if python3 -c "import openapi_spec_validator" >/dev/null 2>&1; then
+    echo "==> validating openapi.yaml against OpenAPI 3.1"
+    python3 - <<'PY'
+from openapi_spec_validator import validate
+from openapi_spec_validator.readers import read_from_filename
+document, _ = read_from_filename("openapi.yaml")
+validate(document)
+print("    openapi.yaml is valid")
+PY
+else
+    echo "==> openapi-spec-validator not installed: the API document is not validated (pip install openapi-spec-validator)"
+fi
+
 echo "==> building (debug) with tests"
 swift build --build-tests
 

@@ -36,7 +36,8 @@ public struct Cell: Sendable {
     /// Set once the cell listens to its job event channel; nil without an event bus (one process).
     let jobEventsListening: ReadyFlag?
     let grants: GrantStore
-    let consents: ConsentStore
+    /// The cell's people's consents to transfers and to candidate discovery.
+    public let consents: ConsentStore
     let applications: ApplicationStore
     /// Card ids of workers shown abroad as pseudonymous candidates.
     let cards: CandidateCardStore

@@ -18,7 +18,7 @@ struct OperationsRoutes {
     let oauth: OAuthServer
 
     static let paths: Set<String> = [
-        "/health", "/ready", "/openapi.yaml", "/.well-known/jwks.json", "/.well-known/openid-configuration",
+        "/health", "/ready", "/openapi.yaml", "/.well-known/jwks.json", "/.well-known/oauth-authorization-server",
     ]
     /// What the operations listener serves.
     static let operationsPaths: Set<String> = ["/health", "/ready", "/metrics"]
@@ -47,7 +47,8 @@ struct OperationsRoutes {
         }
     }
 
-    /// OpenID Provider Metadata (RFC 8414) for what the identity provider supports so far.
+    /// OAuth 2.0 Authorization Server Metadata (RFC 8414). Not OpenID Connect discovery: no ID token is
+    /// issued, so none is advertised.
     struct Discovery: Encodable {
         let issuer: String
         let jwksURI: String
@@ -58,8 +59,8 @@ struct OperationsRoutes {
         let responseTypesSupported = ["code"]
         let codeChallengeMethodsSupported = ["S256"]
         let tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
-        let idTokenSigningAlgValuesSupported = ["ES256"]
-        let subjectTypesSupported = ["public"]
+        let revocationEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
+        let scopesSupported = ["profile", "jobs:read", "jobs:write", "matching", "agent", "operator"]
 
         enum CodingKeys: String, CodingKey {
             case issuer
@@ -71,8 +72,8 @@ struct OperationsRoutes {
             case responseTypesSupported = "response_types_supported"
             case codeChallengeMethodsSupported = "code_challenge_methods_supported"
             case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
-            case idTokenSigningAlgValuesSupported = "id_token_signing_alg_values_supported"
-            case subjectTypesSupported = "subject_types_supported"
+            case revocationEndpointAuthMethodsSupported = "revocation_endpoint_auth_methods_supported"
+            case scopesSupported = "scopes_supported"
         }
     }
 
@@ -91,7 +92,7 @@ struct OperationsRoutes {
         router.get("/.well-known/jwks.json") { _, _ in
             try Response.json(ring.jwks(), headers: [.cacheControl: "public, max-age=300"])
         }
-        router.get("/.well-known/openid-configuration") { _, _ in
+        router.get("/.well-known/oauth-authorization-server") { _, _ in
             try Response.json(Discovery(
                 issuer: issuer, jwksURI: issuer + "/.well-known/jwks.json", tokenEndpoint: issuer + "/oauth/token",
                 authorizationEndpoint: issuer + "/oauth/authorize", revocationEndpoint: issuer + "/oauth/revoke"))

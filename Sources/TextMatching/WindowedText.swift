@@ -60,20 +60,40 @@ public struct WindowedText {
                 windows.append(lower..<upper)
             }
         }
-        // Past half the text, one pass over all of it is cheaper than the windows.
-        guard windows.reduce(0, { $0 + $1.count }) * 2 < scalarCount else { return pattern.occurs(in: text) }
+        return windows.contains { contains(pattern, in: $0) }
+    }
+
+    /// Whether `pattern` matches anywhere in the text.
+    public func contains(_ pattern: BoundedPattern) -> Bool {
+        contains(pattern, in: 0..<scalarCount)
+    }
+
+    /// Scalars handed to the regular-expression engine at once. ICU is given short strings only: on a
+    /// long one its cost per character grows (it reads a bridged string through an index that is
+    /// not constant-time), so a long window is searched in overlapping chunks; a match starting in a
+    /// chunk ends within the chunk's overlap, as no match is longer than the pattern allows.
+    static let chunk = 2048
+
+    private func contains(_ pattern: BoundedPattern, in window: Range<Int>) -> Bool {
         let margin = pattern.lookaroundLength + 1
-        let utf8 = text.utf8
-        for window in windows {
-            let low = max(0, window.lowerBound - margin), high = min(scalarCount, window.upperBound + margin)
-            let from = utf8.index(utf8.startIndex, offsetBy: byte(atScalar: low))
-            let to = utf8.index(utf8.startIndex, offsetBy: byte(atScalar: high))
-            let piece = String(text[from..<to])
-            let scalars = piece.unicodeScalars
-            let innerStart = scalars.index(scalars.startIndex, offsetBy: window.lowerBound - low)
-            let innerEnd = scalars.index(innerStart, offsetBy: window.count)
-            if pattern.occurs(in: piece, range: NSRange(innerStart..<innerEnd, in: piece)) { return true }
+        var start = window.lowerBound
+        while start < window.upperBound {
+            let end = min(window.upperBound, start + Self.chunk + pattern.maximumMatchLength)
+            if occurs(pattern, in: start..<end, margin: margin) { return true }
+            start += Self.chunk
         }
         return false
+    }
+
+    private func occurs(_ pattern: BoundedPattern, in range: Range<Int>, margin: Int) -> Bool {
+        let low = max(0, range.lowerBound - margin), high = min(scalarCount, range.upperBound + margin)
+        let utf8 = text.utf8
+        let from = utf8.index(utf8.startIndex, offsetBy: byte(atScalar: low))
+        let to = utf8.index(utf8.startIndex, offsetBy: byte(atScalar: high))
+        let piece = String(text[from..<to])
+        let scalars = piece.unicodeScalars
+        let innerStart = scalars.index(scalars.startIndex, offsetBy: range.lowerBound - low)
+        let innerEnd = scalars.index(innerStart, offsetBy: range.count)
+        return pattern.occurs(in: piece, range: NSRange(innerStart..<innerEnd, in: piece))
     }
 }

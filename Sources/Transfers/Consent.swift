@@ -19,6 +19,18 @@ public struct Consent: Codable, Sendable, Hashable {
 
     public var isActive: Bool { withdrawnAt == nil }
 
+    public init(id: String, userID: RegionalID, destination: String, purpose: String, noticeVersion: String, noticeText: String,
+                givenAt: String, withdrawnAt: String? = nil) {
+        self.id = id
+        self.userID = userID
+        self.destination = destination
+        self.purpose = purpose
+        self.noticeVersion = noticeVersion
+        self.noticeText = noticeText
+        self.givenAt = givenAt
+        self.withdrawnAt = withdrawnAt
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, destination, purpose
         case userID = "user_id"

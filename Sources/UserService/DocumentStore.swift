@@ -5,7 +5,7 @@ public import Sovereignty
 public import ServerKit
 
 /// A person's document as the API shows it (the bytes are fetched separately).
-public struct DocumentInfo: Codable, Sendable, Hashable {
+public struct DocumentInfo: Encodable, Sendable, Hashable {
     public let id: String
     public let kind: String
     public let contentType: String
@@ -20,6 +20,19 @@ public struct DocumentInfo: Codable, Sendable, Hashable {
         case contentType = "content_type"
         case storageClass = "storage_class"
         case createdAt = "created_at"
+    }
+
+    /// `created_at` as an RFC 3339 timestamp, as every time in the API (a `Date` would encode as
+    /// seconds since 2001).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(contentType, forKey: .contentType)
+        try container.encode(size, forKey: .size)
+        try container.encode(version, forKey: .version)
+        try container.encode(storageClass, forKey: .storageClass)
+        try container.encode(Timestamps.format(createdAt), forKey: .createdAt)
     }
 }
 

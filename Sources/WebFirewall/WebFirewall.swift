@@ -187,11 +187,12 @@ public struct WebFirewall: Sendable {
                     ends[ruleIndex, default: []].append(end)
                 }
             }
-            for ruleIndex in unconditional where !hit.contains(ruleIndex) && rules[ruleIndex].targets.contains(target) {
-                if rules[ruleIndex].applies(to: path), rules[ruleIndex].matches(text) { hit.insert(ruleIndex) }
-            }
-            guard !ends.isEmpty else { continue }
+            let candidates = unconditional.filter { !hit.contains($0) && rules[$0].targets.contains(target) }
+            guard !ends.isEmpty || !candidates.isEmpty else { continue }
             let windowed = WindowedText(text)
+            for ruleIndex in candidates where rules[ruleIndex].applies(to: path) && windowed.contains(rules[ruleIndex].pattern) {
+                hit.insert(ruleIndex)
+            }
             for (ruleIndex, keywordEnds) in ends {
                 let rule = rules[ruleIndex]
                 guard rule.applies(to: path), windowed.contains(rule.pattern, keywordEnds: keywordEnds, keywordLength: longestKeyword) else { continue }

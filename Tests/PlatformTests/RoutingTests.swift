@@ -123,8 +123,10 @@ struct GatewayAuthenticationTests {
                 let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get)
                 let keys = try #require(jwks.json["keys"] as? [[String: String]])
                 #expect(keys.count == 1 && keys[0]["alg"] == "ES256" && keys[0]["d"] == nil, "public parts only")
-                let discovery = try await client.execute(uri: "/.well-known/openid-configuration", method: .get)
+                let discovery = try await client.execute(uri: "/.well-known/oauth-authorization-server", method: .get)
                 #expect(discovery.json["code_challenge_methods_supported"] as? [String] == ["S256"])
+                #expect(discovery.json["id_token_signing_alg_values_supported"] == nil, "no ID token is issued, so none is advertised")
+                #expect(try await client.execute(uri: "/.well-known/openid-configuration", method: .get).status == .notFound)
                 let metrics = try await platform.metricsText()
                 #expect(metrics.contains(#"iworkz_auth_failures_total{reason="not-bearer"} 1"#))
             }

@@ -102,3 +102,31 @@ struct KeywordAutomatonTests {
         }
     }
 }
+
+@Suite("Windowed text")
+struct WindowedTextTests {
+    /// A match is found wherever it lies, also across the chunks a long text is searched in.
+    @Test func findsAMatchAtEveryPlaceAcrossChunkBoundaries() throws {
+        let pattern = try BoundedPattern(#"\bunion\b[\s\S]{0,64}\bselect\b"#)
+        for filler in ["a", "é", "語"] {
+            for position in [0, 1, 2000, 2030, 2047, 2048, 2049, 4090, 4096, 5900] {
+                let text = String(repeating: filler + " ", count: position / 2) + "union all select" + String(repeating: " " + filler, count: 3000 - position / 2)
+                #expect(WindowedText(text).contains(pattern), "\(filler) at \(position)")
+                let broken = text.replacingOccurrences(of: "union", with: "xunion")
+                #expect(!WindowedText(broken).contains(pattern), "a word boundary is checked with the text around the chunk")
+            }
+        }
+        var ends: [Int] = []
+        let text = String(repeating: "z ", count: 1500) + "union  select" + String(repeating: " z", count: 1500)
+        KeywordAutomaton(keywords: ["union"]).scanPositions(text) { _, end in ends.append(end) }
+        #expect(WindowedText(text).contains(pattern, keywordEnds: ends, keywordLength: 5))
+        #expect(!WindowedText(text).contains(pattern, keywordEnds: [10], keywordLength: 5), "only the windows are searched")
+    }
+
+    @Test func anchorsMatchOnlyAtTheTextsOwnEnds() throws {
+        let pattern = try BoundedPattern(#"\.bak$"#)
+        let text = "x.bak" + String(repeating: "y", count: 5000)
+        #expect(!WindowedText(text).contains(pattern))
+        #expect(WindowedText(String(repeating: "y", count: 5000) + "x.bak").contains(pattern))
+    }
+}

@@ -28,6 +28,8 @@ public struct AccessTokenIssuer: Sendable {
     }
 
     private func sign(subject: String, region: String?, role: String?, scope: String, clientID: String?, now: Date) async throws -> String {
+        // NumericDates in whole seconds, as clients expect them (RFC 7519 allows fractions; many parsers do not).
+        let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let key = try ring.signingKey()
         let claims = AccessTokenClaims(
             iss: .init(value: issuer), sub: .init(value: subject), aud: .init(value: [AccessTokenClaims.audience]),

@@ -8,6 +8,9 @@ public import Foundation
 /// finds the same matches, because every match contains one of the rule's keywords.
 public struct WindowedText {
     public let text: String
+    /// The text's UTF-8, from which pieces are cut in constant time per piece (a `String` index moved
+    /// by an offset walks the text, which would make many pieces cost the square of its length).
+    private let bytes: [UInt8]
     private let byteCount: Int
     /// Byte offset of each scalar; nil when the text is ASCII (offsets are the same).
     private let scalarStarts: [Int32]?
@@ -15,7 +18,9 @@ public struct WindowedText {
     public init(_ text: String) {
         var text = text
         var starts: [Int32]?
+        var copy: [UInt8] = []
         let count = text.withUTF8 { bytes -> Int in
+            copy = Array(bytes)
             if bytes.contains(where: { $0 >= 0x80 }) {
                 var offsets: [Int32] = []
                 offsets.reserveCapacity(bytes.count)
@@ -25,6 +30,7 @@ public struct WindowedText {
             return bytes.count
         }
         self.text = text
+        self.bytes = copy
         self.byteCount = count
         self.scalarStarts = starts
     }
@@ -87,10 +93,7 @@ public struct WindowedText {
 
     private func occurs(_ pattern: BoundedPattern, in range: Range<Int>, margin: Int) -> Bool {
         let low = max(0, range.lowerBound - margin), high = min(scalarCount, range.upperBound + margin)
-        let utf8 = text.utf8
-        let from = utf8.index(utf8.startIndex, offsetBy: byte(atScalar: low))
-        let to = utf8.index(utf8.startIndex, offsetBy: byte(atScalar: high))
-        let piece = String(text[from..<to])
+        let piece = String(decoding: bytes[byte(atScalar: low)..<byte(atScalar: high)], as: UTF8.self)
         let scalars = piece.unicodeScalars
         let innerStart = scalars.index(scalars.startIndex, offsetBy: range.lowerBound - low)
         let innerEnd = scalars.index(innerStart, offsetBy: range.count)

@@ -30,6 +30,12 @@ struct AccessTokenTests {
         #expect(verified.claims.scopes == ["profile", "jobs:read", "matching", "agent"])
         #expect(verified.claims.aud.value == ["iworkz-api"])
         #expect(verified.claims.exp.value.timeIntervalSince(verified.claims.iat.value) == 900, "15 minutes")
+        let payload = try #require(Base64URL.decode(String(token.split(separator: ".")[1])))
+        let numbers = try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any])
+        for claim in ["exp", "iat"] {
+            let value = try #require(numbers[claim] as? Double)
+            #expect(value == value.rounded(), "\(claim) is a whole number of seconds")
+        }
         let header = try #require(Base64URL.decode(String(token.split(separator: ".")[0])))
         let fields = try #require(try JSONSerialization.jsonObject(with: header) as? [String: String])
         #expect(fields["alg"] == "ES256")

@@ -38,6 +38,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Benchmarks/CandidateListing",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

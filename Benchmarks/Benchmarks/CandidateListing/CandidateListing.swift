@@ -1,5 +1,8 @@
 import Benchmark
 import Foundation
+import Gateway
+import MatchingEngine
+import SQLKit
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -44,12 +47,12 @@ func makeCandidateFixture(workers: Int) async throws -> CandidateFixture {
     let platform = try await Platform.start(config: loaded, dataDirectory: data.path, openAPI: "", bcryptCost: 4, logger: logger)
     let cell = platform.cell("jp-tokyo")!
     // Skills by a Zipf-like law over the taxonomy, as in the matching benchmark's catalog.
-    let skills = Array(Set(loaded.matching.taxonomy.labels.map(\.id))).sorted()
+    let skills = Array(Set(loaded.matching.taxonomy.labels.map(\.skillID))).sorted()
     var random = SyntheticCatalog.Generator(seed: 42)
     let stamp = Timestamps.format(Date())
     let start = ContinuousClock.now
     for index in 0..<workers {
-        let id = RegionalID.generate(kind: .user, regionCode: "jp1", millisecondsSince1970: 1_790_000_000_000 + Int64(index))
+        let id = RegionalID.generate(kind: .user, regionCode: "jp1", millisecondsSince1970: 1_790_000_000_000 + UInt64(index))
         let picked = (0..<3).map { _ in skills[Int(pow(Double.random(in: 0..<1, using: &random), 3) * Double(skills.count))] }
         let profile = WorkerProfile(
             skills: picked, languages: [LanguageProficiency(language: "ja", test: "JLPT", level: ["N1", "N2", "N3", "N4"][index % 4])],
@@ -84,9 +87,9 @@ func makeCandidateFixture(workers: Int) async throws -> CandidateFixture {
     let fixtureContext = CandidateFixture(platform: platform, token: token, path: "").context()
     let created = try await platform.gateway.respond(to: post, context: fixtureContext)
     precondition(created.status == .created, "could not post the job: \(created.status)")
-    var body = try await created.body.collect()
-    let object = try JSONSerialization.jsonObject(with: Data(body.readBytes(length: body.readableBytes) ?? [])) as! [String: Any]
-    return CandidateFixture(platform: platform, token: token, path: "/api/v1/jobs/\(object["id"] as! String)/candidates")
+    let row = try await cell.database.sql.raw("SELECT id FROM jobs WHERE employer_id = \(bind: employerID.description)").first()!
+    let jobID = try row.decode(column: "id", as: String.self)
+    return CandidateFixture(platform: platform, token: token, path: "/api/v1/jobs/\(jobID)/candidates")
 }
 
 let benchmarks: @Sendable () -> Void = {

@@ -116,15 +116,6 @@ public struct SQLUserStore: UserStore {
         return hadKey || hadRow
     }
 
-    public func workers() async throws -> [User] {
-        var found: [User] = []
-        for row in try await database.sql.raw("SELECT id, sealed_document FROM users WHERE role = 'worker' ORDER BY id").all() {
-            // A record whose key is being destroyed right now is simply not a candidate any more.
-            if let user = try? await open(row, subject: try row.decode(column: "id", as: String.self)) { found.append(user) }
-        }
-        return found
-    }
-
     /// Seals rows written before records were sealed (plain JSON documents and hashes, plain emails).
     /// Returns how many rows it sealed.
     @discardableResult

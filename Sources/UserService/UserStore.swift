@@ -15,8 +15,6 @@ public protocol UserStore: Sendable {
     /// Erases a person: destroys their data key and deletes their row. Returns whether anything was there.
     @discardableResult
     func erase(_ id: RegionalID) async throws -> Bool
-    /// Every worker of the cell, for candidate matching.
-    func workers() async throws -> [User]
 }
 
 public enum UserStoreError: Error, Equatable {

@@ -50,8 +50,4 @@ public struct FirewallRule: Sendable, Decodable {
             throw DecodingError.dataCorruptedError(forKey: .keywords, in: container, debugDescription: "rule \(id): an empty keyword")
         }
     }
-
-    func matches(_ text: String) -> Bool {
-        pattern.occurs(in: text)
-    }
 }

@@ -1,10 +1,23 @@
-/// The method and path templates the cells serve, so the gateway can tell "no such endpoint" (404)
-/// from "endpoint exists, wrong method" (405 with `Allow`).
+/// The method and path templates the process serves, so the gateway can tell "no such endpoint" (404)
+/// from "endpoint exists, wrong method" (405 with `Allow`), and ask for a token (401) before it looks
+/// at anything else of a request to an endpoint that needs one.
 public struct EndpointTemplates: Sendable {
     private let templates: [(method: String, segments: [Substring])]
+    private let anonymous: [(method: String, segments: [Substring])]
 
-    public init(_ endpoints: [(method: String, path: String)]) {
+    /// - Parameters:
+    ///   - endpoints: every method and path template served.
+    ///   - anonymous: those of them that answer without a bearer token.
+    public init(_ endpoints: [(method: String, path: String)], anonymous: [(method: String, path: String)] = []) {
         templates = endpoints.map { ($0.method, $0.path.split(separator: "/")) }
+        self.anonymous = anonymous.map { ($0.method, $0.path.split(separator: "/")) }
+    }
+
+    /// Whether every endpoint matching the method and path needs a bearer token (false when none matches).
+    public func requiresToken(method: String, path: String) -> Bool {
+        let segments = path.split(separator: "/")
+        let served = templates.contains { $0.method == method && Self.matches($0.segments, segments) }
+        return served && !anonymous.contains { $0.method == method && Self.matches($0.segments, segments) }
     }
 
     /// The methods allowed on a concrete path, sorted; empty when no template matches.

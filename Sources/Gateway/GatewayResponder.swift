@@ -107,6 +107,11 @@ public struct GatewayResponder: HTTPResponder {
             // service checks that its bytes are the type declared.
             let binary = rule?.takesBinaryBody(contentType: request.headers[.contentType]) ?? false
             try screen(request, body: binary ? nil : body, context: context)
+            let allowed = endpoints.methods(for: path)
+            if !allowed.isEmpty, !allowed.contains(request.method.rawValue) {
+                let answered = allowed.contains("GET") ? (allowed + ["HEAD"]).sorted() : allowed
+                throw Problem.methodNotAllowed("\(path) accepts \(answered.joined(separator: ", "))", allowed: answered)
+            }
             if localPaths.contains(path) {
                 if let rateLimits {
                     _ = try await rateLimits.admit(method: request.method.rawValue, path: path,
@@ -171,6 +176,12 @@ public struct GatewayResponder: HTTPResponder {
     private func dispatch(_ request: Request, _ context: inout AppRequestContext, rule: RouteTable.Rule, body: ByteBuffer?) async throws -> Response {
         var hints = RegionResolver.Hints()
         hints.pathSegments = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        // Who is asking comes before what is asked about: without a token, an endpoint that needs
+        // one answers 401 whatever the path's id or the body (RFC 9110 §15.5.2).
+        guard request.headers[.authorization] != nil
+                || !endpoints.requiresToken(method: request.method.rawValue, path: request.uri.path) else {
+            throw Problem.unauthorized("this endpoint needs a bearer token")
+        }
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer ") else {
                 metrics.recordAuthFailure(reason: "not-bearer")

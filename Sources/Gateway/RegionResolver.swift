@@ -44,8 +44,9 @@ public struct RegionResolver: Sendable {
 
     public func resolve(_ hints: Hints) throws(Problem) -> Resolution {
         if let id = try recordID(in: hints.pathSegments) {
+            // A well-formed id of a region this deployment has no cell for names no record here.
             guard let region = catalog.region(code: id.regionCode) else {
-                throw Problem.unknownRegion("identifier \(id) names region code \(id.regionCode), which is not configured")
+                throw Problem.notFound("no record \(id): no configured region has the code \(id.regionCode)")
             }
             return serving(region, .recordID)
         }

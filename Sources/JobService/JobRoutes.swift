@@ -25,6 +25,9 @@ public struct JobRoutes: Sendable {
         (.patch, "/api/v1/jobs/{id}"), (.post, "/api/v1/jobs/{id}/close"),
     ]
 
+    /// The endpoints above that answer without a bearer token: public postings.
+    public static let anonymousPaths: [(method: HTTPRequest.Method, path: String)] = [(.get, "/api/v1/jobs"), (.get, "/api/v1/jobs/{id}")]
+
     public func add(to router: Router<AppRequestContext>) {
         router.post("/api/v1/jobs") { request, context in try await create(request, context) }
         router.get("/api/v1/jobs") { request, _ in try await list(request) }

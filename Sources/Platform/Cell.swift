@@ -132,6 +132,10 @@ public struct Cell: Sendable {
     /// Every method and path template the cell serves, for the API-document parity check.
     public static let endpoints: [(method: String, path: String)] =
         (UserRoutes.paths + DocumentRoutes.paths + JobRoutes.paths + MatchingRoutes.paths + AgentRoutes.paths + SummaryRoutes.paths + TransferRoutes.paths + DataSubjectRoutes.paths + CandidateRoutes.paths).map { ($0.method.rawValue, $0.path) }
+
+    /// The endpoints of `endpoints` that answer without a bearer token.
+    public static let anonymousEndpoints: [(method: String, path: String)] =
+        (UserRoutes.anonymousPaths + JobRoutes.anonymousPaths + TransferRoutes.anonymousPaths).map { ($0.method.rawValue, $0.path) }
 }
 
 /// Delivers applications to the job's cell in the same process.

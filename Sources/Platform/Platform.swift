@@ -129,7 +129,7 @@ public final class Platform: Sendable {
         let gateway = GatewayResponder(
             routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: handlers,
             local: operations.handler(), localPaths: OperationsRoutes.paths.union(OAuthServer.paths), tokens: verifier, metrics: metrics,
-            endpoints: EndpointTemplates(Cell.endpoints),
+            endpoints: EndpointTemplates(Cell.endpoints + Self.localEndpoints, anonymous: Cell.anonymousEndpoints + Self.localEndpoints),
             rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics),
             firewall: config.firewall, shedder: shedder,
             cache: ResponseCacheGate(store: try responseCacheStore(redisURL: redisURL), metrics: metrics, now: clock),

@@ -46,6 +46,9 @@ public struct TransferRoutes: Sendable {
         (.get, "/api/v1/transfers/notice"),
     ]
 
+    /// The endpoints above that answer without a bearer token: the notices people read before consenting.
+    public static let anonymousPaths: [(method: HTTPRequest.Method, path: String)] = [(.get, "/api/v1/transfers/notice")]
+
     public func add(to router: Router<AppRequestContext>) {
         router.get("/api/v1/transfers/notice") { request, _ in try notice(request) }
         router.get("/api/v1/users/me/consents") { _, context in try await listConsents(context) }

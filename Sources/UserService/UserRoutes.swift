@@ -40,6 +40,9 @@ public struct UserRoutes: Sendable {
         (.post, "/api/v1/users/me/email-confirmation"), (.post, "/api/v1/employers/{id}/verification"),
     ]
 
+    /// The endpoints above that answer without a bearer token.
+    public static let anonymousPaths: [(method: HTTPRequest.Method, path: String)] = [(.post, "/api/v1/users")]
+
     public func add(to router: Router<AppRequestContext>) {
         router.post("/api/v1/users") { request, context in try await register(request, context) }
         router.get("/api/v1/users/me") { _, context in try await me(context) }

@@ -58,7 +58,7 @@ struct RegionResolverTests {
 
     @Test(arguments: [
         (["usr_jp1_nope"], "malformed-id"),
-        (["job_xx9_0193a6b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b"], "unknown-region"),
+        (["job_xx9_0193a6b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b"], "not-found"),
     ])
     func rejectsBadIdentifiers(segments: [String], slug: String) {
         let error = #expect(throws: Problem.self) { try resolver.resolve(hints { $0.pathSegments = segments }) }

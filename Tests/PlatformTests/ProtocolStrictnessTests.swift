@@ -22,6 +22,54 @@ struct ProtocolStrictnessTests {
         }
     }
 
+    /// Before: a method an endpoint does not take answered 404 with no body on the gateway's own
+    /// endpoints, and 400 on routed ones whose path id names no region (the id was read first).
+    @Test(arguments: [
+        ("/health", "GET, HEAD"), ("/.well-known/jwks.json", "GET, HEAD"), ("/oauth/token", "POST"),
+        ("/oauth/authorize", "GET, HEAD, POST"), ("/api/v1/jobs/job_aa0_00000000-0000-7000-8000-000000000000", "GET, HEAD, PATCH"),
+    ])
+    func everyEndpointAnswers405ToAMethodItDoesNotTake(path: String, allow: String) async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let response = try await client.execute(uri: path, method: .put)
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.json["type"] as? String == "urn:iworkz:problem:method-not-allowed")
+                #expect(response.headers[.allow] == allow)
+            }
+        }
+    }
+
+    /// Before: without a token, a path id was validated first, so a request that would be refused
+    /// for want of a token answered 400 (malformed-id, unknown-region) instead of 401.
+    @Test(arguments: [
+        (HTTPRequest.Method.get, "/api/v1/jobs/job_aa0_00000000-0000-7000-8000-000000000000/applications"),
+        (.post, "/api/v1/jobs/job_aa0_00000000-0000-7000-8000-000000000000/close"),
+        (.delete, "/api/v1/users/me/documents/doc_aa0_"), (.get, "/api/v1/users/usr_nope"),
+        (.get, "/api/v1/jobs/job_jp1_nope/candidates"),
+    ])
+    func aMissingTokenIs401BeforeTheIdIsRead(method: HTTPRequest.Method, path: String) async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let response = try await client.execute(uri: path, method: method)
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+                // Public postings still answer without a token, and tell a bad id by its shape.
+                #expect(try await client.execute(uri: "/api/v1/jobs/job_jp1_nope", method: .get).status == .badRequest)
+            }
+        }
+    }
+
+    /// A well-formed id whose region code no cell has names no record of this deployment.
+    @Test func anIdOfAnUnconfiguredRegionIsNotFound() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let response = try await client.execute(uri: "/api/v1/jobs/job_aa0_00000000-0000-7000-8000-000000000000", method: .get)
+                #expect(response.status == .notFound)
+                #expect(response.json["type"] as? String == "urn:iworkz:problem:not-found")
+            }
+        }
+    }
+
     @Test func headAnswersLikeGetWithoutABodyCachedOrNot() async throws {
         try await PlatformHarness.withPlatform { platform, _ in
             try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in

@@ -57,8 +57,8 @@ struct RoutingTests {
                 #expect(response.json["type"] as? String == "urn:iworkz:problem:unknown-region")
                 let foreignCode = try await client.execute(
                     uri: "/api/v1/jobs/job_zz9_0193a6b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b", method: .get)
-                #expect(foreignCode.status == .badRequest)
-                #expect(foreignCode.json["type"] as? String == "urn:iworkz:problem:unknown-region")
+                #expect(foreignCode.status == .notFound, "an id of a region with no cell names no record here")
+                #expect(foreignCode.json["type"] as? String == "urn:iworkz:problem:not-found")
             }
         }
     }

@@ -1,5 +1,6 @@
 public import Foundation
 public import Hummingbird
+internal import ServerKit
 
 /// An `application/x-www-form-urlencoded` body, as OAuth2 endpoints receive them.
 public struct FormBody: Sendable {
@@ -8,16 +9,9 @@ public struct FormBody: Sendable {
     public let repeated: Set<String>
 
     public init(text: String) {
-        var fields: [String: String] = [:]
-        var repeated = Set<String>()
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = Self.decode(parts[0])
-            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
-            if fields.updateValue(value, forKey: name) != nil { repeated.insert(name) }
-        }
-        self.fields = fields
-        self.repeated = repeated
+        let form = FormEncoded(Substring(text))
+        self.fields = form.fields
+        self.repeated = form.repeated
     }
 
     /// Reads a form body of at most `limit` bytes; nil when the content type is not a form.
@@ -30,10 +24,6 @@ public struct FormBody: Sendable {
 
     public subscript(name: String) -> String? {
         fields[name].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    private static func decode(_ text: Substring) -> String {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
     }
 }
 

@@ -98,7 +98,7 @@ public struct OAuthServer: Sendable {
     }
 
     func authorizePage(_ request: Request, trustCountry: Bool) throws -> Response {
-        let parameters = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { first, _ in first }
+        let parameters = request.formQuery.fields
         switch authorizationClient(parameters) {
         case .failure(let page): return page
         case .success(let (client, redirect)):

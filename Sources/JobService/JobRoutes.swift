@@ -68,35 +68,35 @@ public struct JobRoutes: Sendable {
 
     func list(_ request: Request) async throws -> Response {
         var query = JobQuery()
-        let parameters = request.uri.queryParameters
+        let parameters = request.formQuery
         var errors = FieldErrors()
-        for (key, _) in parameters where !Self.queryKeys.contains(String(key)) {
+        for key in Set(parameters.names) where !Self.queryKeys.contains(key) {
             errors.add("?\(key)", "unknown query parameter; one of \(Self.queryKeys.sorted().joined(separator: ", "))")
         }
         if let status = parameters["status"] {
-            if status == "any" { query.status = nil } else if let value = Job.Status(rawValue: String(status)) { query.status = value }
+            if status == "any" { query.status = nil } else if let value = Job.Status(rawValue: status) { query.status = value }
             else { errors.add("?status", "must be open, closed or any") }
         }
-        query.skill = parameters["skill"].map { Skills.normalise(String($0)) }
-        query.country = parameters["country"].map { String($0).uppercased() }
-        query.prefecture = parameters["prefecture"].map(String.init)
-        query.text = parameters["q"].map(String.init)
+        query.skill = parameters["skill"].map { Skills.normalise($0) }
+        query.country = parameters["country"].map { $0.uppercased() }
+        query.prefecture = parameters["prefecture"]
+        query.text = parameters["q"]
         if let type = parameters["employment_type"] {
-            query.employmentType = EmploymentType(rawValue: String(type))
+            query.employmentType = EmploymentType(rawValue: type)
             errors.check(query.employmentType != nil, "?employment_type", "must be one of \(EmploymentType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let origin = parameters["origin_region"] {
-            query.originRegion = RegionID(String(origin))
-            errors.check(cell.catalog.region(RegionID(String(origin))) != nil, "?origin_region", "is not a configured region")
+            query.originRegion = RegionID(origin)
+            errors.check(cell.catalog.region(RegionID(origin)) != nil, "?origin_region", "is not a configured region")
         }
         if let limit = parameters["limit"] {
-            let value = Int(String(limit)) ?? 0
+            let value = Int(limit) ?? 0
             errors.check((1...200).contains(value), "?limit", "must be an integer from 1 to 200")
             query.limit = value
         }
         if let cursor = parameters["cursor"] {
-            errors.check(RegionalID(String(cursor))?.kind == .job, "?cursor", "must be a job id from next_cursor")
-            query.after = String(cursor)
+            errors.check(RegionalID(cursor)?.kind == .job, "?cursor", "must be a job id from next_cursor")
+            query.after = cursor
         }
         guard errors.isEmpty else { throw Problem.validationFailed(errors.problems) }
         let jobs = try await store.list(query)

@@ -37,7 +37,7 @@ extension MatchingRoutes {
         guard let notifier else { throw Problem.notFound("real-time matching is not enabled in this cell") }
         let query = try await workerQuery(context)
         var minimumScore = 60.0
-        if let text = request.uri.queryParameters["min_score"] {
+        if let text = request.formQuery["min_score"] {
             guard let value = Double(String(text)), (0...100).contains(value) else {
                 throw Problem.validationFailed([.init(pointer: "?min_score", detail: "must be a number from 0 to 100")])
             }

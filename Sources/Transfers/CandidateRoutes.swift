@@ -102,7 +102,7 @@ public struct CandidateRoutes: Sendable {
                           detail: "candidates are shown only to employers whose company an operator has verified")
         }
         var limit = 20
-        if let value = request.uri.queryParameters["limit"] {
+        if let value = request.formQuery["limit"] {
             guard let number = Int(String(value)), (1...100).contains(number) else {
                 throw Problem.validationFailed([.init(pointer: "?limit", detail: "must be an integer from 1 to 100")])
             }

@@ -84,8 +84,9 @@ public struct TransferRoutes: Sendable {
     }
 
     func notice(_ request: Request) throws -> Response {
-        let destination = Jurisdiction(String(request.uri.queryParameters["destination"] ?? ""))
-        let purpose = try purpose(String(request.uri.queryParameters["purpose"] ?? ""), pointer: "?purpose")
+        let query = request.formQuery
+        let destination = Jurisdiction(query["destination"] ?? "")
+        let purpose = try purpose(query["purpose"] ?? "", pointer: "?purpose")
         return try .json(try notice(for: purpose, destination: destination))
     }
 

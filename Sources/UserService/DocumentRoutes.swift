@@ -46,7 +46,7 @@ public struct DocumentRoutes: Sendable {
 
     func upload(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let owner = try owner(context)
-        guard let kind = request.uri.queryParameters["kind"].map(String.init), let types = documents.policy.kinds[kind] else {
+        guard let kind = request.formQuery["kind"], let types = documents.policy.kinds[kind] else {
             throw Problem.validationFailed([.init(pointer: "kind", detail: "query parameter kind must be one of \(documents.policy.kinds.keys.sorted().joined(separator: ", "))")])
         }
         let (contentType, data) = try await body(of: request, accepting: types, kind: kind)
@@ -69,7 +69,7 @@ public struct DocumentRoutes: Sendable {
     func download(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let owner = try owner(context)
         let id = try documentID(context)
-        let version = request.uri.queryParameters["version"].map(String.init)
+        let version = request.formQuery["version"]
         guard let (info, data) = try await documents.read(owner: owner, document: id, version: version) else {
             throw Problem.notFound(version.map { "no version \($0.prefix(16)) of document \(id)" } ?? "no document \(id)")
         }

@@ -31,7 +31,7 @@ struct OAuthFlowTests {
     static func signIn(_ client: some TestClientProtocol, challenge: String, email: String = "minji@example.kr",
                        password: String = "correct horse battery staple") async throws -> String {
         let query = "response_type=code&client_id=iworkz-web&redirect_uri=\(redirect.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
-            + "&code_challenge=\(challenge)&code_challenge_method=S256&state=xyz&scope=profile%20matching"
+            + "&code_challenge=\(challenge)&code_challenge_method=S256&state=xyz&scope=profile+matching"  // + as a space, as browsers and authlib send it
         let page = try await client.execute(uri: "/oauth/authorize?\(query)", method: .get, headers: [HTTPField.Name("CF-IPCountry")!: "KR"])
         #expect(page.status == .ok)
         #expect(page.headers[.contentType] == "text/html; charset=utf-8")

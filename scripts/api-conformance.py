@@ -130,18 +130,23 @@ def check_interoperability(base):
           "refresh rotated, revocation honoured")
 
 
-def run_schemathesis(base, label, token, args, config):
-    print(f"==> schemathesis: every operation, every check, {label}")
+def run_schemathesis(base, label, token, args, config, only=None, skip=None):
+    print(f"==> schemathesis: {'operation ' + only if only else 'every operation'}, every check, {label}")
     command = ["st", "--config-file", config, "run", f"{base}/openapi.yaml", "--url", base, "--checks", "all",
                "--max-examples", str(args.max_examples), "--seed", str(args.seed), "--no-color",
-               "--generation-database", "none", "--workers", "2", "--request-timeout", "20"]
+               "--generation-database", "none", "--workers", "2"]
     if token:
         command += ["-H", f"Authorization: Bearer {token}"]
+    if only:
+        command += ["--include-operation-id", only]
+    if skip:
+        command += ["--exclude-operation-id", skip]
     result = subprocess.run(command, capture_output=True, text=True)
     summary = [line for line in result.stdout.splitlines() if " in " in line and ("passed" in line or "failure" in line or "error" in line)]
     print("    " + (summary[-1].strip("= ") if summary else f"exit {result.returncode}"))
     if result.returncode != 0:
-        sys.stdout.write(result.stdout[-20000:])
+        # Generated bodies can be megabytes long: every line, cut to a readable length.
+        print("\n".join(line[:400] for line in result.stdout.splitlines()))
         sys.stderr.write(result.stderr[-4000:])
         fail(f"schemathesis found failures {label}")
 
@@ -159,8 +164,11 @@ def main():
     _, worker, _, _ = register(base, "worker", "JP")
     _, employer, _, _ = register(base, "employer", "JP", company_name="Conformance K.K.", corporate_number="1180301018771")
     run_schemathesis(base, "without a token", None, args, config)
-    run_schemathesis(base, "with a worker's token", worker, args, config)
-    run_schemathesis(base, "with an employer's token", employer, args, config)
+    # Erasure ends the person and every token of theirs: it runs last, on its own.
+    run_schemathesis(base, "with a worker's token", worker, args, config, skip="eraseMe")
+    run_schemathesis(base, "with an employer's token", employer, args, config, skip="eraseMe")
+    run_schemathesis(base, "with a worker's token", worker, args, config, only="eraseMe")
+    run_schemathesis(base, "with an employer's token", employer, args, config, only="eraseMe")
 
 
 if __name__ == "__main__":

@@ -68,13 +68,13 @@ public struct GatewayResponder: HTTPResponder {
             context.clientAddress = proxies.clientAddress(peer: context.clientAddress, headers: request.headers)
             context.viaTrustedProxy = true
         }
-        // HEAD is GET without the body (RFC 9110 §9.3.2), on every route that answers GET.
+        // HEAD is GET without the body (RFC 9110 §9.3.2), on every route that answers GET; and the
+        // services behind see the request id the gateway settled on, never a client's unusable one.
         let isHead = request.method == .head
-        if isHead {
-            var head = request.head
-            head.method = .get
-            request = Request(head: head, body: request.body)
-        }
+        var head = request.head
+        if isHead { head.method = .get }
+        head.headerFields[.requestID] = context.requestID
+        request = Request(head: head, body: request.body)
         context.logger[metadataKey: "request_id"] = "\(context.requestID)"
         context.logger[metadataKey: "role"] = "gateway"
         let path = request.uri.path

@@ -43,6 +43,14 @@ public struct RegionResolver: Sendable {
     }
 
     public func resolve(_ hints: Hints) throws(Problem) -> Resolution {
+        // A region that does not exist is the client's mistake even where something else decides.
+        let requested = try hints.regionHeader.map { name throws(Problem) in
+            guard let region = catalog.region(RegionID(name.trimmingCharacters(in: .whitespaces))) else {
+                let known = catalog.regions.map(\.id.rawValue).joined(separator: ", ")
+                throw Problem.unknownRegion("X-Region \(name.prefix(64)) is not a configured region; one of \(known)")
+            }
+            return region
+        }
         if let id = try recordID(in: hints.pathSegments) {
             // A well-formed id of a region this deployment has no cell for names no record here.
             guard let region = catalog.region(code: id.regionCode) else {
@@ -65,12 +73,8 @@ public struct RegionResolver: Sendable {
         if let country = hints.bodyCountry, let region = catalog.region(country: country) {
             return serving(region, .body)
         }
-        if let name = hints.regionHeader {
-            guard let region = catalog.region(RegionID(name.trimmingCharacters(in: .whitespaces))) else {
-                let known = catalog.regions.map(\.id.rawValue).joined(separator: ", ")
-                throw Problem.unknownRegion("X-Region \(name.prefix(64)) is not a configured region; one of \(known)")
-            }
-            return serving(region, .header)
+        if let requested {
+            return serving(requested, .header)
         }
         if let country = hints.clientCountry, let region = catalog.region(country: country) {
             return serving(region, .clientCountry)

@@ -128,6 +128,7 @@ public struct JobContent: Codable, Sendable, Hashable {
         errors.checkDate(startDate, "\(base)/start_date")
         if let salary {
             errors.check(salary.min > 0, "\(base)/salary/min", "must be positive")
+            errors.check(salary.max <= Pay.largestAmount, "\(base)/salary/max", "must be at most \(Pay.largestAmount)")
             errors.check(salary.max >= salary.min, "\(base)/salary/max", "must not be below min")
             errors.check(salary.currency.count == 3, "\(base)/salary/currency", "must be an ISO 4217 code")
         }

@@ -40,6 +40,11 @@ public enum StrictJSON {
         do {
             value = try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            // Foundation reports a number no Int holds (1.5e300, 0.5) as corrupt data with no path.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let at = firstNonInteger(original, pointer: "") {
+                throw Problem.invalidBody("\(at) must be a whole number that fits in 64 bits",
+                                          errors: [.init(pointer: at, detail: "must be a whole number that fits in 64 bits")])
+            }
             throw describe(error)
         }
         let canonical = try JSONSerialization.jsonObject(with: JSONEncoder().encode(value), options: [])
@@ -128,6 +133,23 @@ public enum StrictJSON {
 
     private static func escape(_ key: String) -> String {
         key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    /// The first number, depth first in member order, that is fractional or beyond a 64-bit integer.
+    /// The API's bodies hold integers only, so that number is the one the decoder could not read.
+    static func firstNonInteger(_ value: Any, pointer: String) -> String? {
+        switch value {
+        case let object as [String: Any]:
+            return object.keys.sorted().lazy.compactMap { firstNonInteger(object[$0]!, pointer: pointer + "/" + escape($0)) }.first
+        case let array as [Any]:
+            return array.indices.lazy.compactMap { firstNonInteger(array[$0], pointer: pointer + "/\($0)") }.first
+        case let number as NSNumber:  // booleans are NSNumbers too, and whole
+            let double = number.doubleValue
+            let whole = double.rounded() == double && abs(double) < 9.2e18
+            return whole ? nil : pointer
+        default:
+            return nil
+        }
     }
 
     static func pointer(_ path: [any CodingKey]) -> String {

@@ -108,6 +108,7 @@ extension WorkerProfile {
         }
         if let pay = desiredSalary {
             errors.check(pay.amount > 0, "\(base)/desired_salary/amount", "must be positive")
+            errors.check(pay.amount <= Pay.largestAmount, "\(base)/desired_salary/amount", "must be at most \(Pay.largestAmount)")
             errors.check(pay.currency.count == 3, "\(base)/desired_salary/currency", "must be an ISO 4217 code")
         }
     }

@@ -22,6 +22,10 @@ public struct Pay: Codable, Sendable, Hashable {
         case hour, month, year
     }
 
+    /// The largest amount accepted, in any currency and period: ten billion (a year's pay in KRW
+    /// stays far below it; anything above is a mistake, and far above would overflow the scoring).
+    public static let largestAmount = 10_000_000_000
+
     public let amount: Int
     /// ISO 4217: JPY, KRW, EUR, USD, SGD, GBP.
     public let currency: String

@@ -69,6 +69,15 @@ struct RegionResolverTests {
         #expect(try resolver.resolve(hints { $0.pathSegments = ["api", "v1", "users", "me", "some_thing"] }).source == .default)
     }
 
+    /// Before: an X-Region naming no region passed whenever the token or the path's id decided.
+    @Test func anUnknownRegionHeaderIsRefusedEvenWhereItWouldNotDecide() {
+        let id = RegionalID.generate(kind: .job, regionCode: "kr1", millisecondsSince1970: 1)
+        let error = #expect(throws: Problem.self) {
+            try resolver.resolve(hints { $0.pathSegments = [id.description]; $0.regionHeader = "AAA" })
+        }
+        #expect(error?.slug == "unknown-region")
+    }
+
     @Test func rejectsUnknownRegionsByName() {
         for build: (inout RegionResolver.Hints) -> Void in [{ $0.regionHeader = "mars-1" }, { $0.bodyHomeRegion = "mars-1" }] {
             let error = #expect(throws: Problem.self) { try resolver.resolve(hints(build)) }

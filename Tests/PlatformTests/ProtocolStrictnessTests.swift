@@ -91,7 +91,7 @@ struct ProtocolStrictnessTests {
         }
     }
 
-    @Test(arguments: [String(repeating: "a", count: 129), "two words", "semi;colon", "ünïcode", ""])
+    @Test(arguments: [String(repeating: "a", count: 129), "two words", "semi;colon", "ünïcode", "", "FAG>XEI"])
     func anUnusableRequestIDIsReplaced(id: String) async throws {
         try await PlatformHarness.withPlatform { platform, _ in
             try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
@@ -101,6 +101,12 @@ struct ProtocolStrictnessTests {
                 #expect(UUID(uuidString: echoed) != nil)
                 let plain = String(repeating: "b", count: 128)
                 #expect(try await client.execute(uri: "/health", method: .get, headers: [.requestIDHeader: plain]).headers[.requestIDHeader] == plain)
+                // Before: a cell's problem document carried the client's raw value.
+                var headers = JSONRequest.headers()
+                headers[.requestIDHeader] = id
+                let problem = try await client.execute(uri: "/api/v1/users", method: .post, headers: headers, body: JSONRequest.body(["role": "worker"]))
+                #expect(problem.status == .badRequest)
+                #expect(problem.json["request_id"] as? String == problem.headers[.requestIDHeader])
             }
         }
     }

@@ -42,6 +42,10 @@ struct StrictJSONTests {
         (#"{"name":"a","tags":[],"items":[],"ghost":null}"#, "unknown-field", "/ghost"),
         (#"{"name":"a","tags":[],"items":[{"level":1,"ghost":null}]}"#, "unknown-field", "/items/0/ghost"),
         ("", "invalid-body", ""),
+        // Before: numbers no Int holds were "not valid JSON" with no pointer.
+        (#"{"name":"a","tags":[],"items":[{"level":1.5e300}]}"#, "invalid-body", "/items/0/level"),
+        (#"{"name":"a","tags":[],"items":[{"level":0.5}]}"#, "invalid-body", "/items/0/level"),
+        (#"{"name":"a","tags":[],"items":[{"level":123456789012345678901234567890}]}"#, "invalid-body", "/items/0/level"),
     ])
     func rejects(text: String, slug: String, pointer: String) {
         let problem = #expect(throws: Problem.self) { try decode(text) }

@@ -134,7 +134,7 @@ def run_schemathesis(base, label, token, args, config, only=None, skip=None):
     print(f"==> schemathesis: {'operation ' + only if only else 'every operation'}, every check, {label}")
     command = ["st", "--config-file", config, "run", f"{base}/openapi.yaml", "--url", base, "--checks", "all",
                "--max-examples", str(args.max_examples), "--seed", str(args.seed), "--no-color",
-               "--generation-database", "none", "--workers", "2"]
+               "--generation-database", "none", "--workers", "1"]
     if token:
         command += ["-H", f"Authorization: Bearer {token}"]
     if only:
@@ -142,8 +142,10 @@ def run_schemathesis(base, label, token, args, config, only=None, skip=None):
     if skip:
         command += ["--exclude-operation-id", skip]
     result = subprocess.run(command, capture_output=True, text=True)
-    summary = [line for line in result.stdout.splitlines() if " in " in line and ("passed" in line or "failure" in line or "error" in line)]
-    print("    " + (summary[-1].strip("= ") if summary else f"exit {result.returncode}"))
+    lines = result.stdout.splitlines()
+    cases = [line.strip() for line in lines if line.strip().endswith("passed") or " generated, " in line]
+    verdict = [line.strip("= ") for line in lines if line.startswith("===") and " in " in line]
+    print("    " + "; ".join(cases[-1:] + verdict[-1:]) if cases or verdict else f"    exit {result.returncode}")
     if result.returncode != 0:
         # Generated bodies can be megabytes long: every line, cut to a readable length.
         print("\n".join(line[:400] for line in result.stdout.splitlines()))

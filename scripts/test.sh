@@ -12,7 +12,9 @@ command -v swift >/dev/null 2>&1 || { echo "error: swift is not installed (https
 
 SERVICES="$(mktemp -d "${TMPDIR:-/tmp}/iworkz-test-services.XXXXXX")"
 cleanup() {
-    if [ -f "$SERVICES/redis.pid" ]; then kill "$(cat "$SERVICES/redis.pid")" 2>/dev/null || true; fi
+    for pid in "$SERVICES"/*.pid; do
+        if [ -f "$pid" ]; then kill "$(cat "$pid")" 2>/dev/null || true; fi
+    done
     rm -rf "$SERVICES"
 }
 trap cleanup EXIT
@@ -51,3 +53,25 @@ swift build --build-tests
 
 echo "==> running tests"
 swift test --skip-build "$@"
+
+# The served API against its own document (schemathesis) and stock OAuth clients (authlib, PyJWT),
+# all from PyPI: a real server on loopback with the shipped configuration, budgets aside.
+if python3 -c "import schemathesis, authlib, jwt, requests" >/dev/null 2>&1; then
+    echo "==> API conformance: schemathesis, authlib and PyJWT against a running iworkz"
+    CONFORMANCE="$SERVICES/conformance"
+    mkdir -p "$CONFORMANCE"
+    cp -R Sources/Platform/Resources/config "$CONFORMANCE/config"
+    cp scripts/conformance-rate-limits.yaml "$CONFORMANCE/config/rate-limits.yaml"
+    free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+    API_PORT="$(free_port)"
+    OPS_PORT="$(free_port)"
+    "$(swift build --show-bin-path)/iworkz" serve --host 127.0.0.1 --port "$API_PORT" --ops-port "$OPS_PORT" \
+        --data-dir "$CONFORMANCE/data" --config-dir "$CONFORMANCE/config" > "$CONFORMANCE/server.log" 2>&1 &
+    echo $! > "$SERVICES/iworkz.pid"
+    if ! python3 scripts/api-conformance.py "http://127.0.0.1:$API_PORT"; then
+        echo "==> the server's last log lines:"; tail -n 20 "$CONFORMANCE/server.log"
+        exit 1
+    fi
+else
+    echo "==> schemathesis, authlib or PyJWT not installed: API conformance not checked (pip install schemathesis authlib pyjwt cryptography requests)"
+fi

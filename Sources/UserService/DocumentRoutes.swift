@@ -114,7 +114,9 @@ public struct DocumentRoutes: Sendable {
         let data = Data(buffer.readableBytesView)
         guard !data.isEmpty else { throw Problem.invalidBody("the document is empty") }
         guard DocumentContent.signature(of: type)?(data) == true else {
-            throw Problem.invalidBody("the bytes are not a \(type) document")
+            // The bytes are of a format the endpoint does not take, whatever the header says (RFC 9110 §15.5.16).
+            throw Problem("unsupported-media-type", status: .unsupportedMediaType, title: "Document type is not accepted",
+                          detail: "the bytes are not a \(type) document")
         }
         return (type, data)
     }

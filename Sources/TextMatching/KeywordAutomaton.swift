@@ -84,6 +84,13 @@ public struct KeywordAutomaton: Sendable {
 
     /// Calls `found` with the index of each keyword and the UTF-8 offset just past where it ends.
     public func scanPositions(_ text: String, _ found: (_ keyword: Int, _ end: Int) -> Void) {
+        scanHits(text) { keyword, end, _ in found(keyword, end) }
+    }
+
+    /// Like ``scanPositions(_:_:)``, and says whether the occurrence stands alone: no ASCII letter
+    /// touches it where it begins or ends with a letter ("or" stands alone in "1 or 1" and in "'or'",
+    /// not in "worker"). Digits and `_` do not count as letters, so "1or1" and "shell_exec" keep theirs.
+    public func scanHits(_ text: String, _ found: (_ keyword: Int, _ end: Int, _ standsAlone: Bool) -> Void) {
         var text = text
         text.withUTF8 { bytes in
             var state = 0
@@ -92,13 +99,22 @@ public struct KeywordAutomaton: Sendable {
                     for (offset, byte) in bytes.enumerated() {
                         state = Int(table[state &* columns &+ Int(column[Int(byte)])])
                         let first = Int(matchStart[state]), end = Int(matchStart[state + 1])
-                        if first != end {
-                            for match in matches[first..<end] { found(Int(match), offset + 1) }
+                        guard first != end else { continue }
+                        for match in matches[first..<end] {
+                            let keyword = keywords[Int(match)]
+                            let start = offset + 1 - keyword.count
+                            let alone = !(Self.isLetter(keyword[0]) && start > 0 && Self.isLetter(bytes[start - 1]))
+                                && !(Self.isLetter(keyword[keyword.count - 1]) && offset + 1 < bytes.count && Self.isLetter(bytes[offset + 1]))
+                            found(Int(match), offset + 1, alone)
                         }
                     }
                 }
             }
         }
+    }
+
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
     }
 
     private static func fold(_ byte: UInt8) -> UInt8 {

@@ -16,6 +16,9 @@ public struct FirewallRule: Sendable, Decodable {
     /// Words of which at least one occurs in every match (ASCII case folded). The rule is evaluated
     /// only for targets where one of them occurs; without keywords it is evaluated on every input.
     public let keywords: [String]
+    /// Whether a keyword wakes the rule only where it stands alone, not inside a longer word ("or" in
+    /// "worker"): true for rules whose pattern bounds its keywords by `\b` or by punctuation.
+    public let wholeWords: Bool
     public let score: Int
     public let paranoia: Int
     /// Path prefixes the rule does not apply to (a rule exclusion, as in the OWASP CRS).
@@ -24,6 +27,7 @@ public struct FirewallRule: Sendable, Decodable {
     enum CodingKeys: String, CodingKey {
         case id, category, description, targets, pattern, keywords, score, paranoia
         case skipPaths = "skip_paths"
+        case wholeWords = "whole_words"
     }
 
     func applies(to path: String) -> Bool {
@@ -37,6 +41,7 @@ public struct FirewallRule: Sendable, Decodable {
         description = try container.decode(String.self, forKey: .description)
         targets = try container.decode([Target].self, forKey: .targets)
         keywords = try container.decodeIfPresent([String].self, forKey: .keywords) ?? []
+        wholeWords = try container.decodeIfPresent(Bool.self, forKey: .wholeWords) ?? false
         score = try container.decodeIfPresent(Int.self, forKey: .score) ?? 5
         paranoia = try container.decodeIfPresent(Int.self, forKey: .paranoia) ?? 1
         skipPaths = try container.decodeIfPresent([String].self, forKey: .skipPaths) ?? []

@@ -182,8 +182,9 @@ public struct WebFirewall: Sendable {
             guard let text = screened.parts[target], !text.isEmpty else { continue }
             // Where each candidate rule's keywords end; the rule is evaluated only around those places.
             var ends: [Int: [Int]] = [:]
-            prefilter.scanPositions(text) { keyword, end in
-                for ruleIndex in rulesOfKeyword[keyword] where !hit.contains(ruleIndex) && rules[ruleIndex].targets.contains(target) {
+            prefilter.scanHits(text) { keyword, end, standsAlone in
+                for ruleIndex in rulesOfKeyword[keyword] where !hit.contains(ruleIndex) && rules[ruleIndex].targets.contains(target)
+                    && (standsAlone || !rules[ruleIndex].wholeWords) {
                     ends[ruleIndex, default: []].append(end)
                 }
             }

@@ -83,6 +83,26 @@ struct KeywordAutomatonTests {
         #expect(found(automaton, "É") == [], "only ASCII case is folded")
     }
 
+    @Test func saysWhetherAnOccurrenceStandsAlone() {
+        let automaton = KeywordAutomaton(keywords: ["or", "exec", "nc ", "::"])
+        func alone(_ text: String) -> [Bool] {
+            var result: [Bool] = []
+            automaton.scanHits(text) { _, _, standsAlone in result.append(standsAlone) }
+            return result
+        }
+        #expect(alone("1 or 1") == [true])
+        #expect(alone("'OR'1") == [true])
+        #expect(alone("1or1") == [true], "digits are not letters")
+        #expect(alone("worker") == [false])
+        #expect(alone("or") == [true])
+        #expect(alone("ordinal") == [false])
+        #expect(alone("shell_exec(") == [true], "_ is not a letter")
+        #expect(alone("execute") == [false])
+        #expect(alone("x;nc -e") == [true], "a keyword ending in a space has no end to touch")
+        #expect(alone("sync -e") == [false])
+        #expect(alone("a::b") == [true], "punctuation keywords always stand alone")
+    }
+
     /// Against a naive search: the same keywords found, the same number of times.
     @Test func agreesWithANaiveSearch() {
         let keywords = ["ab", "abc", "bca", "c", "aab", "bb"]

@@ -71,17 +71,28 @@ struct CorpusTests {
         func fold(_ text: some StringProtocol) -> String {
             String(String.UnicodeScalarView(text.lowercased().unicodeScalars.map { "\t\n\r".unicodeScalars.contains($0) ? " " : $0 }))
         }
-        var checked = 0
+        var checked = 0, whole = 0
         for rule in firewall.rules where !rule.keywords.isEmpty {
+            let automaton = KeywordAutomaton(keywords: rule.keywords)
             for text in texts {
                 for match in rule.pattern.occurrences(in: text) {
                     checked += 1
                     let matched = fold(text[match])
                     #expect(rule.keywords.contains { matched.contains(fold($0)) }, "rule \(rule.id) matched '\(text[match])' without any of its keywords")
+                    guard rule.wholeWords else { continue }
+                    // A whole-word rule must have a keyword standing alone inside each match.
+                    whole += 1
+                    let (from, to) = (text.utf8.distance(from: text.startIndex, to: match.lowerBound), text.utf8.distance(from: text.startIndex, to: match.upperBound))
+                    var alone = false
+                    automaton.scanHits(text) { keyword, end, standsAlone in
+                        if standsAlone && end <= to && end - automaton.keywords[keyword].count >= from { alone = true }
+                    }
+                    #expect(alone, "whole-word rule \(rule.id) matched '\(text[match])' where none of its keywords stands alone")
                 }
             }
         }
         #expect(checked > 300)
+        #expect(whole > 100)
     }
 
     /// Windows around keywords find what a pass over the whole text finds, on every sample.

@@ -51,7 +51,7 @@ public final class CandidatePool: Sendable {
         let active = try await consents.list(for: person).filter { $0.purpose == purpose && $0.isActive }
         let worker = active.isEmpty ? nil : try await users.find(person)
         pools.withLock { pools in
-            for destination in pools.keys { Self.remove(person, from: &pools[destination]!) }
+            for destination in Array(pools.keys) { Self.remove(person, from: &pools[destination]!) }
             guard let worker, worker.role == .worker, let profile = worker.profile else { return }
             let query = WorkerQuery(worker: worker, profile: profile)
             let skills = Set(profile.skills.map(taxonomy.canonical)).reduce(into: Set<String>()) { all, skill in
@@ -62,11 +62,11 @@ public final class CandidatePool: Sendable {
             for consent in active where newestPerDestination[consent.destination].map({ $0.givenAt < consent.givenAt }) ?? true {
                 newestPerDestination[consent.destination] = consent
             }
+            // In place: a copy of a pool taken out and put back would copy all its members on
+            // every write, which made loading n workers cost n² (minutes for 100,000).
             for (destination, consent) in newestPerDestination {
-                var pool = pools[destination] ?? Pool()
-                pool.members[person] = Member(worker: worker, query: query, consentID: consent.id)
-                for skill in skills { pool.bySkill[skill, default: []].insert(person) }
-                pools[destination] = pool
+                pools[destination, default: Pool()].members[person] = Member(worker: worker, query: query, consentID: consent.id)
+                for skill in skills { pools[destination, default: Pool()].bySkill[skill, default: []].insert(person) }
             }
         }
     }
@@ -74,13 +74,14 @@ public final class CandidatePool: Sendable {
     /// Forgets the person (erasure).
     public func remove(_ person: RegionalID) {
         pools.withLock { pools in
-            for destination in pools.keys { Self.remove(person, from: &pools[destination]!) }
+            for destination in Array(pools.keys) { Self.remove(person, from: &pools[destination]!) }
         }
     }
 
     private static func remove(_ person: RegionalID, from pool: inout Pool) {
         guard pool.members.removeValue(forKey: person) != nil else { return }
-        for skill in pool.bySkill.keys where pool.bySkill[skill]!.remove(person) != nil && pool.bySkill[skill]!.isEmpty {
+        // Iterating over a copy of the keys while removing entries; each set is changed in place.
+        for skill in Array(pool.bySkill.keys) where pool.bySkill[skill]?.remove(person) != nil && pool.bySkill[skill]?.isEmpty == true {
             pool.bySkill[skill] = nil
         }
     }

@@ -60,11 +60,10 @@ public final class MatchNotifier: Sendable {
         guard job.status == .open, job.createdAt == job.updatedAt else { return }
         let current = subscribers.withLock { Array($0.values) }
         guard !current.isEmpty else { return }
-        let day = Timestamps.day(now())
+        guard let evaluator = index.evaluator(for: job, on: Timestamps.day(now())) else { return }
         for subscriber in current {
             // The same rule as a ranked query: a shared (or related) skill, or a posting requiring none.
-            guard let match = index.evaluate(job, for: subscriber.query, on: day), match.eligibility.eligible, match.sharesSkill,
-                  match.score >= subscriber.minimumScore else { continue }
+            guard let match = evaluator.match(subscriber.query), match.score >= subscriber.minimumScore else { continue }
             subscriber.continuation.yield(Event(match: match, job: job))
         }
     }

@@ -67,18 +67,24 @@ public struct CandidateDiscovery: CandidateCardSource {
         let decision = policy.decide(from: source, to: destination, dataClasses: [.personal], bases: [.consent])
         guard decision.isAllowed else { return [] }
         let date = Timestamps.day(now())
-        var scored: [(card: CandidateCard, worker: RegionalID, consent: String)] = []
-        for member in pool.members(destination: destination.code, for: job) {
+        // Scored first; cards (an id stored per worker and destination) are made only for the best.
+        var ranked: [(member: CandidatePool.Member, ranked: RankedJob)] = []
+        if let evaluator = index.evaluator(for: job, on: date) {
+            for member in pool.members(destination: destination.code, for: job) {
+                guard let match = evaluator.match(member.query) else { continue }
+                ranked.append((member, match))
+            }
+        }
+        var best: [(card: CandidateCard, worker: RegionalID, consent: String)] = []
+        for (member, match) in CandidatePool.best(ranked, limit: limit) {
             let worker = member.worker
-            guard let ranked = index.evaluate(job, for: member.query, on: date), ranked.eligibility.eligible, ranked.sharesSkill else { continue }
             let card = CandidateCard(
                 cardID: try await cards.cardID(for: worker.id, destination: destination.code, regionCode: cell.region.idCode, now: now()),
-                homeRegion: cell.region.id.rawValue, score: ranked.score,
-                explanation: ranked.explanation.map(Self.withoutWhereabouts), eligibility: ranked.eligibility,
+                homeRegion: cell.region.id.rawValue, score: match.score,
+                explanation: match.explanation.map(Self.withoutWhereabouts), eligibility: match.eligibility,
                 profile: TransferRoutes.minimumData(of: worker, fields: purpose.minimumData))
-            scored.append((card, worker.id, member.consentID))
+            best.append((card, worker.id, member.consentID))
         }
-        let best = scored.sorted { $0.card.score > $1.card.score }.prefix(limit)
         guard !best.isEmpty else { return [] }
         try await audit.append(event: "cards-disclosed", details: Disclosure(
             job: job.id.description, destination: destination.code, rule: decision.ruleID,

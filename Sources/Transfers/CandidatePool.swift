@@ -15,15 +15,45 @@ internal import ServerKit
 /// by consent, profile and erasure writes. Members are filed under their skills and related skills,
 /// so a job's list looks only at workers who could share one of its skills.
 public final class CandidatePool: Sendable {
-    public struct Member: Sendable {
+    /// One opted-in worker. A class, so that a listing of thousands hands out references instead of
+    /// copying every record's strings.
+    public final class Member: Sendable {
         public let worker: User
         public let query: WorkerQuery
         public let consentID: String
+
+        init(worker: User, query: WorkerQuery, consentID: String) {
+            self.worker = worker
+            self.query = query
+            self.consentID = consentID
+        }
     }
 
+    /// Members in slots, filed under skills by slot number: a listing unions sets of integers, not
+    /// of identifiers whose every hash reads a string.
     private struct Pool {
-        var members: [RegionalID: Member] = [:]
-        var bySkill: [String: Set<RegionalID>] = [:]
+        var slotOf: [RegionalID: Int] = [:]
+        var slots: [Member?] = []
+        var freeSlots: [Int] = []
+        var bySkill: [String: Set<Int>] = [:]
+        var count: Int { slotOf.count }
+
+        mutating func insert(_ member: Member, skills: Set<String>) {
+            let slot = freeSlots.popLast() ?? { slots.append(nil); return slots.count - 1 }()
+            slots[slot] = member
+            slotOf[member.worker.id] = slot
+            for skill in skills { bySkill[skill, default: []].insert(slot) }
+        }
+
+        mutating func remove(_ person: RegionalID) {
+            guard let slot = slotOf.removeValue(forKey: person) else { return }
+            slots[slot] = nil
+            freeSlots.append(slot)
+            // Over a copy of the keys: each set is changed in place.
+            for skill in Array(bySkill.keys) where bySkill[skill]?.remove(slot) != nil && bySkill[skill]?.isEmpty == true {
+                bySkill[skill] = nil
+            }
+        }
     }
 
     let users: any UserStore
@@ -51,7 +81,7 @@ public final class CandidatePool: Sendable {
         let active = try await consents.list(for: person).filter { $0.purpose == purpose && $0.isActive }
         let worker = active.isEmpty ? nil : try await users.find(person)
         pools.withLock { pools in
-            for destination in Array(pools.keys) { Self.remove(person, from: &pools[destination]!) }
+            for destination in Array(pools.keys) { pools[destination]!.remove(person) }
             guard let worker, worker.role == .worker, let profile = worker.profile else { return }
             let query = WorkerQuery(worker: worker, profile: profile)
             let skills = Set(profile.skills.map(taxonomy.canonical)).reduce(into: Set<String>()) { all, skill in
@@ -65,8 +95,7 @@ public final class CandidatePool: Sendable {
             // In place: a copy of a pool taken out and put back would copy all its members on
             // every write, which made loading n workers cost n² (minutes for 100,000).
             for (destination, consent) in newestPerDestination {
-                pools[destination, default: Pool()].members[person] = Member(worker: worker, query: query, consentID: consent.id)
-                for skill in skills { pools[destination, default: Pool()].bySkill[skill, default: []].insert(person) }
+                pools[destination, default: Pool()].insert(Member(worker: worker, query: query, consentID: consent.id), skills: skills)
             }
         }
     }
@@ -74,15 +103,7 @@ public final class CandidatePool: Sendable {
     /// Forgets the person (erasure).
     public func remove(_ person: RegionalID) {
         pools.withLock { pools in
-            for destination in Array(pools.keys) { Self.remove(person, from: &pools[destination]!) }
-        }
-    }
-
-    private static func remove(_ person: RegionalID, from pool: inout Pool) {
-        guard pool.members.removeValue(forKey: person) != nil else { return }
-        // Iterating over a copy of the keys while removing entries; each set is changed in place.
-        for skill in Array(pool.bySkill.keys) where pool.bySkill[skill]?.remove(person) != nil && pool.bySkill[skill]?.isEmpty == true {
-            pool.bySkill[skill] = nil
+            for destination in Array(pools.keys) { pools[destination]!.remove(person) }
         }
     }
 
@@ -92,16 +113,33 @@ public final class CandidatePool: Sendable {
         pools.withLock { pools in
             guard let pool = pools[destination] else { return [] }
             let required = job.content.requiredSkills.map(taxonomy.canonical)
-            guard !required.isEmpty else { return Array(pool.members.values) }
-            var ids = Set<RegionalID>()
+            guard !required.isEmpty else { return pool.slots.compactMap { $0 } }
+            var slots = Set<Int>()
             for skill in required {
-                ids.formUnion(pool.bySkill[skill] ?? [])
-                for related in taxonomy.related(skill) { ids.formUnion(pool.bySkill[related] ?? []) }
+                slots.formUnion(pool.bySkill[skill] ?? [])
+                for related in taxonomy.related(skill) { slots.formUnion(pool.bySkill[related] ?? []) }
             }
-            return ids.compactMap { pool.members[$0] }
+            return slots.compactMap { pool.slots[$0] }
         }
     }
 
     /// How many workers opted in for a destination (for tests and metrics).
-    public func count(destination: String) -> Int { pools.withLock { $0[destination]?.members.count ?? 0 } }
+    public func count(destination: String) -> Int { pools.withLock { $0[destination]?.count ?? 0 } }
+
+    /// The `limit` best scored candidates, best first (ties by worker id, so a listing is stable),
+    /// without sorting all of them.
+    static func best(_ scored: [(member: CandidatePool.Member, ranked: RankedJob)], limit: Int) -> [(CandidatePool.Member, RankedJob)] {
+        func before(_ a: (member: CandidatePool.Member, ranked: RankedJob), _ b: (member: CandidatePool.Member, ranked: RankedJob)) -> Bool {
+            a.ranked.score != b.ranked.score ? a.ranked.score > b.ranked.score : a.member.worker.id.description < b.member.worker.id.description
+        }
+        var kept: [(member: CandidatePool.Member, ranked: RankedJob)] = []
+        kept.reserveCapacity(limit + 1)
+        for item in scored {
+            guard kept.count < limit || before(item, kept[kept.count - 1]) else { continue }
+            let at = kept.firstIndex { before(item, $0) } ?? kept.count
+            kept.insert(item, at: at)
+            if kept.count > limit { kept.removeLast() }
+        }
+        return kept.map { ($0.member, $0.ranked) }
+    }
 }

@@ -112,11 +112,13 @@ public struct CandidateRoutes: Sendable {
         // Workers of this cell who consented to be shown to employers of its own jurisdiction.
         // Scored first; only the few shown are turned into what the employer sees (their minimum data).
         var scored: [(member: CandidatePool.Member, ranked: RankedJob)] = []
-        for member in pool.members(destination: cell.region.jurisdiction.code, for: job) {
-            guard let ranked = index.evaluate(job, for: member.query, on: date), ranked.eligibility.eligible, ranked.sharesSkill else { continue }
-            scored.append((member, ranked))
+        if let evaluator = index.evaluator(for: job, on: date) {
+            for member in pool.members(destination: cell.region.jurisdiction.code, for: job) {
+                guard let ranked = evaluator.match(member.query) else { continue }
+                scored.append((member, ranked))
+            }
         }
-        let shown = Self.best(scored, limit: limit).map { member, ranked in
+        let shown = CandidatePool.best(scored, limit: limit).map { member, ranked in
             (candidate: LocalCandidate(
                 workerID: member.worker.id.description, displayName: member.worker.displayName, score: ranked.score,
                 explanation: ranked.explanation, eligibility: ranked.eligibility,
@@ -147,22 +149,5 @@ public struct CandidateRoutes: Sendable {
         cards.sort { $0.score > $1.score }
         return try .json(Candidates(jobID: job.id.description, local: local, cards: Array(cards.prefix(limit)),
                                     unavailable: unavailable), headers: [.cacheControl: "private, no-store"])
-    }
-
-    /// The `limit` best scored candidates, best first (ties by worker id, so a listing is stable),
-    /// without sorting all of them.
-    static func best(_ scored: [(member: CandidatePool.Member, ranked: RankedJob)], limit: Int) -> [(CandidatePool.Member, RankedJob)] {
-        func before(_ a: (member: CandidatePool.Member, ranked: RankedJob), _ b: (member: CandidatePool.Member, ranked: RankedJob)) -> Bool {
-            a.ranked.score != b.ranked.score ? a.ranked.score > b.ranked.score : a.member.worker.id.description < b.member.worker.id.description
-        }
-        var kept: [(member: CandidatePool.Member, ranked: RankedJob)] = []
-        kept.reserveCapacity(limit + 1)
-        for item in scored {
-            guard kept.count < limit || before(item, kept[kept.count - 1]) else { continue }
-            let at = kept.firstIndex { before(item, $0) } ?? kept.count
-            kept.insert(item, at: at)
-            if kept.count > limit { kept.removeLast() }
-        }
-        return kept.map { ($0.member, $0.ranked) }
     }
 }

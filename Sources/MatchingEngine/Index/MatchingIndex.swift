@@ -105,7 +105,7 @@ public final class MatchingIndex: Sendable {
     }
 
     /// The skills the worker gets credit for (held, or related for a share) and a scorer for the query.
-    private func scoring(_ query: WorkerQuery, in catalog: Catalog, on date: String) -> ([Int32: Double], PostingScorer) {
+    fileprivate func scoring(_ query: WorkerQuery, in catalog: Catalog, on date: String) -> ([Int32: Double], PostingScorer) {
         var credit: [Int32: Double] = [:]
         for name in query.skills {
             let id = taxonomy.canonical(name)
@@ -126,12 +126,45 @@ public final class MatchingIndex: Sendable {
     /// One indexed posting scored for a worker, with the eligibility decision; nil when the index does
     /// not hold it. Unlike ``rank(_:limit:on:)``, a posting sharing no skill with the worker is scored too.
     public func evaluate(_ job: Job, for query: WorkerQuery, on date: String) -> RankedJob? {
+        evaluator(for: job, on: date)?.rank(query)
+    }
+
+    /// Scores one posting for many workers (a candidate list, the workers a new posting notifies):
+    /// the posting is looked up once, not once per worker. Nil when the index does not hold it.
+    public func evaluator(for job: Job, on date: String) -> JobEvaluator? {
         let catalog = state.withLock { $0 }
         guard let uuid = UUID(uuidString: job.id.uuid), let slot = catalog.slotOf[uuid] else { return nil }
-        let (_, scorer) = scoring(query, in: catalog, on: date)
-        let explanation = scorer.explain(Int(slot))
-        return RankedJob(jobID: job.id, score: explanation.reduce(0) { $0 + $1.points }, explanation: explanation,
-                         eligibility: rules.decide(query.candidate, for: Opening(job), on: date))
+        return JobEvaluator(index: self, catalog: catalog, slot: Int(slot), job: job, opening: Opening(job), date: date)
+    }
+
+    /// One posting, ready to be scored for any worker; see ``MatchingIndex/evaluator(for:on:)``.
+    public struct JobEvaluator: Sendable {
+        let index: MatchingIndex
+        let catalog: Catalog
+        let slot: Int
+        let job: Job
+        let opening: Opening
+        let date: String
+
+        /// The posting scored for the worker, with the eligibility decision.
+        public func rank(_ query: WorkerQuery) -> RankedJob {
+            rank(query, eligibility: index.rules.decide(query.candidate, for: opening, on: date))
+        }
+
+        /// The posting scored for the worker when they may take it and share a skill with it (the
+        /// condition of ``MatchingIndex/rank(_:limit:on:)``), else nil — decided before scoring.
+        public func match(_ query: WorkerQuery) -> RankedJob? {
+            let eligibility = index.rules.decide(query.candidate, for: opening, on: date)
+            guard eligibility.eligible else { return nil }
+            let ranked = rank(query, eligibility: eligibility)
+            return ranked.sharesSkill ? ranked : nil
+        }
+
+        private func rank(_ query: WorkerQuery, eligibility: EligibilityDecision) -> RankedJob {
+            let (_, scorer) = index.scoring(query, in: catalog, on: date)
+            let explanation = scorer.explain(slot)
+            return RankedJob(jobID: job.id, score: explanation.reduce(0) { $0 + $1.points }, explanation: explanation, eligibility: eligibility)
+        }
     }
 
     /// The best eligible postings for a worker on a day (`YYYY-MM-DD`).

@@ -14,6 +14,11 @@ public struct KeywordAutomaton: Sendable {
     /// Keywords ending in each state (through failure links too): `matches[matchStart[s]..<matchStart[s+1]]`.
     private let matchStart: [Int32]
     private let matches: [Int32]
+    /// Per keyword, for ``scanHits(_:_:)`` without touching `keywords` in the loop: its length, and
+    /// whether it begins and ends with an ASCII letter.
+    private let lengths: [Int]
+    private let letterAtStart: [Bool]
+    private let letterAtEnd: [Bool]
 
     public init(keywords: [String]) {
         let folded = keywords.map { Array($0.utf8).map(Self.fold) }
@@ -75,6 +80,9 @@ public struct KeywordAutomaton: Sendable {
         self.transitions = Array(trie.joined())
         self.matchStart = matchStart
         self.matches = matches
+        self.lengths = folded.map(\.count)
+        self.letterAtStart = folded.map { $0.first.map(Self.isLetter) ?? false }
+        self.letterAtEnd = folded.map { $0.last.map(Self.isLetter) ?? false }
     }
 
     /// Calls `found` with the index of each keyword at each place it ends in `text`.
@@ -101,11 +109,11 @@ public struct KeywordAutomaton: Sendable {
                         let first = Int(matchStart[state]), end = Int(matchStart[state + 1])
                         guard first != end else { continue }
                         for match in matches[first..<end] {
-                            let keyword = keywords[Int(match)]
-                            let start = offset + 1 - keyword.count
-                            let alone = !(Self.isLetter(keyword[0]) && start > 0 && Self.isLetter(bytes[start - 1]))
-                                && !(Self.isLetter(keyword[keyword.count - 1]) && offset + 1 < bytes.count && Self.isLetter(bytes[offset + 1]))
-                            found(Int(match), offset + 1, alone)
+                            let keyword = Int(match)
+                            let start = offset + 1 - lengths[keyword]
+                            let alone = !(letterAtStart[keyword] && start > 0 && Self.isLetter(bytes[start - 1]))
+                                && !(letterAtEnd[keyword] && offset + 1 < bytes.count && Self.isLetter(bytes[offset + 1]))
+                            found(keyword, offset + 1, alone)
                         }
                     }
                 }

@@ -91,6 +91,9 @@ public struct WebFirewall: Sendable {
     private let unconditional: [Int]
     /// The longest keyword, in scalars (how far before its end a match may start).
     private let longestKeyword: Int
+    /// Per rule, read for every keyword hit: the targets it screens, and whether it wants whole words.
+    private let ruleTargets: [Set<FirewallRule.Target>]
+    private let ruleWantsWholeWords: [Bool]
 
     public init(settings: Settings = .init(), rules: [FirewallRule]) throws {
         guard settings.maxScreenBytes > 0 else { throw FirewallConfigurationError("max_screen_bytes must be positive") }
@@ -115,6 +118,8 @@ public struct WebFirewall: Sendable {
         longestKeyword = keywords.map(\.unicodeScalars.count).max() ?? 0
         self.rulesOfKeyword = rulesOfKeyword
         unconditional = loaded.indices.filter { loaded[$0].keywords.isEmpty }
+        ruleTargets = loaded.map { Set($0.targets) }
+        ruleWantsWholeWords = loaded.map(\.wholeWords)
         self.allow = try settings.allow.map { entry in
             guard let cidr = CIDR(entry) else { throw FirewallConfigurationError("allow: '\(entry)' is not an IP or CIDR") }
             return cidr
@@ -183,8 +188,8 @@ public struct WebFirewall: Sendable {
             // Where each candidate rule's keywords end; the rule is evaluated only around those places.
             var ends: [Int: [Int]] = [:]
             prefilter.scanHits(text) { keyword, end, standsAlone in
-                for ruleIndex in rulesOfKeyword[keyword] where !hit.contains(ruleIndex) && rules[ruleIndex].targets.contains(target)
-                    && (standsAlone || !rules[ruleIndex].wholeWords) {
+                for ruleIndex in rulesOfKeyword[keyword] where (standsAlone || !ruleWantsWholeWords[ruleIndex])
+                    && ruleTargets[ruleIndex].contains(target) && !hit.contains(ruleIndex) {
                     ends[ruleIndex, default: []].append(end)
                 }
             }

@@ -68,16 +68,16 @@ public struct CandidateDiscovery: CandidateCardSource {
         guard decision.isAllowed else { return [] }
         let date = Timestamps.day(now())
         // Scored first; cards (an id stored per worker and destination) are made only for the best.
-        var ranked: [(member: CandidatePool.Member, ranked: RankedJob)] = []
-        if let evaluator = index.evaluator(for: job, on: date) {
-            for member in pool.members(destination: destination.code, for: job) {
-                guard let match = evaluator.match(member.query) else { continue }
-                ranked.append((member, match))
-            }
+        var scored: [(member: CandidatePool.Member, score: Double)] = []
+        guard let evaluator = index.evaluator(for: job, on: date) else { return [] }
+        for member in pool.members(destination: destination.code, for: job) {
+            guard let score = evaluator.score(member.query) else { continue }
+            scored.append((member, score))
         }
         var best: [(card: CandidateCard, worker: RegionalID, consent: String)] = []
-        for (member, match) in CandidatePool.best(ranked, limit: limit) {
+        for member in CandidatePool.best(scored, limit: limit) {
             let worker = member.worker
+            let match = evaluator.rank(member.query)
             let card = CandidateCard(
                 cardID: try await cards.cardID(for: worker.id, destination: destination.code, regionCode: cell.region.idCode, now: now()),
                 homeRegion: cell.region.id.rawValue, score: match.score,

@@ -128,11 +128,11 @@ public final class CandidatePool: Sendable {
 
     /// The `limit` best scored candidates, best first (ties by worker id, so a listing is stable),
     /// without sorting all of them.
-    static func best(_ scored: [(member: CandidatePool.Member, ranked: RankedJob)], limit: Int) -> [(CandidatePool.Member, RankedJob)] {
-        func before(_ a: (member: CandidatePool.Member, ranked: RankedJob), _ b: (member: CandidatePool.Member, ranked: RankedJob)) -> Bool {
-            a.ranked.score != b.ranked.score ? a.ranked.score > b.ranked.score : a.member.worker.id.description < b.member.worker.id.description
+    static func best(_ scored: [(member: CandidatePool.Member, score: Double)], limit: Int) -> [CandidatePool.Member] {
+        func before(_ a: (member: CandidatePool.Member, score: Double), _ b: (member: CandidatePool.Member, score: Double)) -> Bool {
+            a.score != b.score ? a.score > b.score : a.member.worker.id.description < b.member.worker.id.description
         }
-        var kept: [(member: CandidatePool.Member, ranked: RankedJob)] = []
+        var kept: [(member: CandidatePool.Member, score: Double)] = []
         kept.reserveCapacity(limit + 1)
         for item in scored {
             guard kept.count < limit || before(item, kept[kept.count - 1]) else { continue }
@@ -140,6 +140,6 @@ public final class CandidatePool: Sendable {
             kept.insert(item, at: at)
             if kept.count > limit { kept.removeLast() }
         }
-        return kept.map { ($0.member, $0.ranked) }
+        return kept.map(\.member)
     }
 }

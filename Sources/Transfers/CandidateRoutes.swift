@@ -110,16 +110,18 @@ public struct CandidateRoutes: Sendable {
         }
         let date = Timestamps.day(now())
         // Workers of this cell who consented to be shown to employers of its own jurisdiction.
-        // Scored first; only the few shown are turned into what the employer sees (their minimum data).
-        var scored: [(member: CandidatePool.Member, ranked: RankedJob)] = []
-        if let evaluator = index.evaluator(for: job, on: date) {
+        // Scored first; only the few shown are explained and turned into what the employer sees.
+        var scored: [(member: CandidatePool.Member, score: Double)] = []
+        let evaluator = index.evaluator(for: job, on: date)
+        if let evaluator {
             for member in pool.members(destination: cell.region.jurisdiction.code, for: job) {
-                guard let ranked = evaluator.match(member.query) else { continue }
-                scored.append((member, ranked))
+                guard let score = evaluator.score(member.query) else { continue }
+                scored.append((member, score))
             }
         }
-        let shown = CandidatePool.best(scored, limit: limit).map { member, ranked in
-            (candidate: LocalCandidate(
+        let shown = CandidatePool.best(scored, limit: limit).compactMap { member -> (candidate: LocalCandidate, consentID: String)? in
+            guard let ranked = evaluator?.rank(member.query) else { return nil }
+            return (candidate: LocalCandidate(
                 workerID: member.worker.id.description, displayName: member.worker.displayName, score: ranked.score,
                 explanation: ranked.explanation, eligibility: ranked.eligibility,
                 profile: TransferRoutes.minimumData(of: member.worker, fields: ["skills", "languages", "residence_status", "desired_salary", "location"])),

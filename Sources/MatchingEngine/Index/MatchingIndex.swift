@@ -105,7 +105,7 @@ public final class MatchingIndex: Sendable {
     }
 
     /// The skills the worker gets credit for (held, or related for a share) and a scorer for the query.
-    fileprivate func scoring(_ query: WorkerQuery, in catalog: Catalog, on date: String) -> ([Int32: Double], PostingScorer) {
+    fileprivate func scoring(_ query: WorkerQuery, in catalog: Catalog, on date: String, rarities: [Double]? = nil) -> ([Int32: Double], PostingScorer) {
         var credit: [Int32: Double] = [:]
         for name in query.skills {
             let id = taxonomy.canonical(name)
@@ -119,7 +119,7 @@ public final class MatchingIndex: Sendable {
         let scorer = PostingScorer(
             catalog: catalog, configuration: configuration, taxonomy: taxonomy, credit: credit, location: query.location,
             desiredSalary: query.desiredSalary, languages: query.candidate.languages, today: CompactTime.day(date) ?? 0,
-            recency: recency)
+            recency: recency, rarities: rarities)
         return (credit, scorer)
     }
 
@@ -134,7 +134,8 @@ public final class MatchingIndex: Sendable {
     public func evaluator(for job: Job, on date: String) -> JobEvaluator? {
         let catalog = state.withLock { $0 }
         guard let uuid = UUID(uuidString: job.id.uuid), let slot = catalog.slotOf[uuid] else { return nil }
-        return JobEvaluator(index: self, catalog: catalog, slot: Int(slot), job: job, opening: Opening(job), date: date)
+        return JobEvaluator(index: self, catalog: catalog, slot: Int(slot), job: job, opening: Opening(job), date: date,
+                            rarities: PostingScorer.rarities(catalog))
     }
 
     /// One posting, ready to be scored for any worker; see ``MatchingIndex/evaluator(for:on:)``.
@@ -145,6 +146,7 @@ public final class MatchingIndex: Sendable {
         let job: Job
         let opening: Opening
         let date: String
+        let rarities: [Double]
 
         /// The posting scored for the worker, with the eligibility decision.
         public func rank(_ query: WorkerQuery) -> RankedJob {
@@ -160,8 +162,17 @@ public final class MatchingIndex: Sendable {
             return ranked.sharesSkill ? ranked : nil
         }
 
+        /// The score alone, when the worker may take the posting and shares a skill with it (the
+        /// condition of ``match(_:)``), else nil: what a listing ranks thousands of workers by before
+        /// explaining the few it shows with ``rank(_:)``.
+        public func score(_ query: WorkerQuery) -> Double? {
+            guard index.rules.decide(query.candidate, for: opening, on: date).eligible else { return nil }
+            let (_, scorer) = index.scoring(query, in: catalog, on: date, rarities: rarities)
+            return scorer.sharesSkill(slot) ? scorer.score(slot) : nil
+        }
+
         private func rank(_ query: WorkerQuery, eligibility: EligibilityDecision) -> RankedJob {
-            let (_, scorer) = index.scoring(query, in: catalog, on: date)
+            let (_, scorer) = index.scoring(query, in: catalog, on: date, rarities: rarities)
             let explanation = scorer.explain(slot)
             return RankedJob(jobID: job.id, score: explanation.reduce(0) { $0 + $1.points }, explanation: explanation, eligibility: eligibility)
         }

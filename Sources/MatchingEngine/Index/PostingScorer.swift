@@ -46,7 +46,8 @@ struct PostingScorer {
     }
 
     init(catalog: Catalog, configuration: MatchingConfiguration, taxonomy: SkillTaxonomy, credit: [Int32: Double],
-         location: Place?, desiredSalary: Pay?, languages: [LanguageProficiency], today: Int32, recency: [Double]) {
+         location: Place?, desiredSalary: Pay?, languages: [LanguageProficiency], today: Int32, recency: [Double],
+         rarities: [Double]? = nil) {
         self.catalog = catalog
         self.configuration = configuration
         self.taxonomy = taxonomy
@@ -59,12 +60,24 @@ struct PostingScorer {
             languages.filter { $0.language == code }.compactMap(\.rank).max() ?? -1
         }
         self.today = today
-        let count = Double(max(catalog.liveCount, 1))
-        self.rarities = catalog.documentFrequency.map { log(1 + count / Double(max($0, 1))) }
+        self.rarities = rarities ?? Self.rarities(catalog)
         var credits = [Double](repeating: 0, count: catalog.skillNames.count)
         for (skill, share) in credit { credits[Int(skill)] = share }
         self.credits = credits
         self.recency = recency
+    }
+
+    /// Rarity per skill id of the catalog; the same for every worker, so one posting scored for
+    /// many workers computes it once.
+    static func rarities(_ catalog: Catalog) -> [Double] {
+        let count = Double(max(catalog.liveCount, 1))
+        return catalog.documentFrequency.map { log(1 + count / Double(max($0, 1))) }
+    }
+
+    /// Whether the explained form would credit a skill: the posting requires none, or the worker
+    /// holds (or is related to) one it requires.
+    func sharesSkill(_ slot: Int) -> Bool {
+        configuration.weights.skills > 0 && skillShare(catalog.facts[slot]) > 0
     }
 
     func rarity(_ skill: Int32) -> Double {

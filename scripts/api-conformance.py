@@ -16,6 +16,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 
 import jwt
@@ -141,7 +142,9 @@ def run_schemathesis(base, label, token, args, config, only=None, skip=None):
         command += ["--include-operation-id", only]
     if skip:
         command += ["--exclude-operation-id", skip]
-    result = subprocess.run(command, capture_output=True, text=True)
+    # schemathesis keeps a crash cache in its working directory: a throwaway one, not the checkout.
+    with tempfile.TemporaryDirectory(prefix="iworkz-schemathesis-") as scratch:
+        result = subprocess.run(command, capture_output=True, text=True, cwd=scratch)
     lines = result.stdout.splitlines()
     cases = [line.strip() for line in lines if line.strip().endswith("passed") or " generated, " in line]
     verdict = [line.strip("= ") for line in lines if line.startswith("===") and " in " in line]

@@ -38,7 +38,7 @@ extension MatchingRoutes {
         let query = try await workerQuery(context)
         var minimumScore = 60.0
         if let text = request.formQuery["min_score"] {
-            guard let value = Double(String(text)), (0...100).contains(value) else {
+            guard let value = Double(text), (0...100).contains(value) else {
                 throw Problem.validationFailed([.init(pointer: "?min_score", detail: "must be a number from 0 to 100")])
             }
             minimumScore = value

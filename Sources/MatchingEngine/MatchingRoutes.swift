@@ -74,7 +74,7 @@ public struct MatchingRoutes: Sendable {
         let principal = try context.requirePrincipal()
         var limit = 10
         if let text = request.formQuery["limit"] {
-            guard let value = Int(String(text)), (1...100).contains(value) else {
+            guard let value = Int(text), (1...100).contains(value) else {
                 throw Problem.validationFailed([.init(pointer: "?limit", detail: "must be an integer from 1 to 100")])
             }
             limit = value

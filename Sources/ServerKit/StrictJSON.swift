@@ -135,7 +135,7 @@ public enum StrictJSON {
         key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
-    /// The first number, depth first in member order, that is fractional or beyond a 64-bit integer.
+    /// The first number, depth first with members in key order, that is fractional or beyond a 64-bit integer.
     /// The API's bodies hold integers only, so that number is the one the decoder could not read.
     static func firstNonInteger(_ value: Any, pointer: String) -> String? {
         switch value {

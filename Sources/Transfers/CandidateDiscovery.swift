@@ -67,15 +67,10 @@ public struct CandidateDiscovery: CandidateCardSource {
         let decision = policy.decide(from: source, to: destination, dataClasses: [.personal], bases: [.consent])
         guard decision.isAllowed else { return [] }
         let date = Timestamps.day(now())
-        // Scored first; cards (an id stored per worker and destination) are made only for the best.
-        var scored: [(member: CandidatePool.Member, score: Double)] = []
+        // Cards (an id stored per worker and destination) are made only for the best.
         guard let evaluator = index.evaluator(for: job, on: date) else { return [] }
-        for member in pool.members(destination: destination.code, for: job) {
-            guard let score = evaluator.score(member.query) else { continue }
-            scored.append((member, score))
-        }
         var best: [(card: CandidateCard, worker: RegionalID, consent: String)] = []
-        for member in CandidatePool.best(scored, limit: limit) {
+        for member in pool.best(destination: destination.code, for: job, scoredBy: evaluator, limit: limit) {
             let worker = member.worker
             let match = evaluator.rank(member.query)
             let card = CandidateCard(

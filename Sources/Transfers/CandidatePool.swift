@@ -33,24 +33,24 @@ public final class CandidatePool: Sendable {
     /// of identifiers whose every hash reads a string.
     private struct Pool {
         var slotOf: [RegionalID: Int] = [:]
-        var slots: [Member?] = []
+        /// Each slot's member with the skills it is filed under.
+        var slots: [(member: Member, skills: Set<String>)?] = []
         var freeSlots: [Int] = []
         var bySkill: [String: Set<Int>] = [:]
         var count: Int { slotOf.count }
 
         mutating func insert(_ member: Member, skills: Set<String>) {
             let slot = freeSlots.popLast() ?? { slots.append(nil); return slots.count - 1 }()
-            slots[slot] = member
+            slots[slot] = (member, skills)
             slotOf[member.worker.id] = slot
             for skill in skills { bySkill[skill, default: []].insert(slot) }
         }
 
         mutating func remove(_ person: RegionalID) {
-            guard let slot = slotOf.removeValue(forKey: person) else { return }
+            guard let slot = slotOf.removeValue(forKey: person), let skills = slots[slot]?.skills else { return }
             slots[slot] = nil
             freeSlots.append(slot)
-            // Over a copy of the keys: each set is changed in place.
-            for skill in Array(bySkill.keys) where bySkill[skill]?.remove(slot) != nil && bySkill[skill]?.isEmpty == true {
+            for skill in skills where bySkill[skill]?.remove(slot) != nil && bySkill[skill]?.isEmpty == true {
                 bySkill[skill] = nil
             }
         }
@@ -113,26 +113,35 @@ public final class CandidatePool: Sendable {
         pools.withLock { pools in
             guard let pool = pools[destination] else { return [] }
             let required = job.content.requiredSkills.map(taxonomy.canonical)
-            guard !required.isEmpty else { return pool.slots.compactMap { $0 } }
+            guard !required.isEmpty else { return pool.slots.compactMap { $0?.member } }
             var slots = Set<Int>()
             for skill in required {
                 slots.formUnion(pool.bySkill[skill] ?? [])
                 for related in taxonomy.related(skill) { slots.formUnion(pool.bySkill[related] ?? []) }
             }
-            return slots.compactMap { pool.slots[$0] }
+            return slots.compactMap { pool.slots[$0]?.member }
         }
     }
 
     /// How many workers opted in for a destination (for tests and metrics).
     public func count(destination: String) -> Int { pools.withLock { $0[destination]?.count ?? 0 } }
 
-    /// The `limit` best scored candidates, best first (ties by worker id, so a listing is stable),
-    /// without sorting all of them.
-    static func best(_ scored: [(member: CandidatePool.Member, score: Double)], limit: Int) -> [CandidatePool.Member] {
-        func before(_ a: (member: CandidatePool.Member, score: Double), _ b: (member: CandidatePool.Member, score: Double)) -> Bool {
+    /// The `limit` members of ``members(destination:for:)`` the posting scores best for, best first
+    /// (ties by worker id, so a listing is stable): every one is scored with the fast form, and only
+    /// the few kept are for the caller to explain.
+    public func best(destination: String, for job: Job, scoredBy evaluator: MatchingIndex.JobEvaluator, limit: Int) -> [Member] {
+        let scored = members(destination: destination, for: job).compactMap { member in
+            evaluator.score(member.query).map { (member: member, score: $0) }
+        }
+        return Self.best(scored, limit: limit)
+    }
+
+    /// The `limit` best scored, without sorting all of them.
+    private static func best(_ scored: [(member: Member, score: Double)], limit: Int) -> [Member] {
+        func before(_ a: (member: Member, score: Double), _ b: (member: Member, score: Double)) -> Bool {
             a.score != b.score ? a.score > b.score : a.member.worker.id.description < b.member.worker.id.description
         }
-        var kept: [(member: CandidatePool.Member, score: Double)] = []
+        var kept: [(member: Member, score: Double)] = []
         kept.reserveCapacity(limit + 1)
         for item in scored {
             guard kept.count < limit || before(item, kept[kept.count - 1]) else { continue }

@@ -103,30 +103,25 @@ public struct CandidateRoutes: Sendable {
         }
         var limit = 20
         if let value = request.formQuery["limit"] {
-            guard let number = Int(String(value)), (1...100).contains(number) else {
+            guard let number = Int(value), (1...100).contains(number) else {
                 throw Problem.validationFailed([.init(pointer: "?limit", detail: "must be an integer from 1 to 100")])
             }
             limit = number
         }
         let date = Timestamps.day(now())
         // Workers of this cell who consented to be shown to employers of its own jurisdiction.
-        // Scored first; only the few shown are explained and turned into what the employer sees.
-        var scored: [(member: CandidatePool.Member, score: Double)] = []
-        let evaluator = index.evaluator(for: job, on: date)
-        if let evaluator {
-            for member in pool.members(destination: cell.region.jurisdiction.code, for: job) {
-                guard let score = evaluator.score(member.query) else { continue }
-                scored.append((member, score))
+        // Only the few shown are explained and turned into what the employer sees; a posting the index
+        // does not hold (yet) has no local candidates.
+        let shown: [(candidate: LocalCandidate, consentID: String)] = index.evaluator(for: job, on: date).map { evaluator in
+            pool.best(destination: cell.region.jurisdiction.code, for: job, scoredBy: evaluator, limit: limit).map { member in
+                let ranked = evaluator.rank(member.query)
+                return (candidate: LocalCandidate(
+                    workerID: member.worker.id.description, displayName: member.worker.displayName, score: ranked.score,
+                    explanation: ranked.explanation, eligibility: ranked.eligibility,
+                    profile: TransferRoutes.minimumData(of: member.worker, fields: ["skills", "languages", "residence_status", "desired_salary", "location"])),
+                        consentID: member.consentID)
             }
-        }
-        let shown = CandidatePool.best(scored, limit: limit).compactMap { member -> (candidate: LocalCandidate, consentID: String)? in
-            guard let ranked = evaluator?.rank(member.query) else { return nil }
-            return (candidate: LocalCandidate(
-                workerID: member.worker.id.description, displayName: member.worker.displayName, score: ranked.score,
-                explanation: ranked.explanation, eligibility: ranked.eligibility,
-                profile: TransferRoutes.minimumData(of: member.worker, fields: ["skills", "languages", "residence_status", "desired_salary", "location"])),
-             consentID: member.consentID)
-        }
+        } ?? []
         if !shown.isEmpty {
             try await audit.append(event: "candidates-disclosed", details: LocalDisclosure(
                 job: job.id.description, employer: principal.userID.description,

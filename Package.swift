@@ -75,9 +75,14 @@ let package = Package(
             dependencies: ["RedisClient", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        // Linear-time text matching: regular expressions whose shape is checked at load, and a
-        // byte-level Aho–Corasick keyword automaton.
-        .target(name: "TextMatching", swiftSettings: swiftSettings),
+        // Linear-time text matching: regular expressions whose shape is checked at load, searched
+        // through the toolchain's own ICU (the library Foundation links on Linux), and a byte-level
+        // Aho–Corasick keyword automaton.
+        .target(
+            name: "TextMatching",
+            swiftSettings: swiftSettings,
+            linkerSettings: [.linkedLibrary("_FoundationICU", .when(platforms: [.linux]))]
+        ),
         // Request-shape limits, IP lists and signature rules with anomaly scoring.
         .target(
             name: "WebFirewall",

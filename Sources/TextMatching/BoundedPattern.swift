@@ -1,5 +1,3 @@
-public import Foundation
-
 /// A regular expression that runs in time linear in its input: its shape is checked before it is
 /// compiled (``PatternShape``), so a pattern that could backtrack without bound is refused at load,
 /// with what to write instead, rather than found by an attacker.
@@ -10,40 +8,43 @@ public struct BoundedPattern: Sendable {
     public let source: String
     /// The most characters (Unicode scalars) a match can span.
     public let maximumMatchLength: Int
-    /// The most characters a lookaround or word boundary looks at beyond a match.
-    public let lookaroundLength: Int
-    private let regex: NSRegularExpression
+    private let regex: ICURegex
 
     /// Checks and compiles `source`; case-insensitive unless told otherwise.
     public init(_ source: String, caseInsensitive: Bool = true, maximumRepeat: Int = defaultMaximumRepeat) throws(PatternError) {
-        do {
-            regex = try NSRegularExpression(pattern: source, options: caseInsensitive ? [.caseInsensitive] : [])
-        } catch {
+        guard let regex = ICURegex(source, caseInsensitive: caseInsensitive) else {
             throw PatternError(pattern: source, problems: ["it does not compile as an ICU regular expression"])
         }
+        self.regex = regex
         let shape = PatternShape(source, maximumRepeat: maximumRepeat)
         guard shape.problems.isEmpty, let maximum = shape.maximumLength else {
             throw PatternError(pattern: source, problems: shape.problems.isEmpty ? ["a match has no upper length"] : shape.problems)
         }
         self.source = source
         maximumMatchLength = maximum
-        lookaroundLength = shape.lookaroundLength
     }
 
     /// Whether the pattern occurs anywhere in `text`.
     public func occurs(in text: String) -> Bool {
-        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        WindowedText(text).contains(self)
     }
 
-    /// Whether a match lies inside `range` of `text`; the text around the range is seen by lookarounds
-    /// and word boundaries, and `^`/`$` match only at the text's own ends.
-    func occurs(in text: String, range: NSRange) -> Bool {
-        regex.firstMatch(in: text, options: [.withTransparentBounds, .withoutAnchoringBounds], range: range) != nil
+    /// The first match inside `region` of `text` (UTF-16 offsets).
+    func firstMatch(in text: UTF16Text, region: Range<Int>) -> Range<Int>? {
+        text.firstMatch(of: regex, in: region)
     }
 
     /// Every non-overlapping occurrence in `text`, in order.
     public func occurrences(in text: String) -> [Range<String.Index>] {
-        regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text) }
+        let units = UTF16Text(text)
+        var found: [Range<String.Index>] = []
+        var start = 0
+        while start <= units.count, let match = firstMatch(in: units, region: start..<units.count) {
+            found.append(String.Index(utf16Offset: match.lowerBound, in: text)..<String.Index(utf16Offset: match.upperBound, in: text))
+            // An empty match moves on by one unit, as NSRegularExpression's enumeration does.
+            start = match.isEmpty ? match.upperBound + 1 : match.upperBound
+        }
+        return found
     }
 }
 

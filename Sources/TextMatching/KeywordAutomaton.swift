@@ -1,6 +1,8 @@
 /// Aho–Corasick over UTF-8 bytes with ASCII case and ASCII whitespace folded (a tab or a line break
 /// counts as a space, in keywords and text alike): every keyword occurring in a text, found in one pass
-/// with one table read per byte.
+/// with one table read per byte. A keyword that is a single control character (`"\n"`, `"\r"`, a
+/// tab) is the exception: it matches only itself, or every space of a text would wake its rules (the
+/// same control character given twice is reported under its first index).
 ///
 /// The firewall uses it as its prefilter: a rule is evaluated only when one of its keywords occurs, so
 /// a clean request costs one pass over its bytes whatever the number of rules.
@@ -19,13 +21,28 @@ public struct KeywordAutomaton: Sendable {
     private let lengths: [Int]
     private let letterAtStart: [Bool]
     private let letterAtEnd: [Bool]
+    /// Per byte, the keyword that is exactly that control character, or -1.
+    private let exactByte: [Int32]
 
     public init(keywords: [String]) {
-        let folded = keywords.map { Array($0.utf8).map(Self.fold) }
+        var exactByte = [Int32](repeating: -1, count: 256)
+        var folded: [[UInt8]] = []
+        for (index, keyword) in keywords.enumerated() {
+            let bytes = Array(keyword.utf8)
+            if bytes.count == 1, Self.isControlSpace(bytes[0]) {
+                if exactByte[Int(bytes[0])] < 0 { exactByte[Int(bytes[0])] = Int32(index) }
+                // Kept in `keywords` for its index, left out of the automaton.
+                folded.append(bytes)
+            } else {
+                folded.append(bytes.map(Self.fold))
+            }
+        }
         self.keywords = folded
+        self.exactByte = exactByte
+        let automatonKeywords = folded.map { $0.count == 1 && Self.isControlSpace($0[0]) ? [] : $0 }
         var columnOfByte = [UInt8](repeating: 0, count: 256)
         var columns = 1
-        for byte in Set(folded.joined()).sorted() {
+        for byte in Set(automatonKeywords.joined()).sorted() {
             columnOfByte[Int(byte)] = UInt8(columns)
             columns += 1
         }
@@ -35,7 +52,7 @@ public struct KeywordAutomaton: Sendable {
 
         var trie: [[Int32]] = [[Int32](repeating: -1, count: columns)]
         var ending: [[Int32]] = [[]]
-        for (index, keyword) in folded.enumerated() where !keyword.isEmpty {
+        for (index, keyword) in automatonKeywords.enumerated() where !keyword.isEmpty {
             var state = 0
             for byte in keyword {
                 let column = Int(columnOfByte[Int(byte)])
@@ -105,6 +122,8 @@ public struct KeywordAutomaton: Sendable {
             transitions.withUnsafeBufferPointer { table in
                 columnOfByte.withUnsafeBufferPointer { column in
                     for (offset, byte) in bytes.enumerated() {
+                        let exact = exactByte[Int(byte)]
+                        if exact >= 0 { found(Int(exact), offset + 1, true) }
                         state = Int(table[state &* columns &+ Int(column[Int(byte)])])
                         let first = Int(matchStart[state]), end = Int(matchStart[state + 1])
                         guard first != end else { continue }
@@ -123,6 +142,10 @@ public struct KeywordAutomaton: Sendable {
 
     private static func isLetter(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+    }
+
+    private static func isControlSpace(_ byte: UInt8) -> Bool {
+        (0x09...0x0D).contains(byte)
     }
 
     private static func fold(_ byte: UInt8) -> UInt8 {

@@ -1,6 +1,6 @@
 /// What a regular expression can cost, read from its text before it is compiled.
 ///
-/// A backtracking engine (ICU, behind `NSRegularExpression`) runs in time linear in its input only
+/// A backtracking engine (ICU) runs in time linear in its input only
 /// when the work from each start position is bounded by a constant. That holds when every quantifier
 /// has an upper bound, no variable quantifier (beyond an optional `?`) repeats something that is itself
 /// variable, and no two
@@ -10,8 +10,6 @@ struct PatternShape {
     /// Fewest and most characters (Unicode scalars) a match spans; most is nil when unbounded.
     var minimumLength = 0
     var maximumLength: Int? = 0
-    /// The most characters a lookaround (or a word boundary) inspects beyond the match.
-    var lookaroundLength = 1
     var problems: [String] = []
 
     init(_ pattern: String, maximumRepeat: Int) {
@@ -22,7 +20,6 @@ struct PatternShape {
         }
         minimumLength = whole.minimum
         maximumLength = whole.maximum
-        lookaroundLength = max(1, reader.lookaroundLength)
         problems = reader.problems
     }
 
@@ -45,7 +42,6 @@ struct PatternShape {
         let maximumRepeat: Int
         var index = 0
         var problems: [String] = []
-        var lookaroundLength = 0
 
         init(scalars: [Unicode.Scalar], maximumRepeat: Int) {
             self.scalars = scalars
@@ -220,9 +216,7 @@ struct PatternShape {
                 problems.append("unclosed '(' at offset \(start)")
             }
             if zeroWidth {
-                if let longest = inner.maximum {
-                    lookaroundLength = max(lookaroundLength, longest)
-                } else {
+                if inner.maximum == nil {
                     problems.append("lookaround at offset \(start) has no upper length")
                 }
                 return .assertion

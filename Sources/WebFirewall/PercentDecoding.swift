@@ -52,20 +52,20 @@ enum PercentDecoding {
         return current
     }
 
-    /// `a=1&b=2` as `a=1\nb=2`, each name and value decoded on its own so that an encoded `&` or `=`
-    /// stays inside its value.
-    static func formFields(_ text: String) throws(Malformed) -> String {
+    /// `a=1&b=2` as the lines `a=1` and `b=2`, each name and value decoded on its own so that an
+    /// encoded `&` or `=` stays inside its value.
+    static func formFields(_ text: String) throws(Malformed) -> [String] {
         var lines: [String] = []
         for field in text.split(separator: "&", omittingEmptySubsequences: true) {
             if let equals = field.firstIndex(of: "=") {
                 let name = try strict(field[..<equals], plusIsSpace: true)
                 let value = try strict(field[field.index(after: equals)...], plusIsSpace: true)
-                lines.append(name + "=" + value)
+                lines.append(residual(name + "=" + value))
             } else {
-                lines.append(try strict(field, plusIsSpace: true))
+                lines.append(residual(try strict(field, plusIsSpace: true)))
             }
         }
-        return residual(lines.joined(separator: "\n"))
+        return lines
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

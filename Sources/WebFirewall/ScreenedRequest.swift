@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// A request's parts as the signatures see them: percent-decoded (strictly, then again while escapes
 /// remain), form fields split and decoded, JSON escapes and HTML character references undone. A part that cannot be decoded makes
@@ -18,6 +18,24 @@ struct ScreenedRequest {
     ]
 
     var parts: [FirewallRule.Target: String] = [:]
+    /// Per part made of lines (query and form fields, header values), the UTF-8 offsets of the line
+    /// breaks that join them: no request carried those, so they must not count as line breaks sent.
+    var joins: [FirewallRule.Target: [Int]] = [:]
+
+    /// `lines` as one text, each decoded on its own, and where the joining line breaks are.
+    private mutating func setLines(_ lines: [String], of target: FirewallRule.Target, maximumBytes: Int) throws(Refusal) {
+        var text = "", offsets: [Int] = []
+        for (index, line) in lines.enumerated() {
+            if index > 0 {
+                offsets.append(text.utf8.count)
+                text += "\n"
+            }
+            text += HTMLEntities.decoded(line)
+            guard text.utf8.count <= maximumBytes else { throw .tooLarge(target.rawValue) }
+        }
+        parts[target] = text
+        if !offsets.isEmpty { joins[target] = offsets }
+    }
 
     init(_ request: WebFirewall.Request, maximumBytes: Int) throws(Refusal) {
         func bounded(_ text: String, _ target: FirewallRule.Target) throws(Refusal) -> String {
@@ -31,7 +49,7 @@ struct ScreenedRequest {
         }
         if let query = request.rawQuery, !query.isEmpty {
             do {
-                parts[.query] = HTMLEntities.decoded(try bounded(try PercentDecoding.formFields(query), .query))
+                try setLines(try PercentDecoding.formFields(query), of: .query, maximumBytes: maximumBytes)
             } catch let refusal as Refusal {
                 throw refusal
             } catch {
@@ -48,13 +66,15 @@ struct ScreenedRequest {
             }
         }
         parts[.userAgent] = try bounded(userAgent, .userAgent)
-        parts[.headers] = HTMLEntities.decoded(try bounded(headers.joined(separator: "\n"), .headers))
+        try setLines(headers, of: .headers, maximumBytes: maximumBytes)
         if let body = request.body, !body.isEmpty {
             guard body.count <= maximumBytes else { throw .tooLarge("body") }
             let text = String(decoding: body, as: UTF8.self)
             if Self.isForm(request.contentType) {
                 do {
-                    parts[.body] = HTMLEntities.decoded(try PercentDecoding.formFields(text))
+                    try setLines(try PercentDecoding.formFields(text), of: .body, maximumBytes: maximumBytes)
+                } catch let refusal as Refusal {
+                    throw refusal
                 } catch {
                     throw .malformed("the form body has an invalid percent escape")
                 }

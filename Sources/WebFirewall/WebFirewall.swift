@@ -94,6 +94,8 @@ public struct WebFirewall: Sendable {
     /// Per rule, read for every keyword hit: the targets it screens, and whether it wants whole words.
     private let ruleTargets: [Set<FirewallRule.Target>]
     private let ruleWantsWholeWords: [Bool]
+    /// The keyword that is a line break, if a rule has it: not woken by the breaks that join lines.
+    private let lineBreakKeyword: Int?
 
     public init(settings: Settings = .init(), rules: [FirewallRule]) throws {
         guard settings.maxScreenBytes > 0 else { throw FirewallConfigurationError("max_screen_bytes must be positive") }
@@ -115,6 +117,7 @@ public struct WebFirewall: Sendable {
             }
         }
         prefilter = KeywordAutomaton(keywords: keywords)
+        lineBreakKeyword = indexOfKeyword["\n"]
         longestKeyword = keywords.map(\.unicodeScalars.count).max() ?? 0
         self.rulesOfKeyword = rulesOfKeyword
         unconditional = loaded.indices.filter { loaded[$0].keywords.isEmpty }
@@ -187,7 +190,14 @@ public struct WebFirewall: Sendable {
             guard let text = screened.parts[target], !text.isEmpty else { continue }
             // Where each candidate rule's keywords end; the rule is evaluated only around those places.
             var ends: [Int: [Int]] = [:]
+            let joins = screened.joins[target] ?? []
+            var nextJoin = 0
             prefilter.scanHits(text) { keyword, end, standsAlone in
+                if keyword == lineBreakKeyword {
+                    // Hits arrive in text order, and so do the joins.
+                    while nextJoin < joins.count, joins[nextJoin] < end - 1 { nextJoin += 1 }
+                    if nextJoin < joins.count, joins[nextJoin] == end - 1 { return }
+                }
                 for ruleIndex in rulesOfKeyword[keyword] where (standsAlone || !ruleWantsWholeWords[ruleIndex])
                     && ruleTargets[ruleIndex].contains(target) && !hit.contains(ruleIndex) {
                     ends[ruleIndex, default: []].append(end)

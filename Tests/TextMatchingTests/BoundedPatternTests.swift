@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TextMatching
 
@@ -55,6 +56,8 @@ struct BoundedPatternTests {
         #expect(!pattern.occurs(in: "a b"))
         let text = "ab abb abbb"
         #expect(pattern.occurrences(in: text).map { String(text[$0]) } == ["ab", "abb", "abb"])
+        let wide = "😀ab語ABB é abb"
+        #expect(pattern.occurrences(in: wide).map { String(wide[$0]) } == ["ab", "ABB", "abb"], "offsets after two-unit scalars")
         #expect(try !BoundedPattern("ab", caseInsensitive: false).occurs(in: "AB"))
     }
 }
@@ -81,6 +84,18 @@ struct KeywordAutomatonTests {
         #expect(found(automaton, "NC\n-E") == [1])
         #expect(found(automaton, "溶接工") == [2])
         #expect(found(automaton, "É") == [], "only ASCII case is folded")
+    }
+
+    /// Before: a line-break keyword was folded to a space, so every space of a text woke its rules.
+    @Test func aControlCharacterKeywordMatchesOnlyItself() {
+        let automaton = KeywordAutomaton(keywords: ["\n", "nc -e", "\r"])
+        #expect(found(automaton, "a b\tc") == [])
+        #expect(found(automaton, "a\nb") == [0])
+        #expect(found(automaton, "x\r\n") == [2, 0])
+        #expect(found(automaton, "nc\n-e") == [0, 1], "longer keywords still fold whitespace")
+        var ends: [Int] = []
+        automaton.scanPositions("ab\n") { _, end in ends.append(end) }
+        #expect(ends == [3])
     }
 
     @Test func saysWhetherAnOccurrenceStandsAlone() {
@@ -125,22 +140,30 @@ struct KeywordAutomatonTests {
 
 @Suite("Windowed text")
 struct WindowedTextTests {
-    /// A match is found wherever it lies, also across the chunks a long text is searched in.
-    @Test func findsAMatchAtEveryPlaceAcrossChunkBoundaries() throws {
+    /// A match is found wherever it lies, in ASCII, in two- and three-byte scalars and after scalars
+    /// that take two UTF-16 units.
+    @Test func findsAMatchAtEveryPlace() throws {
         let pattern = try BoundedPattern(#"\bunion\b[\s\S]{0,64}\bselect\b"#)
-        for filler in ["a", "é", "語"] {
+        for filler in ["a", "é", "語", "😀"] {
             for position in [0, 1, 2000, 2030, 2047, 2048, 2049, 4090, 4096, 5900] {
                 let text = String(repeating: filler + " ", count: position / 2) + "union all select" + String(repeating: " " + filler, count: 3000 - position / 2)
                 #expect(WindowedText(text).contains(pattern), "\(filler) at \(position)")
                 let broken = text.replacingOccurrences(of: "union", with: "xunion")
-                #expect(!WindowedText(broken).contains(pattern), "a word boundary is checked with the text around the chunk")
+                #expect(!WindowedText(broken).contains(pattern), "a word boundary is checked with the text around the match")
             }
         }
-        var ends: [Int] = []
-        let text = String(repeating: "z ", count: 1500) + "union  select" + String(repeating: " z", count: 1500)
-        KeywordAutomaton(keywords: ["union"]).scanPositions(text) { _, end in ends.append(end) }
-        #expect(WindowedText(text).contains(pattern, keywordEnds: ends, keywordLength: 5))
-        #expect(!WindowedText(text).contains(pattern, keywordEnds: [10], keywordLength: 5), "only the windows are searched")
+        for filler in ["z", "😀", "語"] {
+            var ends: [Int] = []
+            let text = String(repeating: filler + " ", count: 1500) + "union  select" + String(repeating: " " + filler, count: 1500)
+            KeywordAutomaton(keywords: ["union"]).scanPositions(text) { _, end in ends.append(end) }
+            #expect(WindowedText(text).contains(pattern, keywordEnds: ends, keywordLength: 5), "\(filler)")
+            #expect(!WindowedText(text).contains(pattern, keywordEnds: [10], keywordLength: 5), "only the windows are searched")
+            let twoPlaces = text + " union" + String(repeating: " " + filler, count: 100) + " select"
+            var both: [Int] = []
+            KeywordAutomaton(keywords: ["union"]).scanPositions(twoPlaces) { _, end in both.append(end) }
+            #expect(both.count == 2)
+            #expect(WindowedText(twoPlaces).contains(pattern, keywordEnds: both, keywordLength: 5), "the first window matches, the second not")
+        }
     }
 
     @Test func anchorsMatchOnlyAtTheTextsOwnEnds() throws {

@@ -32,6 +32,15 @@ struct DecodingTests {
         #expect(Self.inspect(path: "/oauth/token", body: "grant_type=refresh_token&refresh_token=rt_abc", contentType: "application/x-www-form-urlencoded") == nil)
     }
 
+    /// Before: fields were joined with line breaks that woke the line-break rules on every query with
+    /// two parameters, and a field named like a header after another field read as header injection.
+    @Test func theLineBreaksThatJoinFieldsAreNotLineBreaksSent() throws {
+        #expect(Self.inspect(query: "q=welder&Set-Cookie:=1") == nil)
+        #expect(Self.inspect(query: "q=welder%0ASet-Cookie:%20a=1")?.ruleID == "921130", "a line break that was sent still counts")
+        #expect(Self.inspect(path: "/oauth/token", body: "grant_type=x&Location:=y", contentType: "application/x-www-form-urlencoded") == nil)
+        #expect(Self.inspect(query: "q=a&x=%0Aid")?.category == "rce", "a sent line break before a command")
+    }
+
     @Test func jsonStringsAreScreenedWithTheirEscapesUndone() throws {
         #expect(Self.inspect(body: #"{"bio":"x\" or \"1\"=\"1"}"#)?.category == "sqli")
         #expect(Self.inspect(body: #"{"bio":"\u003cscript\u003e"}"#)?.ruleID == "941100")

@@ -83,7 +83,7 @@ func printLinearity() {
     for rule in firewall.rules {
         var worst = (ratio: 0.0, small: 0.0, large: 0.0)
         for (small, large) in zip(pathologicalInputs(for: rule, length: 4096), pathologicalInputs(for: rule, length: 65536)) {
-            // As the firewall evaluates a rule whose keywords are everywhere: the whole part, in chunks.
+            // As the firewall evaluates a rule whose keywords are everywhere: one window, the whole part.
             let (smallText, largeText) = (WindowedText(small), WindowedText(large))
             let short = seconds { _ = smallText.contains(rule.pattern) }
             let long = seconds { _ = largeText.contains(rule.pattern) }

@@ -1,0 +1,87 @@
+#if canImport(_FoundationICU)
+internal import _FoundationICU
+internal import Synchronization
+
+/// A compiled ICU regular expression searched over UTF-16 buffers the caller owns.
+///
+/// `NSRegularExpression` bridges every Swift string to an `NSString` and back, which costs several
+/// microseconds per search and reads a long native string through an index that is not
+/// constant-time; the firewall searches dozens of short windows per request. ICU's C API takes a
+/// UTF-16 buffer as it is, so a window costs a region change and the search itself.
+///
+/// A compiled pattern is shared; searching needs a matcher of one's own (ICU's matchers hold their
+/// position), so matchers are cloned from the template on demand and kept in a small pool.
+final class ICURegex: Sendable {
+    /// Never searched with: only cloned, which ICU allows from any thread (what makes sharing it safe).
+    nonisolated(unsafe) private let template: OpaquePointer
+    private let idle = Mutex<[Matcher]>([])
+
+    /// A matcher owned by one search at a time.
+    private final class Matcher: @unchecked Sendable {
+        let pointer: OpaquePointer
+        init(_ pointer: OpaquePointer) { self.pointer = pointer }
+        deinit { swift_uregex_close(pointer) }
+    }
+
+    /// Nil when ICU refuses the pattern.
+    init?(_ source: String, caseInsensitive: Bool) {
+        let units = Array(source.utf16)
+        var status = U_ZERO_ERROR
+        var parseError = UParseError()
+        let flags = caseInsensitive ? UInt32(UREGEX_CASE_INSENSITIVE.rawValue) : 0
+        guard let compiled = swift_uregex_open(units, Int32(units.count), flags, &parseError, &status), status.rawValue <= 0 else {
+            return nil
+        }
+        template = compiled
+    }
+
+    deinit { swift_uregex_close(template) }
+
+    /// The first match starting at or after `region.lowerBound` and ending by `region.upperBound`,
+    /// as UTF-16 offsets into the text's first `count` units; the text outside the region is seen by
+    /// lookarounds and word boundaries, and `^`/`$` match only at the text's own ends.
+    func firstMatch(in units: UnsafeBufferPointer<UInt16>, count: Int, region: Range<Int>) -> Range<Int>? {
+        // ICU wants a pointer even for an empty text: callers keep a terminating unit past `count`.
+        guard let base = units.baseAddress, count < units.count else { preconditionFailure("UTF-16 text without its terminator") }
+        let matcher = idle.withLock { $0.popLast() } ?? clone()
+        defer { idle.withLock { $0.append(matcher) } }
+        var status = U_ZERO_ERROR
+        swift_uregex_setText(matcher.pointer, base, Int32(count), &status)
+        swift_uregex_useTransparentBounds(matcher.pointer, 1, &status)
+        swift_uregex_useAnchoringBounds(matcher.pointer, 0, &status)
+        swift_uregex_setRegion(matcher.pointer, Int32(region.lowerBound), Int32(region.upperBound), &status)
+        guard status.rawValue <= 0, swift_uregex_find(matcher.pointer, -1, &status) != 0, status.rawValue <= 0 else { return nil }
+        let start = Int(swift_uregex_start(matcher.pointer, 0, &status)), end = Int(swift_uregex_end(matcher.pointer, 0, &status))
+        return status.rawValue <= 0 ? start..<end : nil
+    }
+
+    private func clone() -> Matcher {
+        var status = U_ZERO_ERROR
+        // Cloning a valid pattern fails only when memory runs out, as an allocation would.
+        guard let pointer = swift_uregex_clone(template, &status), status.rawValue <= 0 else {
+            fatalError("ICU could not clone a compiled regular expression (status \(status.rawValue))")
+        }
+        return Matcher(pointer)
+    }
+}
+#else
+public import Foundation
+
+/// Where the toolchain's ICU is not importable (Apple platforms), the same searches through
+/// `NSRegularExpression` over an `NSString` holding the UTF-16 buffer.
+final class ICURegex: Sendable {
+    private let regex: NSRegularExpression
+
+    init?(_ source: String, caseInsensitive: Bool) {
+        guard let regex = try? NSRegularExpression(pattern: source, options: caseInsensitive ? [.caseInsensitive] : []) else { return nil }
+        self.regex = regex
+    }
+
+    func firstMatch(in units: UnsafeBufferPointer<UInt16>, count: Int, region: Range<Int>) -> Range<Int>? {
+        let string = units.baseAddress.map { NSString(characters: $0, length: count) } ?? ""
+        let match = regex.firstMatch(in: string as String, options: [.withTransparentBounds, .withoutAnchoringBounds],
+                                     range: NSRange(location: region.lowerBound, length: region.count))
+        return match.map { $0.range.location..<($0.range.location + $0.range.length) }
+    }
+}
+#endif

@@ -29,9 +29,17 @@ public struct BoundedPattern: Sendable {
         WindowedText(text).contains(self)
     }
 
-    /// The first match inside `region` of `text` (UTF-16 offsets).
-    func firstMatch(in text: UTF16Text, region: Range<Int>) -> Range<Int>? {
-        text.firstMatch(of: regex, in: region)
+    /// The first match inside one of `regions` of `text` (UTF-16 offsets), starting at a region's
+    /// lower bound when `anchored`.
+    func firstMatch(in text: UTF16Text, regions: [Range<Int>], anchored: Bool = false) -> Range<Int>? {
+        text.firstMatch(of: regex, in: regions, anchored: anchored)
+    }
+
+    /// Whether every match begins with one of `keywords` (as ``KeywordAutomaton`` compares them), as
+    /// far as the pattern's source tells (``LeadingText``): then the pattern needs trying only where
+    /// a keyword starts (``WindowedText/contains(_:keywordStarts:)``).
+    public func everyMatchBegins(withOneOf keywords: [String]) -> Bool {
+        LeadingText.everyMatchBegins(source, withOneOf: keywords)
     }
 
     /// Every non-overlapping occurrence in `text`, in order.
@@ -39,7 +47,7 @@ public struct BoundedPattern: Sendable {
         let units = UTF16Text(text)
         var found: [Range<String.Index>] = []
         var start = 0
-        while start <= units.count, let match = firstMatch(in: units, region: start..<units.count) {
+        while start <= units.count, let match = firstMatch(in: units, regions: [start..<units.count]) {
             found.append(String.Index(utf16Offset: match.lowerBound, in: text)..<String.Index(utf16Offset: match.upperBound, in: text))
             // An empty match moves on by one unit, as NSRegularExpression's enumeration does.
             start = match.isEmpty ? match.upperBound + 1 : match.upperBound

@@ -37,22 +37,31 @@ final class ICURegex: Sendable {
 
     deinit { swift_uregex_close(template) }
 
-    /// The first match starting at or after `region.lowerBound` and ending by `region.upperBound`,
-    /// as UTF-16 offsets into the text's first `count` units; the text outside the region is seen by
+    /// The first match found in one of `regions` (UTF-16 offsets into the text's first `count`
+    /// units), tried in order: anywhere inside a region, or, when `anchored`, only starting at its
+    /// lower bound; a match ends by the region's upper bound. The text outside a region is seen by
     /// lookarounds and word boundaries, and `^`/`$` match only at the text's own ends.
-    func firstMatch(in units: UnsafeBufferPointer<UInt16>, count: Int, region: Range<Int>) -> Range<Int>? {
+    func firstMatch(in units: UnsafeBufferPointer<UInt16>, count: Int, regions: [Range<Int>], anchored: Bool) -> Range<Int>? {
         // ICU wants a pointer even for an empty text: callers keep a terminating unit past `count`.
         guard let base = units.baseAddress, count < units.count else { preconditionFailure("UTF-16 text without its terminator") }
+        guard !regions.isEmpty else { return nil }
         let matcher = idle.withLock { $0.popLast() } ?? clone()
         defer { idle.withLock { $0.append(matcher) } }
         var status = U_ZERO_ERROR
         swift_uregex_setText(matcher.pointer, base, Int32(count), &status)
         swift_uregex_useTransparentBounds(matcher.pointer, 1, &status)
         swift_uregex_useAnchoringBounds(matcher.pointer, 0, &status)
-        swift_uregex_setRegion(matcher.pointer, Int32(region.lowerBound), Int32(region.upperBound), &status)
-        guard status.rawValue <= 0, swift_uregex_find(matcher.pointer, -1, &status) != 0, status.rawValue <= 0 else { return nil }
-        let start = Int(swift_uregex_start(matcher.pointer, 0, &status)), end = Int(swift_uregex_end(matcher.pointer, 0, &status))
-        return status.rawValue <= 0 ? start..<end : nil
+        guard status.rawValue <= 0 else { return nil }
+        for region in regions {
+            swift_uregex_setRegion(matcher.pointer, Int32(region.lowerBound), Int32(region.upperBound), &status)
+            let found = anchored ? swift_uregex_lookingAt(matcher.pointer, -1, &status) : swift_uregex_find(matcher.pointer, -1, &status)
+            guard status.rawValue <= 0 else { return nil }
+            if found != 0 {
+                let start = Int(swift_uregex_start(matcher.pointer, 0, &status)), end = Int(swift_uregex_end(matcher.pointer, 0, &status))
+                return status.rawValue <= 0 ? start..<end : nil
+            }
+        }
+        return nil
     }
 
     private func clone() -> Matcher {
@@ -77,11 +86,16 @@ final class ICURegex: Sendable {
         self.regex = regex
     }
 
-    func firstMatch(in units: UnsafeBufferPointer<UInt16>, count: Int, region: Range<Int>) -> Range<Int>? {
+    func firstMatch(in units: UnsafeBufferPointer<UInt16>, count: Int, regions: [Range<Int>], anchored: Bool) -> Range<Int>? {
         let string = units.baseAddress.map { NSString(characters: $0, length: count) } ?? ""
-        let match = regex.firstMatch(in: string as String, options: [.withTransparentBounds, .withoutAnchoringBounds],
-                                     range: NSRange(location: region.lowerBound, length: region.count))
-        return match.map { $0.range.location..<($0.range.location + $0.range.length) }
+        for region in regions {
+            let options: NSRegularExpression.MatchingOptions = anchored ? [.withTransparentBounds, .withoutAnchoringBounds, .anchored]
+                : [.withTransparentBounds, .withoutAnchoringBounds]
+            if let match = regex.firstMatch(in: string as String, options: options, range: NSRange(location: region.lowerBound, length: region.count)) {
+                return match.range.location..<(match.range.location + match.range.length)
+            }
+        }
+        return nil
     }
 }
 #endif

@@ -55,8 +55,9 @@ struct UTF16Text: Sendable {
         return Int(unitOfByte[min(byte, unitOfByte.count - 1)])
     }
 
-    /// The first match of `regex` starting and ending inside `region` (UTF-16 offsets).
-    func firstMatch(of regex: ICURegex, in region: Range<Int>) -> Range<Int>? {
-        units.withUnsafeBufferPointer { regex.firstMatch(in: $0, count: count, region: region) }
+    /// The first match of `regex` inside one of `regions` (UTF-16 offsets), starting at a region's
+    /// lower bound when `anchored`.
+    func firstMatch(of regex: ICURegex, in regions: [Range<Int>], anchored: Bool = false) -> Range<Int>? {
+        units.withUnsafeBufferPointer { regex.firstMatch(in: $0, count: count, regions: regions, anchored: anchored) }
     }
 }

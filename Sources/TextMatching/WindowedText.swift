@@ -19,23 +19,36 @@ public struct WindowedText: Sendable {
         // Lengths are counted in scalars; a scalar may take two UTF-16 units.
         let units = text.hasSurrogates ? 2 : 1
         let before = (keywordLength + pattern.maximumMatchLength) * units, after = pattern.maximumMatchLength * units
-        var window: Range<Int>?
+        var windows: [Range<Int>] = []
         for end in keywordEnds {
             let at = text.unit(atByte: end)
             let lower = max(0, at - before), upper = min(text.count, at + after)
-            if let current = window, lower <= current.upperBound {
-                window = current.lowerBound..<max(current.upperBound, upper)
-                continue
+            if let last = windows.last, lower <= last.upperBound {
+                windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, upper)
+            } else {
+                windows.append(lower..<upper)
             }
-            if let current = window, pattern.firstMatch(in: text, region: current) != nil { return true }
-            window = lower..<upper
         }
-        guard let window else { return false }
-        return pattern.firstMatch(in: text, region: window) != nil
+        return pattern.firstMatch(in: text, regions: windows) != nil
+    }
+
+    /// Whether a match of `pattern` starts at one of `keywordStarts` (UTF-8 byte offsets where a
+    /// keyword begins): for a pattern every match of which begins with a keyword
+    /// (``BoundedPattern/everyMatchBegins(withOneOf:)``), the same answer as searching around them, at
+    /// the cost of one anchored attempt per keyword.
+    public func contains(_ pattern: BoundedPattern, keywordStarts: [Int]) -> Bool {
+        let reach = pattern.maximumMatchLength * (text.hasSurrogates ? 2 : 1)
+        var regions: [Range<Int>] = []
+        regions.reserveCapacity(keywordStarts.count)
+        for start in keywordStarts {
+            let at = text.unit(atByte: start)
+            if regions.last?.lowerBound != at { regions.append(at..<min(text.count, at + reach)) }
+        }
+        return pattern.firstMatch(in: text, regions: regions, anchored: true) != nil
     }
 
     /// Whether `pattern` matches anywhere in the text.
     public func contains(_ pattern: BoundedPattern) -> Bool {
-        pattern.firstMatch(in: text, region: 0..<text.count) != nil
+        pattern.firstMatch(in: text, regions: [0..<text.count]) != nil
     }
 }

@@ -94,6 +94,10 @@ public struct WebFirewall: Sendable {
     /// Per rule, read for every keyword hit: the targets it screens, and whether it wants whole words.
     private let ruleTargets: [Set<FirewallRule.Target>]
     private let ruleWantsWholeWords: [Bool]
+    /// Per rule, whether every match begins with one of its keywords (tried only where they start).
+    let ruleIsAnchored: [Bool]
+    /// Each keyword's length in UTF-8 bytes.
+    private let keywordLengths: [Int]
     /// The keyword that is a line break, if a rule has it: not woken by the breaks that join lines.
     private let lineBreakKeyword: Int?
 
@@ -118,6 +122,8 @@ public struct WebFirewall: Sendable {
         }
         prefilter = KeywordAutomaton(keywords: keywords)
         lineBreakKeyword = indexOfKeyword["\n"]
+        keywordLengths = keywords.map(\.utf8.count)
+        ruleIsAnchored = loaded.map { !$0.keywords.isEmpty && $0.pattern.everyMatchBegins(withOneOf: $0.keywords) }
         longestKeyword = keywords.map(\.unicodeScalars.count).max() ?? 0
         self.rulesOfKeyword = rulesOfKeyword
         unconditional = loaded.indices.filter { loaded[$0].keywords.isEmpty }
@@ -188,8 +194,10 @@ public struct WebFirewall: Sendable {
         var hit = Set<Int>()
         for target in FirewallRule.Target.allCases {
             guard let text = screened.parts[target], !text.isEmpty else { continue }
-            // Where each candidate rule's keywords end; the rule is evaluated only around those places.
-            var ends: [Int: [Int]] = [:]
+            // Per candidate rule, where its keywords are: where they end, to search around, or for a rule
+            // every match of which begins with a keyword, where they start, to try once at each; and
+            // whether one of them wakes the rule (for a whole-word rule, one standing alone).
+            var places: [Int: (offsets: [Int], woken: Bool)] = [:]
             let joins = screened.joins[target] ?? []
             var nextJoin = 0
             prefilter.scanHits(text) { keyword, end, standsAlone in
@@ -198,21 +206,29 @@ public struct WebFirewall: Sendable {
                     while nextJoin < joins.count, joins[nextJoin] < end - 1 { nextJoin += 1 }
                     if nextJoin < joins.count, joins[nextJoin] == end - 1 { return }
                 }
-                for ruleIndex in rulesOfKeyword[keyword] where (standsAlone || !ruleWantsWholeWords[ruleIndex])
-                    && ruleTargets[ruleIndex].contains(target) && !hit.contains(ruleIndex) {
-                    ends[ruleIndex, default: []].append(end)
+                for ruleIndex in rulesOfKeyword[keyword] where ruleTargets[ruleIndex].contains(target) && !hit.contains(ruleIndex) {
+                    let wakes = standsAlone || !ruleWantsWholeWords[ruleIndex]
+                    if ruleIsAnchored[ruleIndex] {
+                        // Every occurrence, alone or not: a match may begin at one inside a word.
+                        places[ruleIndex, default: ([], false)].offsets.append(end - keywordLengths[keyword])
+                        if wakes { places[ruleIndex]?.woken = true }
+                    } else if wakes {
+                        places[ruleIndex, default: ([], true)].offsets.append(end)
+                    }
                 }
             }
             let candidates = unconditional.filter { !hit.contains($0) && rules[$0].targets.contains(target) }
-            guard !ends.isEmpty || !candidates.isEmpty else { continue }
+            guard places.values.contains(where: \.woken) || !candidates.isEmpty else { continue }
             let windowed = WindowedText(text)
             for ruleIndex in candidates where rules[ruleIndex].applies(to: path) && windowed.contains(rules[ruleIndex].pattern) {
                 hit.insert(ruleIndex)
             }
-            for (ruleIndex, keywordEnds) in ends {
+            for (ruleIndex, place) in places where place.woken {
                 let rule = rules[ruleIndex]
-                guard rule.applies(to: path), windowed.contains(rule.pattern, keywordEnds: keywordEnds, keywordLength: longestKeyword) else { continue }
-                hit.insert(ruleIndex)
+                guard rule.applies(to: path) else { continue }
+                let found = ruleIsAnchored[ruleIndex] ? windowed.contains(rule.pattern, keywordStarts: place.offsets)
+                    : windowed.contains(rule.pattern, keywordEnds: place.offsets, keywordLength: longestKeyword)
+                if found { hit.insert(ruleIndex) }
             }
         }
         // In file order, so the rule reported is the same for the same request.

@@ -138,6 +138,38 @@ struct KeywordAutomatonTests {
     }
 }
 
+@Suite("Leading text")
+struct LeadingTextTests {
+    @Test(arguments: [
+        (#"\bunion\b\s{1,8}+select"#, ["union"]),
+        (#"(?:[;`\n]|&&|\|\|)\s{0,8}+id"#, [";", "`", "\n", "&&", "||"]),
+        (#"\b(?:include|require)(?:_once)?+\s"#, ["include", "require"]),
+        (#"<script\b"#, ["<script"]),
+        (#"\$\{(?:lower|upper):"#, ["${lower:", "${upper:"]),
+        (#"(?<=x)ab{1,3}c"#, ["ab"]),
+        (#"[a-c]x|y"#, ["ax", "bx", "cx", "y"]),
+        (#"a(?:b|c)?d"#, ["a"]),
+        (#"(?:ab|c)+d"#, ["ab", "c"]),
+    ])
+    func readsWhatEveryMatchBeginsWith(pattern: String, beginnings: [String]) {
+        #expect(LeadingText.of(pattern) == Set(beginnings))
+    }
+
+    @Test(arguments: [#"\w{1,4}x"#, #"(?i)abc"#, #"[^a]b"#, #"a?b"#, #".ab"#, #"(?:a|)b"# + "|" + #"\sx"#, #"\p{L}a"#, #"é"#])
+    func assumesNothingWhereAMatchMayBeginWithAnything(pattern: String) {
+        #expect(LeadingText.of(pattern) == nil)
+        #expect(!LeadingText.everyMatchBegins(pattern, withOneOf: ["a", "b", "x", "é"]))
+    }
+
+    @Test func comparesBeginningsWithKeywordsAsTheAutomatonDoes() {
+        #expect(LeadingText.everyMatchBegins(#"(?:UNION|union all)\s"#, withOneOf: ["union"]))
+        #expect(!LeadingText.everyMatchBegins(#"(?:union|select)\s"#, withOneOf: ["union"]), "one beginning has no keyword")
+        #expect(LeadingText.everyMatchBegins(#"\nid"#, withOneOf: ["\n"]))
+        #expect(!LeadingText.everyMatchBegins(#" id"#, withOneOf: ["\n"]), "a line-break keyword is not a space")
+        #expect(!LeadingText.everyMatchBegins(#"ab"#, withOneOf: ["abc"]), "the keyword must fit inside the beginning")
+    }
+}
+
 @Suite("Windowed text")
 struct WindowedTextTests {
     /// A match is found wherever it lies, in ASCII, in two- and three-byte scalars and after scalars

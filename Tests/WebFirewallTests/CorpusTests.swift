@@ -114,6 +114,31 @@ struct CorpusTests {
         }
     }
 
+    /// A rule every match of which begins with a keyword is tried only where its keywords start: that
+    /// finds what a pass over the whole text finds, on every sample, and what the prefilter's contract
+    /// promises is checked match by match.
+    @Test func anchoredScreeningAgreesWithWholeTextScreening() throws {
+        let firewall = try Self.firewall(paranoia: 9)
+        let anchored = firewall.rules.indices.filter { firewall.ruleIsAnchored[$0] }.map { firewall.rules[$0] }
+        print("WAF: \(anchored.count) of \(firewall.rules.count) rules are tried only where a keyword starts")
+        #expect(anchored.count >= 20, "only \(anchored.count) rules are read as beginning with a keyword")
+        let texts = try (Self.samples("attacks") + Self.samples("benign") + Self.samples("heldout-attacks")).flatMap { sample -> [String] in
+            [sample.query.flatMap { $0.removingPercentEncoding } ?? "", sample.body ?? "", sample.ua] + sample.headers.map { $0[1] }
+        } + [String(repeating: "日本語 ", count: 300) + "x' or '1'='1; cat /etc/passwd" + String(repeating: " 한국어😀", count: 300)]
+        var matches = 0
+        for rule in anchored {
+            let automaton = KeywordAutomaton(keywords: rule.keywords)
+            for text in texts where !text.isEmpty {
+                var starts: [Int] = []
+                automaton.scanPositions(text) { keyword, end in starts.append(end - automaton.keywords[keyword].count) }
+                let occurs = rule.pattern.occurs(in: text)
+                if occurs { matches += 1 }
+                #expect(WindowedText(text).contains(rule.pattern, keywordStarts: starts) == occurs, "rule \(rule.id) on \(text.prefix(80))")
+            }
+        }
+        #expect(matches > 100)
+    }
+
     @Test func paranoiaTwoLoadsMoreRules() throws {
         let strict = try Self.firewall(paranoia: 2)
         let benign = try Self.samples("benign")

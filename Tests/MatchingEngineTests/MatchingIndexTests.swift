@@ -88,6 +88,35 @@ struct MatchingIndexTests {
         #expect(skill.detail.contains("related"))
     }
 
+    /// A candidate listing ranks thousands of workers by one posting's fast score: it must be the score
+    /// the explained form adds up to, and nil exactly where the explained form finds no match.
+    @Test(arguments: [11, 12, 13] as [UInt64])
+    func theFastScoreOfOnePostingIsTheExplainedScore(seed: UInt64) throws {
+        let index = try Shipped.index()
+        var generator = SyntheticCatalog(seed: seed, skills: Array(index.taxonomy.skills.keys))
+        var jobs = (0..<300).map { generator.job(index: $0) }
+        var related = planted()
+        related.content.requiredSkills = ["tig-welding", "forklift"]
+        jobs.append(related)
+        index.upsert(contentsOf: jobs)
+        var scored = 0, unmatched = 0
+        for job in jobs.suffix(60) {
+            let evaluator = try #require(index.evaluator(for: job, on: Self.day))
+            for worker in (0..<60).map({ _ in generator.worker() }) + [welder] {
+                let fast = evaluator.score(worker), explained = evaluator.match(worker)
+                #expect((fast == nil) == (explained == nil), "seed \(seed): \(job.id)")
+                if let fast, let explained {
+                    scored += 1
+                    #expect(abs(fast - explained.score) < 1e-9, "seed \(seed): fast \(fast), explained \(explained.score)")
+                } else {
+                    unmatched += 1
+                }
+            }
+        }
+        print("fast scores checked: \(scored) matched, \(unmatched) not")
+        #expect(scored > 100 && unmatched > 100)
+    }
+
     /// Random workers over a random catalog: nothing ineligible is ever returned, and the index
     /// finds exactly the eligible postings a brute-force pass over the catalog finds.
     @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])

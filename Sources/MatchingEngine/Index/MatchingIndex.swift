@@ -123,6 +123,14 @@ public final class MatchingIndex: Sendable {
         return (credit, scorer)
     }
 
+    /// A scorer of everything but the skills (``PostingScorer/otherPoints(_:)``) for the query.
+    fileprivate func otherTerms(_ query: WorkerQuery, in catalog: Catalog, on date: String, rarities: [Double]) -> PostingScorer {
+        PostingScorer(
+            catalog: catalog, configuration: configuration, taxonomy: taxonomy, credit: nil, location: query.location,
+            desiredSalary: query.desiredSalary, languages: query.candidate.languages, today: CompactTime.day(date) ?? 0,
+            recency: recency, rarities: rarities)
+    }
+
     /// One indexed posting scored for a worker, with the eligibility decision; nil when the index does
     /// not hold it. Unlike ``rank(_:limit:on:)``, a posting sharing no skill with the worker is scored too.
     public func evaluate(_ job: Job, for query: WorkerQuery, on date: String) -> RankedJob? {
@@ -134,8 +142,10 @@ public final class MatchingIndex: Sendable {
     public func evaluator(for job: Job, on date: String) -> JobEvaluator? {
         let catalog = state.withLock { $0 }
         guard let uuid = UUID(uuidString: job.id.uuid), let slot = catalog.slotOf[uuid] else { return nil }
-        return JobEvaluator(index: self, catalog: catalog, slot: Int(slot), job: job, opening: Opening(job), date: date,
-                            rarities: PostingScorer.rarities(catalog))
+        let rarities = PostingScorer.rarities(catalog)
+        return JobEvaluator(index: self, catalog: catalog, slot: Int(slot), job: job, opening: Opening(job), date: date, rarities: rarities,
+                            skills: PostingSkills(slot: Int(slot), catalog: catalog, rarities: rarities, taxonomy: taxonomy,
+                                                  relatedCredit: configuration.relatedSkillCredit))
     }
 
     /// One posting, ready to be scored for any worker; see ``MatchingIndex/evaluator(for:on:)``.
@@ -147,6 +157,7 @@ public final class MatchingIndex: Sendable {
         let opening: Opening
         let date: String
         let rarities: [Double]
+        let skills: PostingSkills
 
         /// The posting scored for the worker, with the eligibility decision.
         public func rank(_ query: WorkerQuery) -> RankedJob {
@@ -167,8 +178,10 @@ public final class MatchingIndex: Sendable {
         /// explaining the few it shows with ``rank(_:)``.
         public func score(_ query: WorkerQuery) -> Double? {
             guard index.rules.decide(query.candidate, for: opening, on: date).eligible else { return nil }
-            let (_, scorer) = index.scoring(query, in: catalog, on: date, rarities: rarities)
-            return scorer.sharesSkill(slot) ? scorer.score(slot) : nil
+            // As PostingScorer.sharesSkill and score(_:) compute it, with the posting's skills prepared once.
+            let share = skills.share(of: query.skills), weight = index.configuration.weights.skills
+            guard weight > 0, share > 0 else { return nil }
+            return share * weight + index.otherTerms(query, in: catalog, on: date, rarities: rarities).otherPoints(catalog.facts[slot])
         }
 
         private func rank(_ query: WorkerQuery, eligibility: EligibilityDecision) -> RankedJob {

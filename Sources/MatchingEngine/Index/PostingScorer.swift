@@ -45,7 +45,8 @@ struct PostingScorer {
         (0..<3_660).map { configuration.weights.recency * pow(0.5, Double($0) / configuration.recencyHalfLifeDays) }
     }
 
-    init(catalog: Catalog, configuration: MatchingConfiguration, taxonomy: SkillTaxonomy, credit: [Int32: Double],
+    /// Without `credit`, the scorer gives only ``otherPoints(_:)`` (what a ``PostingSkills`` completes).
+    init(catalog: Catalog, configuration: MatchingConfiguration, taxonomy: SkillTaxonomy, credit: [Int32: Double]?,
          location: Place?, desiredSalary: Pay?, languages: [LanguageProficiency], today: Int32, recency: [Double],
          rarities: [Double]? = nil) {
         self.catalog = catalog
@@ -61,9 +62,13 @@ struct PostingScorer {
         }
         self.today = today
         self.rarities = rarities ?? Self.rarities(catalog)
-        var credits = [Double](repeating: 0, count: catalog.skillNames.count)
-        for (skill, share) in credit { credits[Int(skill)] = share }
-        self.credits = credits
+        if let credit {
+            var credits = [Double](repeating: 0, count: catalog.skillNames.count)
+            for (skill, share) in credit { credits[Int(skill)] = share }
+            self.credits = credits
+        } else {
+            credits = []
+        }
         self.recency = recency
     }
 

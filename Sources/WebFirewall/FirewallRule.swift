@@ -6,6 +6,17 @@ public struct FirewallRule: Sendable, Decodable {
     /// Parts of a request a rule inspects, each decoded first (``ScreenedRequest``).
     public enum Target: String, Sendable, Decodable, CaseIterable {
         case path, query, body, userAgent = "user-agent", headers
+
+        /// The target's place in `allCases`.
+        var position: Int {
+            switch self {
+            case .path: 0
+            case .query: 1
+            case .body: 2
+            case .userAgent: 3
+            case .headers: 4
+            }
+        }
     }
 
     public let id: String

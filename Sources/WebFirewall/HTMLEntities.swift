@@ -12,49 +12,51 @@ enum HTMLEntities {
     /// `text` with every numeric reference (`&#97;`, `&#x61`, semicolon optional) and the named ones
     /// above replaced; anything else stays as written.
     static func decoded(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
-        let scalars = Array(text.unicodeScalars)
-        var result = String.UnicodeScalarView()
+        guard text.containsUTF8(UInt8(ascii: "&")) else { return text }
+        // Over the UTF-8 bytes: a reference is ASCII, and other bytes pass through as they are.
+        let bytes = Array(text.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
         var index = 0
-        while index < scalars.count {
-            guard scalars[index] == "&", let (scalar, length) = reference(in: scalars, at: index) else {
-                result.append(scalars[index])
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "&"), let (scalar, length) = reference(in: bytes, at: index) else {
+                result.append(bytes[index])
                 index += 1
                 continue
             }
-            result.append(scalar)
+            result.appendUTF8(scalar)
             index += length
         }
-        return String(result)
+        return String(decoding: result, as: UTF8.self)
     }
 
-    /// The character a reference at `start` stands for, and how many scalars it spans.
-    private static func reference(in scalars: [Unicode.Scalar], at start: Int) -> (Unicode.Scalar, Int)? {
+    /// The character a reference at `start` stands for, and how many bytes it spans.
+    private static func reference(in bytes: [UInt8], at start: Int) -> (Unicode.Scalar, Int)? {
         var cursor = start + 1
-        guard cursor < scalars.count else { return nil }
-        if scalars[cursor] == "#" {
+        guard cursor < bytes.count else { return nil }
+        if bytes[cursor] == UInt8(ascii: "#") {
             cursor += 1
             var radix: UInt32 = 10
-            if cursor < scalars.count, scalars[cursor] == "x" || scalars[cursor] == "X" {
+            if cursor < bytes.count, bytes[cursor] | 0x20 == UInt8(ascii: "x") {
                 radix = 16
                 cursor += 1
             }
             var value: UInt32 = 0, digits = 0
-            while cursor < scalars.count, digits < 8, scalars[cursor].isASCII, let digit = UInt32(String(scalars[cursor]), radix: Int(radix)) {
-                value = value &* radix &+ digit
+            while cursor < bytes.count, digits < 8, let digit = PercentDecoding.hexValue(bytes[cursor]), UInt32(digit) < radix {
+                value = value &* radix &+ UInt32(digit)
                 digits += 1
                 cursor += 1
             }
             guard digits > 0, let scalar = Unicode.Scalar(value) else { return nil }
-            if cursor < scalars.count, scalars[cursor] == ";" { cursor += 1 }
+            if cursor < bytes.count, bytes[cursor] == UInt8(ascii: ";") { cursor += 1 }
             return (scalar, cursor - start)
         }
         var name = ""
-        while cursor < scalars.count, name.count < 8, scalars[cursor].properties.isAlphabetic, scalars[cursor].isASCII {
-            name.unicodeScalars.append(scalars[cursor])
+        while cursor < bytes.count, name.utf8.count < 8, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[cursor] | 0x20) {
+            name.unicodeScalars.append(Unicode.Scalar(bytes[cursor]))
             cursor += 1
         }
-        guard cursor < scalars.count, scalars[cursor] == ";", let scalar = named[name.lowercased()] else { return nil }
+        guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: ";"), let scalar = named[name.lowercased()] else { return nil }
         return (scalar, cursor + 1 - start)
     }
 }

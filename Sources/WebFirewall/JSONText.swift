@@ -3,54 +3,56 @@ enum JSONText {
     /// Every backslash escape of RFC 8259 replaced by the character it stands for (surrogate pairs
     /// joined); anything malformed is left as written, since the service will refuse it anyway.
     static func unescaped(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "\\")) else { return text }
-        let scalars = Array(text.unicodeScalars)
-        var result = String.UnicodeScalarView()
-        var index = 0
+        guard text.containsUTF8(UInt8(ascii: "\\")) else { return text }
+        // Over the UTF-8 bytes: every escape is ASCII, and other bytes pass through as they are.
+        let bytes = Array(text.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
         func hex4(at position: Int) -> UInt32? {
-            guard position + 4 <= scalars.count else { return nil }
+            guard position + 4 <= bytes.count else { return nil }
             var value: UInt32 = 0
-            for scalar in scalars[position..<position + 4] {
-                guard scalar.isASCII, let digit = UInt32(String(scalar), radix: 16) else { return nil }
-                value = value << 4 | digit
+            for byte in bytes[position..<position + 4] {
+                guard let digit = PercentDecoding.hexValue(byte) else { return nil }
+                value = value << 4 | UInt32(digit)
             }
             return value
         }
-        while index < scalars.count {
-            let scalar = scalars[index]
-            guard scalar == "\\", index + 1 < scalars.count else {
-                result.append(scalar)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "\\"), index + 1 < bytes.count else {
+                result.append(byte)
                 index += 1
                 continue
             }
-            let next = scalars[index + 1]
+            let next = bytes[index + 1]
             switch next {
-            case "\"", "\\", "/": result.append(next); index += 2
-            case "b": result.append("\u{08}"); index += 2
-            case "f": result.append("\u{0C}"); index += 2
-            case "n": result.append("\n"); index += 2
-            case "r": result.append("\r"); index += 2
-            case "t": result.append("\t"); index += 2
-            case "u":
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): result.append(next); index += 2
+            case UInt8(ascii: "b"): result.append(0x08); index += 2
+            case UInt8(ascii: "f"): result.append(0x0C); index += 2
+            case UInt8(ascii: "n"): result.append(0x0A); index += 2
+            case UInt8(ascii: "r"): result.append(0x0D); index += 2
+            case UInt8(ascii: "t"): result.append(0x09); index += 2
+            case UInt8(ascii: "u"):
                 guard let unit = hex4(at: index + 2) else {
-                    result.append(scalar)
+                    result.append(byte)
                     index += 1
                     continue
                 }
-                if (0xD800..<0xDC00).contains(unit), index + 12 <= scalars.count, scalars[index + 6] == "\\", scalars[index + 7] == "u",
-                   let low = hex4(at: index + 8), (0xDC00..<0xE000).contains(low),
+                if (0xD800..<0xDC00).contains(unit), index + 12 <= bytes.count, bytes[index + 6] == UInt8(ascii: "\\"),
+                   bytes[index + 7] == UInt8(ascii: "u"), let low = hex4(at: index + 8), (0xDC00..<0xE000).contains(low),
                    let joined = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)) {
-                    result.append(joined)
+                    result.appendUTF8(joined)
                     index += 12
                 } else {
-                    result.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+                    result.appendUTF8(Unicode.Scalar(unit) ?? "\u{FFFD}")
                     index += 6
                 }
             default:
-                result.append(scalar)
+                result.append(byte)
                 index += 1
             }
         }
-        return String(result)
+        return String(decoding: result, as: UTF8.self)
     }
 }

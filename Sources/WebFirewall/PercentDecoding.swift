@@ -6,15 +6,21 @@ enum PercentDecoding {
     /// Decodes `%XX` escapes (and `+` as a space when `plusIsSpace`); a `%` not followed by two hex
     /// digits, or bytes that are not UTF-8, are malformed.
     static func strict(_ text: Substring, plusIsSpace: Bool) throws(Malformed) -> String {
-        let bytes = Array(text.utf8)
-        guard bytes.contains(UInt8(ascii: "%")) || plusIsSpace && bytes.contains(UInt8(ascii: "+")) else { return String(text) }
+        try strict(Array(text.utf8)[...], plusIsSpace: plusIsSpace)
+    }
+
+    /// ``strict(_:plusIsSpace:)`` over the UTF-8 bytes of a string.
+    static func strict(_ bytes: ArraySlice<UInt8>, plusIsSpace: Bool) throws(Malformed) -> String {
+        guard bytes.contains(UInt8(ascii: "%")) || plusIsSpace && bytes.contains(UInt8(ascii: "+")) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
             let byte = bytes[index]
             if byte == UInt8(ascii: "%") {
-                guard index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else { throw Malformed() }
+                guard index + 2 < bytes.endIndex, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else { throw Malformed() }
                 decoded.append(high << 4 | low)
                 index += 3
             } else {
@@ -30,6 +36,7 @@ enum PercentDecoding {
     static func residual(_ text: String, passes: Int = 2) -> String {
         var current = text
         for _ in 0..<passes {
+            guard current.containsUTF8(UInt8(ascii: "%")) else { return current }
             let bytes = Array(current.utf8)
             guard let first = bytes.firstIndex(of: UInt8(ascii: "%")) else { return current }
             var decoded = Array(bytes[..<first])
@@ -52,23 +59,28 @@ enum PercentDecoding {
         return current
     }
 
-    /// `a=1&b=2` as the lines `a=1` and `b=2`, each name and value decoded on its own so that an
-    /// encoded `&` or `=` stays inside its value.
+    /// `a=1&b=2` as the lines `a=1` and `b=2`, each decoded on its own so that an encoded `&` stays
+    /// inside its value (decoding never makes a `=`, so a field decoded whole reads as its name and
+    /// value decoded apart). One pass over the bytes: this runs on every query.
     static func formFields(_ text: String) throws(Malformed) -> [String] {
+        let bytes = Array(text.utf8)
         var lines: [String] = []
-        for field in text.split(separator: "&", omittingEmptySubsequences: true) {
-            if let equals = field.firstIndex(of: "=") {
-                let name = try strict(field[..<equals], plusIsSpace: true)
-                let value = try strict(field[field.index(after: equals)...], plusIsSpace: true)
-                lines.append(residual(name + "=" + value))
-            } else {
-                lines.append(residual(try strict(field, plusIsSpace: true)))
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "&") {
+            defer { start = index + 1 }
+            guard index > start else { continue }
+            let field = bytes[start..<index]
+            guard field.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+                // Bytes of a string, cut at ASCII '&': still valid UTF-8, and nothing to decode.
+                lines.append(String(decoding: field, as: UTF8.self))
+                continue
             }
+            lines.append(residual(try strict(field, plusIsSpace: true)))
         }
         return lines
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
+    static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10

@@ -17,10 +17,21 @@ struct ScreenedRequest {
         "host", "pragma", "upgrade-insecure-requests",
     ]
 
-    var parts: [FirewallRule.Target: String] = [:]
-    /// Per part made of lines (query and form fields, header values), the UTF-8 offsets of the line
-    /// breaks that join them: no request carried those, so they must not count as line breaks sent.
-    var joins: [FirewallRule.Target: [Int]] = [:]
+    /// The decoded parts by target, and per part made of lines (query and form fields, header
+    /// values) the UTF-8 offsets of the line breaks that join them: no request carried those, so they
+    /// must not count as line breaks sent. Arrays by target: a dictionary's hashing showed in a clean
+    /// request's cost.
+    var parts = PerTarget<String>()
+    var joins = PerTarget<[Int]>()
+
+    struct PerTarget<Value> {
+        private var values = [Value?](repeating: nil, count: FirewallRule.Target.allCases.count)
+
+        subscript(target: FirewallRule.Target) -> Value? {
+            get { values[target.position] }
+            set { values[target.position] = newValue }
+        }
+    }
 
     /// `lines` as one text, each decoded on its own, and where the joining line breaks are.
     private mutating func setLines(_ lines: [String], of target: FirewallRule.Target, maximumBytes: Int) throws(Refusal) {

@@ -156,7 +156,8 @@ public struct WebFirewall: Sendable {
 
     /// Nil when the request may pass.
     public func inspect(_ request: Request) -> Verdict? {
-        if let ip = request.clientIP.flatMap(IPAddress.init) {
+        // Parsing the address costs more than the rest of a clean GET's screen: only with lists to check.
+        if !allow.isEmpty || !deny.isEmpty, let ip = request.clientIP.flatMap(IPAddress.init) {
             if allow.contains(where: { $0.contains(ip) }) { return nil }
             if deny.contains(where: { $0.contains(ip) }) {
                 return Verdict(ruleID: "ip-deny", category: "access", detail: "the client address is denied", score: 0, matched: ["ip-deny"])
@@ -195,9 +196,10 @@ public struct WebFirewall: Sendable {
         for target in FirewallRule.Target.allCases {
             guard let text = screened.parts[target], !text.isEmpty else { continue }
             // Per candidate rule, where its keywords are: where they end, to search around, or for a rule
-            // every match of which begins with a keyword, where they start, to try once at each; and
-            // whether one of them wakes the rule (for a whole-word rule, one standing alone).
-            var places: [Int: (offsets: [Int], woken: Bool)] = [:]
+            // every match of which begins with a keyword, where they start, to try once at each. A
+            // whole-word rule wakes only where a keyword stands alone, and bounds its keywords by `\b`
+            // or punctuation, so a match of it also begins only where one stands alone.
+            var places: [Int: [Int]] = [:]
             let joins = screened.joins[target] ?? []
             var nextJoin = 0
             prefilter.scanHits(text) { keyword, end, standsAlone in
@@ -206,28 +208,22 @@ public struct WebFirewall: Sendable {
                     while nextJoin < joins.count, joins[nextJoin] < end - 1 { nextJoin += 1 }
                     if nextJoin < joins.count, joins[nextJoin] == end - 1 { return }
                 }
-                for ruleIndex in rulesOfKeyword[keyword] where ruleTargets[ruleIndex].contains(target) && !hit.contains(ruleIndex) {
-                    let wakes = standsAlone || !ruleWantsWholeWords[ruleIndex]
-                    if ruleIsAnchored[ruleIndex] {
-                        // Every occurrence, alone or not: a match may begin at one inside a word.
-                        places[ruleIndex, default: ([], false)].offsets.append(end - keywordLengths[keyword])
-                        if wakes { places[ruleIndex]?.woken = true }
-                    } else if wakes {
-                        places[ruleIndex, default: ([], true)].offsets.append(end)
-                    }
+                for ruleIndex in rulesOfKeyword[keyword] where (standsAlone || !ruleWantsWholeWords[ruleIndex])
+                    && ruleTargets[ruleIndex].contains(target) && !hit.contains(ruleIndex) {
+                    places[ruleIndex, default: []].append(ruleIsAnchored[ruleIndex] ? end - keywordLengths[keyword] : end)
                 }
             }
             let candidates = unconditional.filter { !hit.contains($0) && rules[$0].targets.contains(target) }
-            guard places.values.contains(where: \.woken) || !candidates.isEmpty else { continue }
+            guard !places.isEmpty || !candidates.isEmpty else { continue }
             let windowed = WindowedText(text)
             for ruleIndex in candidates where rules[ruleIndex].applies(to: path) && windowed.contains(rules[ruleIndex].pattern) {
                 hit.insert(ruleIndex)
             }
-            for (ruleIndex, place) in places where place.woken {
+            for (ruleIndex, offsets) in places {
                 let rule = rules[ruleIndex]
                 guard rule.applies(to: path) else { continue }
-                let found = ruleIsAnchored[ruleIndex] ? windowed.contains(rule.pattern, keywordStarts: place.offsets)
-                    : windowed.contains(rule.pattern, keywordEnds: place.offsets, keywordLength: longestKeyword)
+                let found = ruleIsAnchored[ruleIndex] ? windowed.contains(rule.pattern, keywordStarts: offsets)
+                    : windowed.contains(rule.pattern, keywordEnds: offsets, keywordLength: longestKeyword)
                 if found { hit.insert(ruleIndex) }
             }
         }

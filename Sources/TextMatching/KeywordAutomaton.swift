@@ -11,7 +11,9 @@ public struct KeywordAutomaton: Sendable {
     /// Byte → column in `transitions`; bytes that occur in no keyword share column 0.
     private let columnOfByte: [UInt8]
     private let columns: Int
-    /// The complete goto function: `transitions[state * columns + column]`.
+    /// The complete goto function, by rows of `columns` entries: the entry for a state's row and a
+    /// byte's column is the next state's row offset times two, plus one when keywords end in that
+    /// state. A scan then needs one load per byte and no multiplication on its critical path.
     private let transitions: [Int32]
     /// Keywords ending in each state (through failure links too): `matches[matchStart[s]..<matchStart[s+1]]`.
     private let matchStart: [Int32]
@@ -94,7 +96,9 @@ public struct KeywordAutomaton: Sendable {
         }
         self.columnOfByte = columnOfByte
         self.columns = columns
-        self.transitions = Array(trie.joined())
+        self.transitions = trie.flatMap { row in
+            row.map { next in Int32(Int(next) * columns * 2 + (ending[Int(next)].isEmpty ? 0 : 1)) }
+        }
         self.matchStart = matchStart
         self.matches = matches
         self.lengths = folded.map(\.count)
@@ -118,25 +122,48 @@ public struct KeywordAutomaton: Sendable {
     public func scanHits(_ text: String, _ found: (_ keyword: Int, _ end: Int, _ standsAlone: Bool) -> Void) {
         var text = text
         text.withUTF8 { bytes in
-            var state = 0
             transitions.withUnsafeBufferPointer { table in
                 columnOfByte.withUnsafeBufferPointer { column in
-                    for (offset, byte) in bytes.enumerated() {
-                        let exact = exactByte[Int(byte)]
-                        if exact >= 0 { found(Int(exact), offset + 1, true) }
-                        state = Int(table[state &* columns &+ Int(column[Int(byte)])])
-                        let first = Int(matchStart[state]), end = Int(matchStart[state + 1])
-                        guard first != end else { continue }
-                        for match in matches[first..<end] {
-                            let keyword = Int(match)
-                            let start = offset + 1 - lengths[keyword]
-                            let alone = !(letterAtStart[keyword] && start > 0 && Self.isLetter(bytes[start - 1]))
-                                && !(letterAtEnd[keyword] && offset + 1 < bytes.count && Self.isLetter(bytes[offset + 1]))
-                            found(keyword, offset + 1, alone)
+                    // The loop runs once per byte of every screened part: unchecked reads, and only the
+                    // state's row, the table and the byte in hand on its path (the rare work, a keyword
+                    // ending or a control character, is out of line), so the row stays in a register.
+                    var row = 0
+                    for offset in 0..<bytes.count {
+                        let byte = bytes[offset]
+                        if byte < 0x20 { reportExact(byte, at: offset, found) }
+                        let byteColumn = Int(column[Int(byte)])
+                        // A byte in no keyword leads back to the root from any state: no load to wait for
+                        // (runs of Japanese or Korean text are all such bytes).
+                        guard byteColumn != 0 else {
+                            row = 0
+                            continue
                         }
+                        let entry = Int(table[row &+ byteColumn])
+                        row = entry >> 1
+                        if entry & 1 != 0 { reportEnding(inRow: row, at: offset, of: bytes, found) }
                     }
                 }
             }
+        }
+    }
+
+    @inline(never)
+    private func reportExact(_ byte: UInt8, at offset: Int, _ found: (_ keyword: Int, _ end: Int, _ standsAlone: Bool) -> Void) {
+        let keyword = exactByte[Int(byte)]
+        if keyword >= 0 { found(Int(keyword), offset + 1, true) }
+    }
+
+    /// Reports every keyword ending in the state whose row starts at `row`, at `offset`.
+    @inline(never)
+    private func reportEnding(inRow row: Int, at offset: Int, of bytes: UnsafeBufferPointer<UInt8>,
+                              _ found: (_ keyword: Int, _ end: Int, _ standsAlone: Bool) -> Void) {
+        let state = row / columns
+        for index in Int(matchStart[state])..<Int(matchStart[state + 1]) {
+            let keyword = Int(matches[index])
+            let start = offset + 1 - lengths[keyword]
+            let alone = !(letterAtStart[keyword] && start > 0 && Self.isLetter(bytes[start - 1]))
+                && !(letterAtEnd[keyword] && offset + 1 < bytes.count && Self.isLetter(bytes[offset + 1]))
+            found(keyword, offset + 1, alone)
         }
     }
 

@@ -12,41 +12,57 @@ struct UTF16Text: Sendable {
 
     init(_ text: String) {
         var text = text
-        let (units, unitOfByte, hasSurrogates) = text.withUTF8 { bytes -> ([UInt16], [Int32]?, Bool) in
-            var units: [UInt16] = []
-            units.reserveCapacity(bytes.count + 1)
+        (units, unitOfByte, hasSurrogates) = text.withUTF8 { bytes -> ([UInt16], [Int32]?, Bool) in
+            // A text never has more UTF-16 units than UTF-8 bytes; one more for the terminator.
             guard bytes.contains(where: { $0 >= 0x80 }) else {
-                units.append(contentsOf: bytes.lazy.map(UInt16.init))
-                units.append(0)
+                let units = [UInt16](unsafeUninitializedCapacity: bytes.count + 1) { buffer, count in
+                    for index in 0..<bytes.count { buffer[index] = UInt16(bytes[index]) }
+                    buffer[bytes.count] = 0
+                    count = bytes.count + 1
+                }
                 return (units, nil, false)
             }
-            var unitOfByte = [Int32](repeating: 0, count: bytes.count + 1)
             var surrogates = false
-            var offset = 0
-            // Valid UTF-8: a Swift string is; each scalar's bytes all map to the unit it starts at.
-            while offset < bytes.count {
-                let lead = bytes[offset]
-                let length = min(lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4, bytes.count - offset)
-                for index in offset..<(offset + length) { unitOfByte[index] = Int32(units.count) }
-                var scalar = UInt32(lead) & (length == 1 ? 0x7F : length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                for index in (offset + 1)..<(offset + length) { scalar = scalar << 6 | UInt32(bytes[index] & 0x3F) }
-                if scalar >= 0x10000 {
-                    surrogates = true
-                    units.append(UInt16(0xD800 + ((scalar - 0x10000) >> 10)))
-                    units.append(UInt16(0xDC00 + ((scalar - 0x10000) & 0x3FF)))
-                } else {
-                    units.append(UInt16(scalar))
+            var unitOfByte: [Int32] = []
+            let units = [UInt16](unsafeUninitializedCapacity: bytes.count + 1) { buffer, count in
+                unitOfByte = [Int32](unsafeUninitializedCapacity: bytes.count + 1) { offsets, offsetCount in
+                    var unit = 0, offset = 0
+                    // Valid UTF-8 (a Swift string is): each scalar's bytes all map to the unit it starts at.
+                    while offset < bytes.count {
+                        let lead = bytes[offset]
+                        if lead < 0x80 {
+                            offsets[offset] = Int32(unit)
+                            buffer[unit] = UInt16(lead)
+                            unit += 1
+                            offset += 1
+                            continue
+                        }
+                        let length = min(lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4, bytes.count - offset)
+                        var scalar = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                        for index in offset..<(offset + length) {
+                            offsets[index] = Int32(unit)
+                            if index > offset { scalar = scalar << 6 | UInt32(bytes[index] & 0x3F) }
+                        }
+                        if scalar >= 0x10000 {
+                            surrogates = true
+                            buffer[unit] = UInt16(0xD800 + ((scalar - 0x10000) >> 10))
+                            buffer[unit + 1] = UInt16(0xDC00 + ((scalar - 0x10000) & 0x3FF))
+                            unit += 2
+                        } else {
+                            buffer[unit] = UInt16(scalar)
+                            unit += 1
+                        }
+                        offset += length
+                    }
+                    offsets[bytes.count] = Int32(unit)
+                    offsetCount = bytes.count + 1
+                    buffer[unit] = 0
+                    count = unit + 1
                 }
-                offset += length
             }
-            unitOfByte[bytes.count] = Int32(units.count)
-            units.append(0)
             return (units, unitOfByte, surrogates)
         }
-        self.units = units
-        self.count = units.count - 1
-        self.unitOfByte = unitOfByte
-        self.hasSurrogates = hasSurrogates
+        count = units.count - 1
     }
 
     /// The UTF-16 offset of a UTF-8 offset of the text.

@@ -1,8 +1,17 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 extension String {
-    /// Whether the UTF-8 of the string holds `byte`, read from its contiguous storage: the generic
-    /// `utf8.contains` showed as a tenth of a clean request's screen.
+    /// Whether the UTF-8 of the string holds `byte`, found with `memchr` in its contiguous storage:
+    /// a byte-by-byte loop showed as a tenth of a clean profile's screen.
     func containsUTF8(_ byte: UInt8) -> Bool {
-        utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? utf8.contains(byte)
+        utf8.withContiguousStorageIfAvailable { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return memchr(base, Int32(byte), buffer.count) != nil
+        } ?? utf8.contains(byte)
     }
 }
 

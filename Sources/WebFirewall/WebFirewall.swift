@@ -84,15 +84,15 @@ public struct WebFirewall: Sendable {
     public let rules: [FirewallRule]
     private let allow: [CIDR]
     private let deny: [CIDR]
-    /// Every rule's keywords in one automaton; `rulesOfKeyword[k]` are the rules keyword `k` belongs to.
+    /// Every rule's keywords in one automaton; `rulesOfKeyword[t][k]` are the rules keyword `k`
+    /// belongs to that screen target `t` (by its position): read for every keyword found.
     private let prefilter: KeywordAutomaton
-    private let rulesOfKeyword: [[Int]]
+    private let rulesOfKeyword: [[[Int]]]
     /// Rules without keywords, evaluated on every input of their targets.
     private let unconditional: [Int]
     /// The longest keyword, in scalars (how far before its end a match may start).
     private let longestKeyword: Int
-    /// Per rule, read for every keyword hit: the targets it screens, and whether it wants whole words.
-    private let ruleTargets: [Set<FirewallRule.Target>]
+    /// Per rule, read for every keyword hit: whether it wants whole words.
     private let ruleWantsWholeWords: [Bool]
     /// Per rule, whether every match begins with one of its keywords (tried only where they start).
     let ruleIsAnchored: [Bool]
@@ -125,9 +125,10 @@ public struct WebFirewall: Sendable {
         keywordLengths = keywords.map(\.utf8.count)
         ruleIsAnchored = loaded.map { !$0.keywords.isEmpty && $0.pattern.everyMatchBegins(withOneOf: $0.keywords) }
         longestKeyword = keywords.map(\.unicodeScalars.count).max() ?? 0
-        self.rulesOfKeyword = rulesOfKeyword
+        self.rulesOfKeyword = FirewallRule.Target.allCases.map { target in
+            rulesOfKeyword.map { rules in rules.filter { loaded[$0].targets.contains(target) } }
+        }
         unconditional = loaded.indices.filter { loaded[$0].keywords.isEmpty }
-        ruleTargets = loaded.map { Set($0.targets) }
         ruleWantsWholeWords = loaded.map(\.wholeWords)
         self.allow = try settings.allow.map { entry in
             guard let cidr = CIDR(entry) else { throw FirewallConfigurationError("allow: '\(entry)' is not an IP or CIDR") }
@@ -192,43 +193,46 @@ public struct WebFirewall: Sendable {
     /// Scores the signature rules whose keywords occur in their targets.
     private func signatures(_ screened: ScreenedRequest) -> Verdict? {
         let path = screened.parts[.path] ?? ""
-        var hit = Set<Int>()
+        var hit = [Bool](repeating: false, count: rules.count)
+        var places = [[Int]](repeating: [], count: rules.count)
         for target in FirewallRule.Target.allCases {
             guard let text = screened.parts[target], !text.isEmpty else { continue }
             // Per candidate rule, where its keywords are: where they end, to search around, or for a rule
             // every match of which begins with a keyword, where they start, to try once at each. A
             // whole-word rule wakes only where a keyword stands alone, and bounds its keywords by `\b`
             // or punctuation, so a match of it also begins only where one stands alone.
-            var places: [Int: [Int]] = [:]
+            var woken: [Int] = []
             let joins = screened.joins[target] ?? []
             var nextJoin = 0
+            let rulesOfKeyword = rulesOfKeyword[target.position]
             prefilter.scanHits(text) { keyword, end, standsAlone in
                 if keyword == lineBreakKeyword {
                     // Hits arrive in text order, and so do the joins.
                     while nextJoin < joins.count, joins[nextJoin] < end - 1 { nextJoin += 1 }
                     if nextJoin < joins.count, joins[nextJoin] == end - 1 { return }
                 }
-                for ruleIndex in rulesOfKeyword[keyword] where (standsAlone || !ruleWantsWholeWords[ruleIndex])
-                    && ruleTargets[ruleIndex].contains(target) && !hit.contains(ruleIndex) {
-                    places[ruleIndex, default: []].append(ruleIsAnchored[ruleIndex] ? end - keywordLengths[keyword] : end)
+                for ruleIndex in rulesOfKeyword[keyword] where (standsAlone || !ruleWantsWholeWords[ruleIndex]) && !hit[ruleIndex] {
+                    if places[ruleIndex].isEmpty { woken.append(ruleIndex) }
+                    places[ruleIndex].append(ruleIsAnchored[ruleIndex] ? end - keywordLengths[keyword] : end)
                 }
             }
-            let candidates = unconditional.filter { !hit.contains($0) && rules[$0].targets.contains(target) }
-            guard !places.isEmpty || !candidates.isEmpty else { continue }
+            let candidates = unconditional.filter { !hit[$0] && rules[$0].targets.contains(target) }
+            guard !woken.isEmpty || !candidates.isEmpty else { continue }
             let windowed = WindowedText(text)
             for ruleIndex in candidates where rules[ruleIndex].applies(to: path) && windowed.contains(rules[ruleIndex].pattern) {
-                hit.insert(ruleIndex)
+                hit[ruleIndex] = true
             }
-            for (ruleIndex, offsets) in places {
-                let rule = rules[ruleIndex]
+            for ruleIndex in woken {
+                let rule = rules[ruleIndex], offsets = places[ruleIndex]
+                places[ruleIndex] = []
                 guard rule.applies(to: path) else { continue }
                 let found = ruleIsAnchored[ruleIndex] ? windowed.contains(rule.pattern, keywordStarts: offsets)
                     : windowed.contains(rule.pattern, keywordEnds: offsets, keywordLength: longestKeyword)
-                if found { hit.insert(ruleIndex) }
+                if found { hit[ruleIndex] = true }
             }
         }
         // In file order, so the rule reported is the same for the same request.
-        let matched = hit.sorted().map { rules[$0] }
+        let matched = rules.indices.filter { hit[$0] }.map { rules[$0] }
         let score = matched.reduce(0) { $0 + $1.score }
         guard score >= settings.anomalyThreshold, let top = matched.first(where: { $0.score == matched.map(\.score).max() }) else { return nil }
         return Verdict(ruleID: top.id, category: top.category, detail: top.description, score: score, matched: matched.map(\.id))

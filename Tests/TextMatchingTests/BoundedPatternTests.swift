@@ -120,11 +120,12 @@ struct KeywordAutomatonTests {
 
     /// Against a naive search: the same keywords found, the same number of times.
     @Test func agreesWithANaiveSearch() {
-        let keywords = ["ab", "abc", "bca", "c", "aab", "bb"]
+        let keywords = ["ab", "abc", "bca", "c", "aab", "bb", "\n", "c\na"]
         let automaton = KeywordAutomaton(keywords: keywords)
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<200 {
-            let text = String((0..<Int.random(in: 0...30, using: &generator)).map { _ in "abc".randomElement(using: &generator)! })
+            // With characters in no keyword too, which send the automaton back to its root.
+            let text = String((0..<Int.random(in: 0...30, using: &generator)).map { _ in "abcabcx語\n".randomElement(using: &generator)! })
             var expected: [Int] = []
             let bytes = Array(text.utf8)
             for end in 1...max(1, bytes.count) where end <= bytes.count {

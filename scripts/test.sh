@@ -12,10 +12,18 @@ command -v swift >/dev/null 2>&1 || { echo "error: swift is not installed (https
 
 SERVICES="$(mktemp -d "${TMPDIR:-/tmp}/iworkz-test-services.XXXXXX")"
 cleanup() {
-    for pid in "$SERVICES"/*.pid; do
-        if [ -f "$pid" ]; then kill "$(cat "$pid")" 2>/dev/null || true; fi
+    local status=$?
+    for file in "$SERVICES"/*.pid; do
+        [ -f "$file" ] || continue
+        local pid
+        pid="$(cat "$file" 2>/dev/null)" || continue
+        kill "$pid" 2>/dev/null || true
+        # Wait until it has gone: a server still shutting down writes into the folder removed next
+        # (a clean-clone run once failed on "rm: Directory not empty").
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     done
-    rm -rf "$SERVICES"
+    rm -rf "$SERVICES" || echo "warning: could not remove $SERVICES"
+    exit "$status"
 }
 trap cleanup EXIT
 

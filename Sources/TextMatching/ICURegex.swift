@@ -41,6 +41,9 @@ final class ICURegex: Sendable {
     /// units), tried in order: anywhere inside a region, or, when `anchored`, only starting at its
     /// lower bound; a match ends by the region's upper bound. The text outside a region is seen by
     /// lookarounds and word boundaries, and `^`/`$` match only at the text's own ends.
+    ///
+    /// An error from ICU (one of its resource limits) is reported as a match over the region being
+    /// searched: a screen whose search could not finish must refuse, never pass.
     func firstMatch(in units: UnsafeBufferPointer<UInt16>, count: Int, regions: [Range<Int>], anchored: Bool) -> Range<Int>? {
         // ICU wants a pointer even for an empty text: callers keep a terminating unit past `count`.
         guard let base = units.baseAddress, count < units.count else { preconditionFailure("UTF-16 text without its terminator") }
@@ -51,14 +54,14 @@ final class ICURegex: Sendable {
         swift_uregex_setText(matcher.pointer, base, Int32(count), &status)
         swift_uregex_useTransparentBounds(matcher.pointer, 1, &status)
         swift_uregex_useAnchoringBounds(matcher.pointer, 0, &status)
-        guard status.rawValue <= 0 else { return nil }
+        guard status.rawValue <= 0 else { return regions[0] }
         for region in regions {
             swift_uregex_setRegion(matcher.pointer, Int32(region.lowerBound), Int32(region.upperBound), &status)
             let found = anchored ? swift_uregex_lookingAt(matcher.pointer, -1, &status) : swift_uregex_find(matcher.pointer, -1, &status)
-            guard status.rawValue <= 0 else { return nil }
+            guard status.rawValue <= 0 else { return region }
             if found != 0 {
                 let start = Int(swift_uregex_start(matcher.pointer, 0, &status)), end = Int(swift_uregex_end(matcher.pointer, 0, &status))
-                return status.rawValue <= 0 ? start..<end : nil
+                return status.rawValue <= 0 ? start..<end : region
             }
         }
         return nil
@@ -74,7 +77,7 @@ final class ICURegex: Sendable {
     }
 }
 #else
-public import Foundation
+internal import Foundation
 
 /// Where the toolchain's ICU is not importable (Apple platforms), the same searches through
 /// `NSRegularExpression` over an `NSString` holding the UTF-16 buffer.

@@ -28,20 +28,16 @@ public struct KeywordAutomaton: Sendable {
 
     public init(keywords: [String]) {
         var exactByte = [Int32](repeating: -1, count: 256)
-        var folded: [[UInt8]] = []
+        var folded: [[UInt8]] = [], automatonKeywords: [[UInt8]] = []
         for (index, keyword) in keywords.enumerated() {
-            let bytes = Array(keyword.utf8)
-            if bytes.count == 1, Self.isControlSpace(bytes[0]) {
-                if exactByte[Int(bytes[0])] < 0 { exactByte[Int(bytes[0])] = Int32(index) }
-                // Kept in `keywords` for its index, left out of the automaton.
-                folded.append(bytes)
-            } else {
-                folded.append(bytes.map(Self.fold))
-            }
+            let (exact, bytes) = Self.folded(keyword)
+            folded.append(bytes)
+            // An exact keyword keeps its index in `keywords` and stays out of the automaton.
+            automatonKeywords.append(exact ? [] : bytes)
+            if exact, exactByte[Int(bytes[0])] < 0 { exactByte[Int(bytes[0])] = Int32(index) }
         }
         self.keywords = folded
         self.exactByte = exactByte
-        let automatonKeywords = folded.map { $0.count == 1 && Self.isControlSpace($0[0]) ? [] : $0 }
         var columnOfByte = [UInt8](repeating: 0, count: 256)
         var columns = 1
         for byte in Set(automatonKeywords.joined()).sorted() {
@@ -171,11 +167,14 @@ public struct KeywordAutomaton: Sendable {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
     }
 
-    private static func isControlSpace(_ byte: UInt8) -> Bool {
-        (0x09...0x0D).contains(byte)
+    /// A keyword's bytes as the automaton compares them, and whether it is a single control character,
+    /// matched exactly; otherwise ASCII case and whitespace are folded.
+    static func folded(_ keyword: String) -> (exact: Bool, bytes: [UInt8]) {
+        let bytes = Array(keyword.utf8)
+        return bytes.count == 1 && (0x09...0x0D).contains(bytes[0]) ? (true, bytes) : (false, bytes.map(fold))
     }
 
-    private static func fold(_ byte: UInt8) -> UInt8 {
+    static func fold(_ byte: UInt8) -> UInt8 {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte | 0x20
         case 0x09...0x0D: UInt8(ascii: " ")

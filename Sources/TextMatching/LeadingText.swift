@@ -20,23 +20,12 @@ enum LeadingText {
     /// (ASCII case and whitespace folded; a single control character only as itself).
     static func everyMatchBegins(_ pattern: String, withOneOf keywords: [String]) -> Bool {
         guard let texts = of(pattern) else { return false }
-        let folded = keywords.map { keyword -> (exact: Bool, bytes: [UInt8]) in
-            let bytes = Array(keyword.utf8)
-            return bytes.count == 1 && (0x09...0x0D).contains(bytes[0]) ? (true, bytes) : (false, bytes.map(fold))
-        }
+        let folded = keywords.map(KeywordAutomaton.folded)
         return texts.allSatisfy { text in
-            let raw = Array(text.utf8), foldedText = raw.map(fold)
+            let raw = Array(text.utf8), foldedText = raw.map(KeywordAutomaton.fold)
             return folded.contains { keyword in
                 keyword.exact ? raw.first == keyword.bytes[0] : foldedText.starts(with: keyword.bytes)
             }
-        }
-    }
-
-    private static func fold(_ byte: UInt8) -> UInt8 {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte | 0x20
-        case 0x09...0x0D: UInt8(ascii: " ")
-        default: byte
         }
     }
 
@@ -150,7 +139,7 @@ enum LeadingText {
             case ".": return .other
             case "(": return group()
             case "[": return characterClass()
-            case "\\": return escape(inClass: false).map { .texts(Part(texts: [$0], complete: true)) } ?? escapedAssertion()
+            case "\\": return escape().map { .texts(Part(texts: [$0], complete: true)) } ?? escapedAssertion()
             case "{", "*", "+", "?":
                 failed = true
                 return .other
@@ -159,7 +148,7 @@ enum LeadingText {
         }
 
         /// An escape's character, or nil when it is not one character (the caller decides).
-        mutating func escape(inClass: Bool) -> String? {
+        mutating func escape() -> String? {
             guard let next = current else {
                 failed = true
                 return nil
@@ -236,7 +225,7 @@ enum LeadingText {
                     depth += 1
                     readable = false
                 case "\\":
-                    if let character = escape(inClass: true) {
+                    if let character = escape() {
                         members.insert(character)
                         previous = character
                     } else {

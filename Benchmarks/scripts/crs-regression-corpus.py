@@ -18,6 +18,9 @@ STANDARD_HEADERS = {"host", "user-agent", "accept", "accept-encoding", "accept-l
                     "content-length", "connection", "proxy-connection", "keep-alive", "cache-control"}
 
 
+TEST_LABEL = re.compile(r"\d{6}-\d{1,4}")
+
+
 def paranoia_one_rules(crs):
     ids = set()
     for name in sorted(os.listdir(os.path.join(crs, "rules"))):
@@ -36,29 +39,33 @@ def paranoia_one_rules(crs):
 
 
 def fields(text):
-    """Argument names and values of a query or form body, decoded, or the text itself when it has none."""
+    """Argument names and values of a query or form body, decoded, or the text itself when it has none
+    or is an XML document. Names the CRS gives its test arguments (`932130-1=$(cmd)`) are labels, not
+    payloads."""
     if text is None:
         return []
     if isinstance(text, list):
         text = "".join(text)
+    if text.lstrip().startswith("<"):
+        return [text]
     pairs = urllib.parse.parse_qsl(text, keep_blank_values=True)
-    found = [part for pair in pairs for part in pair if part]
+    found = [part for pair in pairs for part in pair if part and not TEST_LABEL.fullmatch(part)]
     return found or [urllib.parse.unquote_plus(text)]
 
 
 def attack_value(stage):
     """The longest attack-bearing part of a test request: an argument name or value, a non-standard
-    header or cookie, or the path; the CRS puts its payloads in all of these."""
+    header, a cookie's name or value, or the path; the CRS puts its payloads in all of these."""
     inputs = stage.get("input", {})
     uri = inputs.get("uri", "") or ""
     path, _, query = uri.partition("?")
     candidates = fields(query) + fields(inputs.get("data"))
     for name, value in (inputs.get("headers") or {}).items():
         if name.lower() not in STANDARD_HEADERS and isinstance(value, str):
-            candidates += [urllib.parse.unquote(part.split("=", 1)[-1]) for part in value.split(";")] if name.lower() == "cookie" else [urllib.parse.unquote(value)]
+            candidates += [urllib.parse.unquote(piece) for part in value.split(";") for piece in part.strip().split("=", 1)] if name.lower() == "cookie" else [urllib.parse.unquote(value)]
     if path not in ("", "/", "/get", "/post"):
         candidates.append(urllib.parse.unquote(path))
-    candidates = [c for c in candidates if isinstance(c, str) and c.strip()]
+    candidates = [c for c in candidates if isinstance(c, str) and c.strip() and not TEST_LABEL.fullmatch(c.strip())]
     return max(candidates, key=len) if candidates else None
 
 

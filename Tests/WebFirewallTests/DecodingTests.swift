@@ -48,6 +48,16 @@ struct DecodingTests {
         #expect(JSONText.unescaped(#"a\"b\\c\/d\n\u00e9\ud83d\ude00\x"#) == "a\"b\\c/d\né😀\\x")
     }
 
+    /// Before: a rule that ends at the end of a value (`$`) matched only at the end of the whole part,
+    /// so a backup file named in the first of two query fields, or in any JSON string, passed.
+    @Test func aValueEndsAtItsFieldsEndOrItsClosingQuote() throws {
+        #expect(Self.inspect(query: "file=/srv/www/backup.sql.zip")?.ruleID == "930130")
+        #expect(Self.inspect(query: "file=/srv/www/backup.sql.zip&limit=10")?.ruleID == "930130")
+        #expect(Self.inspect(body: #"{"path":"/srv/www/backup.sql.zip","limit":10}"#)?.ruleID == "930130")
+        #expect(Self.inspect(body: #"{"path":"/.aiignore"}"#)?.ruleID == "930130")
+        #expect(Self.inspect(body: #"{"bio":"I keep backups as .sql files and logs"}"#) == nil)
+    }
+
     @Test func doubleEncodingIsScreenedAsWhatItHides() throws {
         #expect(Self.inspect(query: "file=..%252f..%252fetc%252fpasswd")?.category == "lfi")
         #expect(Self.inspect(query: "q=%253Cscript%253E")?.ruleID == "941100")

@@ -10,8 +10,19 @@ enum HTMLEntities {
     ]
 
     /// `text` with every numeric reference (`&#97;`, `&#x61`, semicolon optional) and the named ones
-    /// above replaced; anything else stays as written.
-    static func decoded(_ text: String) -> String {
+    /// above replaced; anything else stays as written. A reference that decoding revealed is decoded
+    /// too, up to `passes` times: `&amp;tab;` is how an XML or JSON layer carries `&tab;`.
+    static func decoded(_ text: String, passes: Int = 2) -> String {
+        var text = text
+        for _ in 0..<passes {
+            let next = decodedOnce(text)
+            if next.utf8.count == text.utf8.count { break }
+            text = next
+        }
+        return text
+    }
+
+    private static func decodedOnce(_ text: String) -> String {
         guard text.containsUTF8(UInt8(ascii: "&")) else { return text }
         // Over the UTF-8 bytes: a reference is ASCII, and other bytes pass through as they are.
         let bytes = Array(text.utf8)

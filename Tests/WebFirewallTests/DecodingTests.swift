@@ -66,6 +66,8 @@ struct DecodingTests {
 
     @Test func htmlCharacterReferencesAreUndone() throws {
         #expect(HTMLEntities.decoded("&#x3C;b&#62;&lt;&colon;&#106&amp;R&D&bogus;") == "<b><:j&R&D&bogus;")
+        #expect(HTMLEntities.decoded("ja&amp;tab;vascript&amp;colon;") == "ja\tvascript:", "a reference carried by another layer")
+        #expect(HTMLEntities.decoded("&amp;amp;amp;") == "&amp;", "two passes, not a loop")
         #expect(Self.inspect(query: "q=" + "<a href=\"jav&#x61;script:alert(1)\">".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)?.category == "xss")
     }
 

@@ -3,8 +3,9 @@
 
 Reads a CRS checkout (rules/*.conf for paranoia levels, tests/regression/tests/*/*.yaml), keeps the
 positive tests of the paranoia-level-1 rules of the attack families (930 LFI, 931 RFI, 932 RCE,
-933 PHP, 934 generic, 941 XSS, 942 SQLi, 944 Java), takes each test's attack value, and writes one
-JSON line per value and surface: `GET /api/v1/jobs?q=<value>` and a JSON body `{"text": <value>}`.
+933 PHP, 934 generic, 941 XSS, 942 SQLi, 944 Java) but those that look only at uploaded file names
+(the platform takes none), takes each test's attack value, and writes one JSON line per value and
+surface: `GET /api/v1/jobs?q=<value>` and a JSON body `{"text": <value>}`.
 Nothing of the CRS is kept in this repository; the FirewallScreen benchmark reads the file it writes.
 
 usage: crs-regression-corpus.py CRS_DIR OUTPUT.jsonl

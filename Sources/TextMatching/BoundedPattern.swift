@@ -8,14 +8,28 @@ public struct BoundedPattern: Sendable {
     public let source: String
     /// The most characters (Unicode scalars) a match can span.
     public let maximumMatchLength: Int
+    /// Whether ICU runs it case-insensitively; otherwise it runs lowered over case-folded text
+    /// (``CaseFoldedSource``), or, when not `caseInsensitive`, case-sensitively over text as it is.
+    let caseInsensitive: Bool
+    let needsFoldedText: Bool
     private let regex: ICURegex
 
     /// Checks and compiles `source`; case-insensitive unless told otherwise.
     public init(_ source: String, caseInsensitive: Bool = true, maximumRepeat: Int = defaultMaximumRepeat) throws(PatternError) {
-        guard let regex = ICURegex(source, caseInsensitive: caseInsensitive) else {
+        // ICU runs a faster form with the same matches where one exists: lowered for case-folded text,
+        // and factored. The shape is read from the source as written.
+        if caseInsensitive, let lowered = CaseFoldedSource.lowered(source),
+           let regex = ICURegex(LiteralAlternation.factored(lowered, caseInsensitive: false), caseInsensitive: false) {
+            self.regex = regex
+            needsFoldedText = true
+        } else if let regex = ICURegex(LiteralAlternation.factored(source, caseInsensitive: caseInsensitive), caseInsensitive: caseInsensitive)
+                    ?? ICURegex(source, caseInsensitive: caseInsensitive) {
+            self.regex = regex
+            needsFoldedText = false
+        } else {
             throw PatternError(pattern: source, problems: ["it does not compile as an ICU regular expression"])
         }
-        self.regex = regex
+        self.caseInsensitive = caseInsensitive
         let shape = PatternShape(source, maximumRepeat: maximumRepeat)
         guard shape.problems.isEmpty, let maximum = shape.maximumLength else {
             throw PatternError(pattern: source, problems: shape.problems.isEmpty ? ["a match has no upper length"] : shape.problems)
@@ -26,13 +40,15 @@ public struct BoundedPattern: Sendable {
 
     /// Whether the pattern occurs anywhere in `text`.
     public func occurs(in text: String) -> Bool {
-        WindowedText(text).contains(self)
+        WindowedText(text, foldingCase: caseInsensitive).contains(self)
     }
 
     /// The first match inside one of `regions` of `text` (UTF-16 offsets), starting at a region's
     /// lower bound when `anchored`.
     func firstMatch(in text: UTF16Text, regions: [Range<Int>], anchored: Bool = false) -> Range<Int>? {
-        text.firstMatch(of: regex, in: regions, anchored: anchored)
+        // A folded text has lost the case a case-sensitive pattern looks at; a lowered pattern needs it lost.
+        precondition(text.isFolded ? caseInsensitive : !needsFoldedText, "a pattern searched over text folded otherwise than it needs")
+        return text.firstMatch(of: regex, in: regions, anchored: anchored)
     }
 
     /// Whether every match begins with one of `keywords` (as ``KeywordAutomaton`` compares them), as
@@ -44,7 +60,7 @@ public struct BoundedPattern: Sendable {
 
     /// Every non-overlapping occurrence in `text`, in order.
     public func occurrences(in text: String) -> [Range<String.Index>] {
-        let units = UTF16Text(text)
+        let units = UTF16Text(text, foldingCase: caseInsensitive)
         var found: [Range<String.Index>] = []
         var start = 0
         while start <= units.count, let match = firstMatch(in: units, regions: [start..<units.count]) {

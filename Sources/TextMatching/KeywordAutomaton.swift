@@ -25,6 +25,9 @@ public struct KeywordAutomaton: Sendable {
     private let letterAtEnd: [Bool]
     /// Per byte, the keyword that is exactly that control character, or -1.
     private let exactByte: [Int32]
+    /// One bit per pair of bytes: whether a keyword begins with them (a keyword of one byte with the
+    /// first, whatever the second), or the first is a control character keyword.
+    private let beginnings: [UInt64]
 
     public init(keywords: [String]) {
         var exactByte = [Int32](repeating: -1, count: 256)
@@ -96,6 +99,18 @@ public struct KeywordAutomaton: Sendable {
             row.map { next in Int32(Int(next) * columns * 2 + (ending[Int(next)].isEmpty ? 0 : 1)) }
         }
         self.matchStart = matchStart
+        var beginnings = [UInt64](repeating: 0, count: 65536 / 64)
+        func mark(_ first: Int, _ seconds: [Int]) {
+            for second in seconds { beginnings[(first << 8 | second) >> 6] |= 1 << UInt64(second & 63) }
+        }
+        let everyByte = Array(0...255)
+        let bytesFoldingTo = Dictionary(grouping: everyByte) { Self.fold(UInt8($0)) }
+        for keyword in automatonKeywords where !keyword.isEmpty {
+            let seconds = keyword.count == 1 ? everyByte : bytesFoldingTo[keyword[1]] ?? []
+            for first in bytesFoldingTo[keyword[0]] ?? [] { mark(first, seconds) }
+        }
+        for byte in everyByte where exactByte[byte] >= 0 { mark(byte, everyByte) }
+        self.beginnings = beginnings
         self.matches = matches
         self.lengths = folded.map(\.count)
         self.letterAtStart = folded.map { $0.first.map(Self.isLetter) ?? false }
@@ -123,24 +138,39 @@ public struct KeywordAutomaton: Sendable {
                     // The loop runs once per byte of every screened part: unchecked reads, and only the
                     // state's row, the table and the byte in hand on its path (the rare work, a keyword
                     // ending or a control character, is out of line), so the row stays in a register.
-                    var row = 0
-                    for offset in 0..<bytes.count {
+                    var row = 0, offset = 0
+                    while offset < bytes.count {
+                        if row == 0 {
+                            // At the root only a place where a keyword can begin changes anything. The
+                            // others are passed over with reads that do not wait on one another (a table
+                            // read waits on the last): Japanese or Korean text, and the spaces and words
+                            // between keywords, at several times the speed.
+                            while offset + 1 < bytes.count, !beginsAKeyword(bytes[offset], bytes[offset + 1]) { offset += 1 }
+                        }
                         let byte = bytes[offset]
                         if byte < 0x20 { reportExact(byte, at: offset, found) }
                         let byteColumn = Int(column[Int(byte)])
-                        // A byte in no keyword leads back to the root from any state: no load to wait for
-                        // (runs of Japanese or Korean text are all such bytes).
+                        // A byte in no keyword leads back to the root from any state: no load to wait for.
                         guard byteColumn != 0 else {
                             row = 0
+                            offset += 1
                             continue
                         }
                         let entry = Int(table[row &+ byteColumn])
                         row = entry >> 1
                         if entry & 1 != 0 { reportEnding(inRow: row, at: offset, of: bytes, found) }
+                        offset += 1
                     }
                 }
             }
         }
+    }
+
+    /// Whether a keyword can begin with `first` followed by `second` (ASCII case and whitespace folded).
+    @inline(__always)
+    private func beginsAKeyword(_ first: UInt8, _ second: UInt8) -> Bool {
+        let index = Int(first) << 8 | Int(second)
+        return beginnings.withUnsafeBufferPointer { $0[index >> 6] } & (1 << UInt64(index & 63)) != 0
     }
 
     @inline(never)

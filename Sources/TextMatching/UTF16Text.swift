@@ -5,70 +5,93 @@ struct UTF16Text: Sendable {
     /// for an empty text.
     private let units: [UInt16]
     let count: Int
-    /// The UTF-16 offset of each UTF-8 offset `0...utf8Count`; nil when the text is ASCII (they agree).
-    private let unitOfByte: [Int32]?
+    /// The text itself, to count units from a checkpoint; nil when it is ASCII (offsets agree).
+    private let utf8: String?
+    /// Every `checkpointSpacing` bytes, the first scalar that starts there or after: its UTF-8 offset
+    /// and its UTF-16 offset. A full table of one offset per byte cost more than the conversion.
+    private let checkpoints: [(byte: Int32, unit: Int32)]
+    private static let checkpointSpacing = 64
     /// Whether a scalar takes two units somewhere, so that scalar counts must be doubled to be units.
     let hasSurrogates: Bool
 
-    init(_ text: String) {
+    /// Whether the units are case-folded (``CaseFoldedSource``), as lowered patterns need: ASCII
+    /// letters lowercased, the Kelvin sign and the long s replaced by the letters they fold to.
+    let isFolded: Bool
+
+    init(_ text: String, foldingCase: Bool = false) {
         var text = text
-        (units, unitOfByte, hasSurrogates) = text.withUTF8 { bytes -> ([UInt16], [Int32]?, Bool) in
+        var checkpoints: [(byte: Int32, unit: Int32)] = []
+        var surrogates = false
+        let ascii = text.withUTF8 { bytes in !bytes.contains { $0 >= 0x80 } }
+        units = text.withUTF8 { bytes -> [UInt16] in
             // A text never has more UTF-16 units than UTF-8 bytes; one more for the terminator.
-            guard bytes.contains(where: { $0 >= 0x80 }) else {
-                let units = [UInt16](unsafeUninitializedCapacity: bytes.count + 1) { buffer, count in
-                    for index in 0..<bytes.count { buffer[index] = UInt16(bytes[index]) }
+            [UInt16](unsafeUninitializedCapacity: bytes.count + 1) { buffer, count in
+                if ascii {
+                    for index in 0..<bytes.count { buffer[index] = foldingCase ? CaseFoldedSource.foldedASCII(bytes[index]) : UInt16(bytes[index]) }
                     buffer[bytes.count] = 0
                     count = bytes.count + 1
+                    return
                 }
-                return (units, nil, false)
-            }
-            var surrogates = false
-            var unitOfByte: [Int32] = []
-            let units = [UInt16](unsafeUninitializedCapacity: bytes.count + 1) { buffer, count in
-                unitOfByte = [Int32](unsafeUninitializedCapacity: bytes.count + 1) { offsets, offsetCount in
-                    var unit = 0, offset = 0
-                    // Valid UTF-8 (a Swift string is): each scalar's bytes all map to the unit it starts at.
-                    while offset < bytes.count {
-                        let lead = bytes[offset]
-                        if lead < 0x80 {
-                            offsets[offset] = Int32(unit)
-                            buffer[unit] = UInt16(lead)
-                            unit += 1
-                            offset += 1
-                            continue
-                        }
-                        let length = min(lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4, bytes.count - offset)
-                        var scalar = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                        for index in offset..<(offset + length) {
-                            offsets[index] = Int32(unit)
-                            if index > offset { scalar = scalar << 6 | UInt32(bytes[index] & 0x3F) }
-                        }
-                        if scalar >= 0x10000 {
-                            surrogates = true
-                            buffer[unit] = UInt16(0xD800 + ((scalar - 0x10000) >> 10))
-                            buffer[unit + 1] = UInt16(0xDC00 + ((scalar - 0x10000) & 0x3FF))
-                            unit += 2
-                        } else {
-                            buffer[unit] = UInt16(scalar)
-                            unit += 1
-                        }
-                        offset += length
+                checkpoints.reserveCapacity(bytes.count / Self.checkpointSpacing + 2)
+                var unit = 0, offset = 0, nextCheckpoint = 0
+                // Valid UTF-8 (a Swift string is), decoded by the length its lead byte gives.
+                while offset < bytes.count {
+                    if offset >= nextCheckpoint {
+                        checkpoints.append((Int32(offset), Int32(unit)))
+                        nextCheckpoint = checkpoints.count * Self.checkpointSpacing
                     }
-                    offsets[bytes.count] = Int32(unit)
-                    offsetCount = bytes.count + 1
-                    buffer[unit] = 0
-                    count = unit + 1
+                    let lead = UInt32(bytes[offset])
+                    if lead < 0x80 {
+                        buffer[unit] = foldingCase ? CaseFoldedSource.foldedASCII(UInt8(lead)) : UInt16(lead)
+                        unit += 1
+                        offset += 1
+                    } else if lead < 0xE0 {
+                        let value = UInt16((lead & 0x1F) << 6 | UInt32(bytes[offset + 1] & 0x3F))
+                        buffer[unit] = foldingCase && value == CaseFoldedSource.longS ? CaseFoldedSource.foldedLongS : value
+                        unit += 1
+                        offset += 2
+                    } else if lead < 0xF0 {
+                        let value = UInt16((lead & 0x0F) << 12 | UInt32(bytes[offset + 1] & 0x3F) << 6 | UInt32(bytes[offset + 2] & 0x3F))
+                        buffer[unit] = foldingCase && value == CaseFoldedSource.kelvinSign ? CaseFoldedSource.foldedKelvinSign : value
+                        unit += 1
+                        offset += 3
+                    } else {
+                        let scalar = (lead & 0x07) << 18 | UInt32(bytes[offset + 1] & 0x3F) << 12
+                            | UInt32(bytes[offset + 2] & 0x3F) << 6 | UInt32(bytes[offset + 3] & 0x3F)
+                        surrogates = true
+                        buffer[unit] = UInt16(0xD800 + ((scalar - 0x10000) >> 10))
+                        buffer[unit + 1] = UInt16(0xDC00 + ((scalar - 0x10000) & 0x3FF))
+                        unit += 2
+                        offset += 4
+                    }
                 }
+                buffer[unit] = 0
+                count = unit + 1
             }
-            return (units, unitOfByte, surrogates)
         }
         count = units.count - 1
+        utf8 = ascii ? nil : text
+        self.checkpoints = checkpoints
+        hasSurrogates = surrogates
+        isFolded = foldingCase
     }
 
-    /// The UTF-16 offset of a UTF-8 offset of the text.
+    /// The UTF-16 offset of a UTF-8 offset of the text where a scalar starts (or its end).
     func unit(atByte byte: Int) -> Int {
-        guard let unitOfByte else { return min(byte, count) }
-        return Int(unitOfByte[min(byte, unitOfByte.count - 1)])
+        guard var text = utf8 else { return min(byte, count) }
+        return text.withUTF8 { bytes in
+            let byte = min(byte, bytes.count)
+            var index = min(byte / Self.checkpointSpacing, checkpoints.count - 1)
+            // A scalar may straddle the checkpoint's boundary: then the one before it applies.
+            while index > 0, Int(checkpoints[index].byte) > byte { index -= 1 }
+            var unit = Int(checkpoints[index].unit)
+            for offset in Int(checkpoints[index].byte)..<byte {
+                let lead = bytes[offset]
+                // Count each scalar at its lead byte: one unit, or two from four-byte sequences on.
+                if lead & 0xC0 != 0x80 { unit += lead >= 0xF0 ? 2 : 1 }
+            }
+            return unit
+        }
     }
 
     /// The first match of `regex` inside one of `regions` (UTF-16 offsets), starting at a region's

@@ -11,8 +11,10 @@
 public struct WindowedText: Sendable {
     private let text: UTF16Text
 
-    public init(_ text: String) {
-        self.text = UTF16Text(text)
+    /// `foldingCase` (the default) folds the text's case for case-insensitive patterns, which then
+    /// run faster (``CaseFoldedSource``); a case-sensitive pattern needs a text that is not folded.
+    public init(_ text: String, foldingCase: Bool = true) {
+        self.text = UTF16Text(text, foldingCase: foldingCase)
     }
 
     /// Whether `pattern` matches somewhere around the given keyword ends (UTF-8 byte offsets just past

@@ -1,11 +1,24 @@
+internal import Foundation
+
 /// JSON text with its string escapes undone, so that `\u003c`, `\"` or `\/` cannot hide a signature.
 enum JSONText {
     /// Every backslash escape of RFC 8259 replaced by the character it stands for (surrogate pairs
     /// joined); anything malformed is left as written, since the service will refuse it anyway.
     static func unescaped(_ text: String) -> String {
         guard text.containsUTF8(UInt8(ascii: "\\")) else { return text }
+        return unescaped(bytes: Array(text.utf8))
+    }
+
+    /// The same for a body as it arrived, read as UTF-8 once: invalid sequences are replaced after
+    /// the escapes are undone, which gives the same text as before, since an escape never stands for
+    /// a lone continuation byte that could complete a broken sequence.
+    static func unescaped(_ body: Data) -> String {
+        guard body.containsByte(UInt8(ascii: "\\")) else { return String(decoding: body, as: UTF8.self) }
+        return unescaped(bytes: body.withUnsafeBytes { Array($0) })
+    }
+
+    private static func unescaped(bytes: [UInt8]) -> String {
         // Over the UTF-8 bytes: every escape is ASCII, and other bytes pass through as they are.
-        let bytes = Array(text.utf8)
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
         func hex4(at position: Int) -> UInt32? {

@@ -80,8 +80,8 @@ struct ScreenedRequest {
         try setLines(headers, of: .headers, maximumBytes: maximumBytes)
         if let body = request.body, !body.isEmpty {
             guard body.count <= maximumBytes else { throw .tooLarge("body") }
-            let text = String(decoding: body, as: UTF8.self)
             if Self.isForm(request.contentType) {
+                let text = String(decoding: body, as: UTF8.self)
                 do {
                     try setLines(try PercentDecoding.formFields(text), of: .body, maximumBytes: maximumBytes)
                 } catch let refusal as Refusal {
@@ -92,7 +92,7 @@ struct ScreenedRequest {
             } else {
                 // Whatever the declared type, text that is JSON is screened with its escapes undone, and
                 // with percent escapes inside its strings decoded as a service might decode them.
-                parts[.body] = HTMLEntities.decoded(PercentDecoding.residual(JSONText.unescaped(text)))
+                parts[.body] = HTMLEntities.decoded(PercentDecoding.residual(JSONText.unescaped(body)))
             }
         }
     }

@@ -1,3 +1,4 @@
+internal import Foundation
 #if canImport(Glibc)
 internal import Glibc
 #elseif canImport(Darwin)
@@ -12,6 +13,16 @@ extension String {
             guard let base = buffer.baseAddress else { return false }
             return memchr(base, Int32(byte), buffer.count) != nil
         } ?? utf8.contains(byte)
+    }
+}
+
+extension Data {
+    /// Whether the data holds `byte`, found with `memchr`.
+    func containsByte(_ byte: UInt8) -> Bool {
+        withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return memchr(base, Int32(byte), buffer.count) != nil
+        }
     }
 }
 

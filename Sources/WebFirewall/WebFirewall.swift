@@ -223,11 +223,12 @@ public struct WebFirewall: Sendable {
                 hit[ruleIndex] = true
             }
             for ruleIndex in woken {
-                let rule = rules[ruleIndex], offsets = places[ruleIndex]
+                let offsets = places[ruleIndex]
                 places[ruleIndex] = []
-                guard rule.applies(to: path) else { continue }
-                let found = ruleIsAnchored[ruleIndex] ? windowed.contains(rule.pattern, keywordStarts: offsets)
-                    : windowed.contains(rule.pattern, keywordEnds: offsets, keywordLength: longestKeyword)
+                // Read in place: a copy of the rule retains and releases each of its fields.
+                guard rules[ruleIndex].skipPaths.isEmpty || rules[ruleIndex].applies(to: path) else { continue }
+                let found = ruleIsAnchored[ruleIndex] ? windowed.contains(rules[ruleIndex].pattern, keywordStarts: offsets)
+                    : windowed.contains(rules[ruleIndex].pattern, keywordEnds: offsets, keywordLength: longestKeyword)
                 if found { hit[ruleIndex] = true }
             }
         }

@@ -118,20 +118,27 @@ struct KeywordAutomatonTests {
         #expect(alone("a::b") == [true], "punctuation keywords always stand alone")
     }
 
-    /// Against a naive search: the same keywords found, the same number of times.
+    /// Against a naive search: the same keywords found, the same number of times, ASCII case and
+    /// whitespace folded but for the control-character keyword, which only matches itself.
     @Test func agreesWithANaiveSearch() {
-        let keywords = ["ab", "abc", "bca", "c", "aab", "bb", "\n", "c\na"]
+        let keywords = ["ab", "abc", "bca", "c", "aab", "bb", "\n", "c\na", " x", "Xa"]
         let automaton = KeywordAutomaton(keywords: keywords)
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<200 {
-            // With characters in no keyword too, which send the automaton back to its root.
-            let text = String((0..<Int.random(in: 0...30, using: &generator)).map { _ in "abcabcx語\n".randomElement(using: &generator)! })
+        func fold(_ byte: UInt8) -> UInt8 {
+            (0x41...0x5A).contains(byte) ? byte | 0x20 : (0x09...0x0D).contains(byte) ? 0x20 : byte
+        }
+        for _ in 0..<400 {
+            // With characters in no keyword too, which send the automaton back to its root (and let
+            // it pass over places where no keyword can begin).
+            let text = String((0..<Int.random(in: 0...40, using: &generator)).map { _ in "abcABCabcx語한\n \tX".randomElement(using: &generator)! })
             var expected: [Int] = []
             let bytes = Array(text.utf8)
             for end in 1...max(1, bytes.count) where end <= bytes.count {
                 for (index, keyword) in keywords.enumerated() {
                     let utf8 = Array(keyword.utf8)
-                    if end >= utf8.count, Array(bytes[(end - utf8.count)..<end]) == utf8 { expected.append(index) }
+                    guard end >= utf8.count else { continue }
+                    let window = Array(bytes[(end - utf8.count)..<end])
+                    if keyword == "\n" ? window == utf8 : window.map(fold) == utf8.map(fold) { expected.append(index) }
                 }
             }
             #expect(found(automaton, text).sorted() == expected.sorted(), "\(text)")
@@ -196,6 +203,22 @@ struct WindowedTextTests {
             KeywordAutomaton(keywords: ["union"]).scanPositions(twoPlaces) { _, end in both.append(end) }
             #expect(both.count == 2)
             #expect(WindowedText(twoPlaces).contains(pattern, keywordEnds: both, keywordLength: 5), "the first window matches, the second not")
+        }
+    }
+
+    /// A keyword's UTF-8 offset is found among the UTF-16 units wherever it lies: after ASCII, two-,
+    /// three- and four-byte scalars, on either side of the checkpoints the offsets are counted from.
+    @Test func placesAKeywordStartExactlyInMixedText() throws {
+        let pattern = try BoundedPattern("zq")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let before = String((0..<Int.random(in: 0...200, using: &generator)).map { _ in "aé語😀 ".randomElement(using: &generator)! })
+            let after = String((0..<Int.random(in: 0...50, using: &generator)).map { _ in "aé語😀 ".randomElement(using: &generator)! })
+            let text = before + "zq" + after
+            let start = before.utf8.count
+            #expect(WindowedText(text).contains(pattern, keywordStarts: [start]), "at byte \(start) of \(text.debugDescription)")
+            #expect(!WindowedText(text).contains(pattern, keywordStarts: [start + 1]), "one byte later")
+            #expect(WindowedText(text).contains(pattern, keywordEnds: [start + 2], keywordLength: 2))
         }
     }
 

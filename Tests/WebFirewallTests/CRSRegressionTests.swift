@@ -10,7 +10,7 @@ import Testing
 struct CRSRegressionTests {
     static let corpus = ProcessInfo.processInfo.environment["IWORKZ_CRS_CORPUS"]
     /// The floor this rule set has reached; raise it as the rules improve (the target is 95 %).
-    static let floor = 0.92
+    static let floor = 0.95
 
     struct Case: Decodable {
         let `case`: String

@@ -237,7 +237,7 @@ let package = Package(
         .executableTarget(
             name: "iworkz",
             dependencies: [
-                "Platform", "Gateway", "Sovereignty", "Observability", "Identity", "Transfers", "Storage", "KeyManagement", "UserService",
+                "Platform", "Gateway", "Sovereignty", "Observability", "Identity", "Transfers", "Storage", "KeyManagement", "UserService", "ServerKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -2,6 +2,7 @@ public import Foundation
 public import JobService
 public import Workforce
 internal import TextMatching
+internal import Sovereignty
 
 /// Reviews a job ad against the recruitment law of the country of work: forbidden wording (age,
 /// sex, nationality, personal information), pay below the minimum wage in force, and conditions
@@ -12,7 +13,8 @@ public struct JobAdReviewer: Sendable {
         public let rule: String
         /// `age`, `gender`, `nationality`, `personal-information`, `minimum-wage` or `mandatory-condition`.
         public let category: String
-        /// `violation` (the wording or pay breaks the rule) or `missing` (a condition the ad must state is absent).
+        /// `violation` (the wording or pay breaks the rule), `missing` (a condition the ad must state is
+        /// absent) or `out-of-date` (the data the check needs is past its revision day).
         public let severity: String
         public let law: String
         public let message: String
@@ -47,6 +49,7 @@ public struct JobAdReviewer: Sendable {
             }
         }
         if let wage = minimumWageFinding(ad, on: day) { findings.append(wage) }
+        if let stale = staleWageFinding(ad, on: day) { findings.append(stale) }
         for condition in rules.mandatory where condition.country == country && !states(condition, ad: ad, text: text) {
             findings.append(Finding(
                 rule: condition.id, category: "mandatory-condition", severity: "missing", law: condition.law,
@@ -65,6 +68,20 @@ public struct JobAdReviewer: Sendable {
         case "salary": return ad.salary != nil
         default: return condition.keywords.contains { $0.occurs(in: text) }
         }
+    }
+
+    /// When the ad states pay and the minimum-wage table of its country is past its revision day: the
+    /// comparison above used rates that may have been raised since, so the review says so instead of
+    /// passing the pay silently.
+    private func staleWageFinding(_ ad: JobContent, on day: String) -> Finding? {
+        guard ad.salary != nil, let wage = rules.minimumWages.first(where: { $0.country == ad.location.country }),
+              wage.revision.isOverdue(on: day) else { return nil }
+        return Finding(
+            rule: "\(wage.country.lowercased())-minimum-wage-data", category: "minimum-wage", severity: "out-of-date", law: wage.law,
+            message: "The minimum wages this review knows for \(wage.country) are as of \(wage.revision.asOf) and were due for revision on "
+                + "\(wage.revision.revisionDue)\(wage.revision.note.map { " (\($0))" } ?? ""); the minimum in force may be higher. "
+                + "Check the pay against the current rate.",
+            evidence: nil, start: nil, end: nil, sources: wage.sources)
     }
 
     /// The lowest pay the ad offers, per hour, against the minimum wage in force where the work is.

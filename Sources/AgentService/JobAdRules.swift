@@ -1,6 +1,7 @@
 public import Foundation
 internal import Yams
 public import TextMatching
+public import Sovereignty
 
 /// `config/job-ad-rules.yaml` and `config/minimum-wages.yaml`: what the job-ad review checks.
 public struct JobAdRules: Sendable {
@@ -43,6 +44,8 @@ public struct JobAdRules: Sendable {
         public let law: String
         public let rates: [Rate]
         public let sources: [String]
+        /// When the table is due for revision (the day the next rates take effect).
+        public let revision: LegalDataRevision
 
         /// The rate in force on `day` for a region (a regional rate, else the national one).
         public func rate(region: String?, on day: String) -> Rate? {
@@ -53,6 +56,8 @@ public struct JobAdRules: Sendable {
     }
 
     public let asOf: String
+    /// When the wording rules and mandatory conditions are due for a new check against the law.
+    public let revision: LegalDataRevision
     public let wording: [WordingRule]
     public let mandatory: [MandatoryCondition]
     public let minimumWages: [MinimumWage]
@@ -99,11 +104,16 @@ public struct JobAdRules: Sendable {
                                       keywords: compile(item.keywords ?? [], item.id), sources: cite(item.sources, rules.sources, item.id))
         }
         minimumWages = wages.countries.map { country in
-            MinimumWage(country: country.country, currency: country.currency, hoursPerMonth: country.hoursPerMonth, law: country.law,
-                        rates: country.rates.map { MinimumWage.Rate(region: $0.region, amount: $0.amount, effective: $0.effective) },
-                        sources: cite(country.sources, wages.sources, "minimum wages \(country.country)"))
+            let revision = LegalDataRevision(table: "minimum wages \(country.country)", asOf: country.asOf, revisionDue: country.revisionDue,
+                                             note: country.revisionNote)
+            problems += revision.problems
+            return MinimumWage(country: country.country, currency: country.currency, hoursPerMonth: country.hoursPerMonth, law: country.law,
+                               rates: country.rates.map { MinimumWage.Rate(region: $0.region, amount: $0.amount, effective: $0.effective) },
+                               sources: cite(country.sources, wages.sources, "minimum wages \(country.country)"), revision: revision)
         }
         asOf = rules.asOf
+        revision = LegalDataRevision(table: "job-ad rules", asOf: rules.asOf, revisionDue: rules.revisionDue, note: rules.revisionNote)
+        problems += revision.problems
         if Set(wording.map(\.id) + mandatory.map(\.id)).count != wording.count + mandatory.count { problems.append("rule ids must be unique") }
         guard problems.isEmpty else { throw JobAdRulesError(problems: problems) }
     }
@@ -127,12 +137,16 @@ public struct JobAdRules: Sendable {
             let sources: [String]
         }
         let asOf: String
+        let revisionDue: String
+        let revisionNote: String?
         let rules: [Rule]
         let mandatory: [Mandatory]
         let sources: [String: String]
         enum CodingKeys: String, CodingKey {
             case rules, mandatory, sources
             case asOf = "as_of"
+            case revisionDue = "revision_due"
+            case revisionNote = "revision_note"
         }
     }
 
@@ -147,9 +161,15 @@ public struct JobAdRules: Sendable {
             let hoursPerMonth: Double
             let sources: [String]
             let rates: [Rate]
+            let asOf: String
+            let revisionDue: String
+            let revisionNote: String?
             enum CodingKeys: String, CodingKey {
                 case country, currency, law, sources, rates
                 case hoursPerMonth = "hours_per_month"
+                case asOf = "as_of"
+                case revisionDue = "revision_due"
+                case revisionNote = "revision_note"
             }
         }
         let sources: [String: String]

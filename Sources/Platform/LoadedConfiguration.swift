@@ -104,6 +104,11 @@ public struct LoadedConfiguration: Sendable {
         }
     }
 
+    /// Every table of legal data, with the day it is due for a new check against the law.
+    public var legalDataRevisions: [LegalDataRevision] {
+        [policy.revision].compactMap { $0 } + [matching.rules.revision, jobAdRules.revision] + jobAdRules.minimumWages.map(\.revision)
+    }
+
     /// The compliance findings for this configuration.
     public var compliance: ComplianceCheck { ComplianceCheck(catalog: catalog, policy: policy) }
 }

@@ -4,6 +4,7 @@ public import Hummingbird
 public import Observability
 public import ServerKit
 internal import Sovereignty
+internal import Foundation
 internal import Identity
 
 /// The endpoints the process answers itself: liveness, readiness, the API document, the identity
@@ -16,6 +17,9 @@ struct OperationsRoutes {
     let ring: SigningKeyRing
     let issuer: String
     let oauth: OAuthServer
+    /// The legal data tables and their revision days, shown in `/ready`'s detail.
+    let legalData: [LegalDataRevision]
+    let clock: @Sendable () -> Date
 
     static let paths: Set<String> = [
         "/health", "/ready", "/openapi.yaml", "/.well-known/jwks.json", "/.well-known/oauth-authorization-server",
@@ -42,7 +46,10 @@ struct OperationsRoutes {
                 states[cell.region.id.rawValue] = await cell.isReady() ? "ready" : "not-ready"
             }
             let ready = states.values.allSatisfy { $0 == "ready" }
-            return try Response.json(Readiness(status: ready ? "ready" : "not-ready", cells: states),
+            // Out-of-date legal data does not stop the process serving; it is shown for operators to act on.
+            let today = Timestamps.day(clock())
+            let legalData = legalData.map { Readiness.Table(revision: $0, status: $0.isOverdue(on: today) ? "revision-overdue" : "current") }
+            return try Response.json(Readiness(status: ready ? "ready" : "not-ready", cells: states, legalData: legalData),
                                      status: ready ? .ok : .serviceUnavailable)
         }
     }
@@ -78,8 +85,35 @@ struct OperationsRoutes {
     }
 
     struct Readiness: Encodable {
+        /// A table of legal data: its dates, and `current` or `revision-overdue` today.
+        struct Table: Encodable {
+            let table: String
+            let asOf: String
+            let revisionDue: String
+            let status: String
+
+            init(revision: LegalDataRevision, status: String) {
+                table = revision.table
+                asOf = revision.asOf
+                revisionDue = revision.revisionDue
+                self.status = status
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case table, status
+                case asOf = "as_of"
+                case revisionDue = "revision_due"
+            }
+        }
+
         let status: String
         let cells: [String: String]
+        let legalData: [Table]
+
+        enum CodingKeys: String, CodingKey {
+            case status, cells
+            case legalData = "legal_data"
+        }
     }
 
     func handler() -> GatewayResponder.CellHandler {

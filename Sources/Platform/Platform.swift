@@ -125,7 +125,8 @@ public final class Platform: Sendable {
             cells: cells.map { OAuthServer.Cell(region: $0.region, users: $0.users, grants: $0.grants) },
             clients: clients, issuer: issuer, passwords: passwords,
             decoyHash: try await passwords.hash(RandomToken.make(bytes: 16)))
-        let operations = OperationsRoutes(cells: cells, metrics: metrics, openAPI: openAPI, ring: ring, issuer: issuerURL, oauth: oauth)
+        let operations = OperationsRoutes(cells: cells, metrics: metrics, openAPI: openAPI, ring: ring, issuer: issuerURL, oauth: oauth,
+                                          legalData: config.legalDataRevisions, clock: clock)
         let gateway = GatewayResponder(
             routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: handlers,
             local: operations.handler(), localPaths: OperationsRoutes.paths.union(OAuthServer.paths), tokens: verifier, metrics: metrics,

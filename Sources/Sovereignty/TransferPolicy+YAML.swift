@@ -22,6 +22,11 @@ extension TransferPolicy {
             jurisdictions: document.jurisdictions.map { .init(code: $0.code, name: $0.name, law: $0.law) },
             rules: rules
         )
+        let revision = LegalDataRevision(table: "transfer rules", asOf: document.version, revisionDue: document.revisionDue, note: document.revisionNote)
+        guard revision.problems.isEmpty else {
+            throw SovereigntyError(.malformedDocument, "transfer rules file: " + revision.problems.joined(separator: "; "))
+        }
+        self.revision = revision
     }
 }
 
@@ -49,6 +54,14 @@ private struct RulesDocument: Decodable {
     }
 
     let version: String
+    let revisionDue: String
+    let revisionNote: String?
     let jurisdictions: [JurisdictionEntry]
     let rules: [RuleEntry]
+
+    enum CodingKeys: String, CodingKey {
+        case version, jurisdictions, rules
+        case revisionDue = "revision_due"
+        case revisionNote = "revision_note"
+    }
 }

@@ -40,6 +40,8 @@ public struct TransferPolicy: Sendable {
 
     /// The version string of the rules file (its date).
     public let version: String
+    /// When the rules are due for a new check against the law (`revision_due` of the file).
+    public internal(set) var revision: LegalDataRevision?
     public let jurisdictions: [JurisdictionInfo]
     public let rules: [TransferRule]
 

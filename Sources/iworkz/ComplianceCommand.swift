@@ -1,6 +1,8 @@
 import ArgumentParser
 import Platform
 import Sovereignty
+import ServerKit
+import Foundation
 
 /// `iworkz compliance check`.
 struct ComplianceCommand: AsyncParsableCommand {
@@ -13,18 +15,28 @@ struct ComplianceCommand: AsyncParsableCommand {
     struct CheckCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Verify every backup region is lawful for its source; exit 1 on a violation.",
+            abstract: "Verify every backup region is lawful and no legal data is past its revision day; exit 1 otherwise.",
             discussion: """
                 A backup is a copy of personal data, so its target must lie where the cell's \
                 data_residency allows and the transfer must be permitted by transfer-rules.yaml \
-                on the bases the backup lists (automatic bases such as adequacy need not be listed).
+                on the bases the backup lists (automatic bases such as adequacy need not be listed). \
+                Each table of legal data (transfer rules, eligibility rules, job-ad rules, minimum \
+                wages per country) names the day it is due for a new check against the law; from \
+                that day it is listed as LATE and the check fails, until the table is revised. \
+                `serve` checks the backups only: late data is shown in /ready, not a reason to stop.
                 """
         )
 
         @OptionGroup var config: ConfigOptions
+        @Option(name: .customLong("on"), help: "The day to judge the legal data's revision dates on (YYYY-MM-DD; today by default).")
+        var day: String?
 
         func run() async throws {
             try await Self.reportingFailures {
+                let today = day ?? Timestamps.day(Date())
+                guard LegalDataRevision(table: "--on", asOf: today, revisionDue: "9999-12-31").problems.isEmpty else {
+                    throw Failure("--on must be a date as YYYY-MM-DD")
+                }
                 let loaded = try ConfigLoading.load(config)
                 let check = loaded.compliance
                 for finding in check.findings() {
@@ -32,11 +44,19 @@ struct ComplianceCommand: AsyncParsableCommand {
                     let basis = finding.decision.map { "\($0.ruleID)" + ($0.article.isEmpty ? "" : " — \($0.article)") } ?? "-"
                     print("\(verdict) \(finding.region) → \(finding.target) (\(finding.targetJurisdiction?.code ?? "?")): \(basis)")
                 }
-                let violations = check.violations()
-                guard violations.isEmpty else {
-                    throw Failure("\(violations.count) compliance violation(s):\n  " + violations.joined(separator: "\n  "))
+                let tables = loaded.legalDataRevisions
+                for table in tables {
+                    print("\(table.isOverdue(on: today) ? "LATE" : "ok  ") legal data: \(table.summary)")
                 }
-                print("compliance check passed: \(check.findings().count) backup paths lawful")
+                let violations = check.violations()
+                let late = tables.filter { $0.isOverdue(on: today) }.map { "\($0.summary) is past its revision day" }
+                guard violations.isEmpty, late.isEmpty else {
+                    let headline = violations.isEmpty
+                        ? "\(late.count) table(s) of legal data past their revision day on \(today)"
+                        : "\(violations.count) compliance violation(s)" + (late.isEmpty ? "" : " and \(late.count) table(s) of legal data past their revision day")
+                    throw Failure(headline + ":\n  " + (violations + late).joined(separator: "\n  "))
+                }
+                print("compliance check passed: \(check.findings().count) backup paths lawful, \(tables.count) tables of legal data current on \(today)")
             }
         }
     }

@@ -82,7 +82,8 @@ struct JobAdReviewTests {
 
     @Test(arguments: cases)
     func findsWhatTheLawForbidsAndNothingElse(_ sample: Case) throws {
-        let findings = try AgentFiles.reviewer().review(sample.ad, on: "2026-11-25")
+        // Before the Japanese wage table's revision day, so that only the ads' own problems are found.
+        let findings = try AgentFiles.reviewer().review(sample.ad, on: "2026-09-25")
         #expect(Set(findings.map(\.rule)) == Set(sample.expectedRules), "\(findings.map { "\($0.rule): \($0.evidence ?? $0.message)" })")
         let text = Array((sample.ad.title + "\n" + sample.ad.description).unicodeScalars)
         for finding in findings {
@@ -113,9 +114,41 @@ struct JobAdReviewTests {
         #expect(japan.rates.count == 47)
     }
 
+    /// From the day the Japanese table is due for revision (the FY2026 rates take effect from October),
+    /// a review of pay says its wage data may be out of date, with the table's dates, instead of
+    /// passing pay that only clears last year's rates.
+    @Test func wagesPastTheirRevisionDaySayTheyMayBeOutOfDate() throws {
+        let reviewer = try AgentFiles.reviewer()
+        let ad = try #require(Self.cases.first { $0.name == "good JP welding ad" }?.ad)
+        #expect(reviewer.review(ad, on: "2026-09-30").isEmpty, "the day before, the ad passes")
+        let findings = reviewer.review(ad, on: "2026-10-01")
+        let stale = try #require(findings.first { $0.rule == "jp-minimum-wage-data" }, "\(findings.map(\.rule))")
+        #expect(stale.severity == "out-of-date" && stale.category == "minimum-wage")
+        #expect(stale.message.contains("2025-09-05") && stale.message.contains("2026-10-01"), "\(stale.message)")
+        #expect(findings.count == 1)
+        // Pay below last year's rate is still a violation, and the table's age is said as well.
+        var low = ad
+        low.salary = SalaryRange(min: 150_000, max: 160_000, currency: "JPY", period: .month)
+        #expect(Set(reviewer.review(low, on: "2026-12-01").map(\.rule)) == ["jp-minimum-wage", "jp-minimum-wage-data"])
+        // Korea's table is current until 2027-01-01.
+        let korean = try #require(Self.cases.first { $0.ad.location.country == "KR" && $0.expectedRules.isEmpty && $0.ad.salary != nil }?.ad)
+        #expect(reviewer.review(korean, on: "2026-12-31").isEmpty)
+        #expect(reviewer.review(korean, on: "2027-01-01").map(\.rule) == ["kr-minimum-wage-data"])
+    }
+
+    @Test func aWageTableWithoutSaneRevisionDatesIsRefused() throws {
+        let wages = try AgentFiles.text("minimum-wages.yaml").replacingOccurrences(of: "revision_due: 2027-01-01", with: "revision_due: 2024-01-01")
+        #expect {
+            try JobAdRules(rulesYAML: AgentFiles.text("job-ad-rules.yaml"), wagesYAML: wages)
+        } throws: { error in
+            (error as? JobAdRulesError)?.problems.contains { $0.contains("minimum wages KR: revision_due 2024-01-01 is not after as_of 2025-07-10") } ?? false
+        }
+    }
+
     @Test func aBrokenRulesFileIsRefused() throws {
         let broken = """
             as_of: 2026-01-01
+            revision_due: 2027-01-01
             rules: [{ id: x, country: JP, category: age, law: L, message: M, patterns: ['(unclosed'], sources: [NOPE] }]
             mandatory: []
             sources: {}

@@ -176,6 +176,7 @@ struct EligibilityTests {
     @Test func aBrokenRulesFileIsRefusedWithEveryProblem() {
         let yaml = """
             as_of: 2026-01-01
+            revision_due: 2027-01-01
             fields: [{ id: a, kind: professional, label: { en: A } }]
             statuses:
               - { code: X, country: JP, name: X, work: { fields: [b] }, sources: [S1], as_of: 2026-01-01 }

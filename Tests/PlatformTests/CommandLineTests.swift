@@ -37,10 +37,24 @@ struct CommandLineTests {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
     func complianceCheckPassesOnTheShippedConfiguration() throws {
-        let run = try Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path])
+        // On a day when every table of legal data is current: the Japanese wages are due on 2026-10-01.
+        let run = try Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path, "--on", "2026-09-30"])
         #expect(run.status == 0, "\(run.error)")
         #expect(run.output.contains("ap-southeast-1 → ap-northeast-1 (JP): sg-legally-bound"))
+        #expect(run.output.contains("ok   legal data: minimum wages JP (as of 2025-09-05, revision due 2026-10-01"))
         #expect(run.output.contains("compliance check passed"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func complianceCheckFailsOnLegalDataPastItsRevisionDay() throws {
+        let run = try Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path, "--on", "2026-10-01"])
+        #expect(run.status == 1)
+        #expect(run.output.contains("LATE legal data: minimum wages JP (as of 2025-09-05, revision due 2026-10-01"))
+        #expect(run.output.contains("ok   legal data: minimum wages KR"))
+        #expect(run.error.hasPrefix("error: 1 table(s) of legal data past their revision day on 2026-10-01"), "\(run.error)")
+        let badDay = try Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path, "--on", "tomorrow"])
+        #expect(badDay.status != 0)
+        #expect(badDay.error.contains("--on must be a date as YYYY-MM-DD"))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))

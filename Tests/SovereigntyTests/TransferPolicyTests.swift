@@ -103,11 +103,11 @@ struct TransferPolicyTests {
     }
 
     @Test(arguments: [
-        ("version: x\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: [XX], basis: consent, article: A}]", "unknown destination jurisdiction XX"),
-        ("version: x\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: XX, to: ['*'], basis: consent, article: A}]", "unknown source jurisdiction XX"),
-        ("version: x\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], article: A}]", "a permit needs a basis"),
-        ("version: x\njurisdictions: [{code: JP, name: J, law: L}, {code: KR, name: K, law: L}]\nrules: [{id: a, from: JP, to: [KR], basis: consent, article: A}, {id: a, from: KR, to: [JP], basis: consent, article: A}]", "rule a is declared twice"),
-        ("version: x\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], basis: sympathy, article: A}]", "rules[0].basis"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: [XX], basis: consent, article: A}]", "unknown destination jurisdiction XX"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: XX, to: ['*'], basis: consent, article: A}]", "unknown source jurisdiction XX"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], article: A}]", "a permit needs a basis"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}, {code: KR, name: K, law: L}]\nrules: [{id: a, from: JP, to: [KR], basis: consent, article: A}, {id: a, from: KR, to: [JP], basis: consent, article: A}]", "rule a is declared twice"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], basis: sympathy, article: A}]", "rules[0].basis"),
     ])
     func rejectsInvalidRules(yaml: String, expected: String) {
         let error = #expect(throws: SovereigntyError.self) { try TransferPolicy(yaml: yaml) }

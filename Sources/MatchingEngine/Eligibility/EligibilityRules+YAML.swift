@@ -1,5 +1,6 @@
 internal import Foundation
 public import Workforce
+internal import Sovereignty
 internal import Yams
 
 /// A rules file that cannot be used, with every problem found.
@@ -49,8 +50,10 @@ extension EligibilityRules {
                 maxWeeklyHours: (status.maxWeeklyHours ?? []).map { HoursTier(with: $0.with, hours: $0.hours) },
                 sources: status.sources, asOf: status.asOf, confidence: status.confidence ?? "primary")
         }
+        let revision = LegalDataRevision(table: "eligibility rules", asOf: document.asOf, revisionDue: document.revisionDue, note: document.revisionNote)
+        problems += revision.problems
         guard problems.isEmpty else { throw EligibilityRulesError(problems: problems) }
-        self.init(asOf: document.asOf, fields: fields, statuses: statuses, sources: document.sources)
+        self.init(revision: revision, fields: fields, statuses: statuses, sources: document.sources)
     }
 
     private static func scope(_ work: Document.Work, fields: [String: Field]) -> (WorkScope, [String]) {
@@ -150,6 +153,8 @@ extension EligibilityRules {
         }
 
         let asOf: String
+        let revisionDue: String
+        let revisionNote: String?
         let fields: [FieldEntry]
         let statuses: [Status]
         let sources: [String: String]
@@ -157,6 +162,8 @@ extension EligibilityRules {
         enum CodingKeys: String, CodingKey {
             case fields, statuses, sources
             case asOf = "as_of"
+            case revisionDue = "revision_due"
+            case revisionNote = "revision_note"
         }
     }
 }

@@ -1,4 +1,5 @@
 public import Workforce
+public import Sovereignty
 internal import Yams
 
 /// `config/eligibility-rules.yaml`: which residence statuses may take which work, with sources.
@@ -64,6 +65,8 @@ public struct EligibilityRules: Sendable {
     }
 
     public let asOf: String
+    /// When the rules are due for a new check against immigration law.
+    public let revision: LegalDataRevision
     public let fields: [String: Field]
     public let statuses: [String: StatusRule]
     /// Source key → address.
@@ -71,8 +74,9 @@ public struct EligibilityRules: Sendable {
     /// The statuses each country grants, by code order (countries without any are not covered).
     let statusesByCountry: [String: [StatusRule]]
 
-    init(asOf: String, fields: [String: Field], statuses: [String: StatusRule], sources: [String: String]) {
-        self.asOf = asOf
+    init(revision: LegalDataRevision, fields: [String: Field], statuses: [String: StatusRule], sources: [String: String]) {
+        asOf = revision.asOf
+        self.revision = revision
         self.fields = fields
         self.statuses = statuses
         self.sources = sources

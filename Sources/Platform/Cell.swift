@@ -110,7 +110,7 @@ public struct Cell: Sendable {
         MatchingRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex, notifier: matchNotifier).add(to: router)
         agent.add(to: router)
         SummaryRoutes(cell: identity, summarizer: summarizer, model: languageModel,
-                      gate: ConsentedTransferGate(cell: identity, policy: policy, consents: consents, audit: audit)).add(to: router)
+                      gate: ConsentedTransferGate(cell: identity, policy: policy, purposes: purposes, consents: consents, audit: audit)).add(to: router)
         TransferRoutes(cell: identity, policy: policy, purposes: purposes, users: users, jobs: jobs, consents: consents,
                        applications: applications, audit: audit, delivery: delivery, pool: candidatePool).add(to: router)
         DataSubjectRoutes(cell: identity, users: users, consents: consents, applications: applications, documents: documents,

@@ -109,6 +109,6 @@ public struct LoadedConfiguration: Sendable {
         [policy.revision].compactMap { $0 } + [matching.rules.revision, jobAdRules.revision] + jobAdRules.minimumWages.map(\.revision)
     }
 
-    /// The compliance findings for this configuration.
-    public var compliance: ComplianceCheck { ComplianceCheck(catalog: catalog, policy: policy) }
+    /// The compliance findings for this configuration under the rules in force on `day` (`YYYY-MM-DD`).
+    public func compliance(on day: String) -> ComplianceCheck { ComplianceCheck(catalog: catalog, policy: policy, day: day) }
 }

@@ -50,7 +50,7 @@ public final class Platform: Sendable {
         issuerURL: String = "http://127.0.0.1:8000", bcryptCost: UInt8 = 12, logger: Logger,
         clock: @escaping @Sendable () -> Date = Date.init, redisNamespace: String = "iworkz"
     ) async throws -> Platform {
-        let violations = config.compliance.violations()
+        let violations = config.compliance(on: Timestamps.day(clock())).violations()
         guard violations.isEmpty else {
             throw PlatformError("configuration is not lawful:\n  " + violations.joined(separator: "\n  "))
         }

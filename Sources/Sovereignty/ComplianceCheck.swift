@@ -16,10 +16,13 @@ public struct ComplianceCheck: Sendable {
 
     public let catalog: RegionCatalog
     public let policy: TransferPolicy
+    /// `YYYY-MM-DD`: the rules in force on this day decide.
+    public let day: String
 
-    public init(catalog: RegionCatalog, policy: TransferPolicy) {
+    public init(catalog: RegionCatalog, policy: TransferPolicy, day: String) {
         self.catalog = catalog
         self.policy = policy
+        self.day = day
     }
 
     /// Every backup path of every cell, with its verdict.
@@ -54,8 +57,10 @@ public struct ComplianceCheck: Sendable {
         if !region.residency.allowed.contains(jurisdiction) {
             violations.append("target is in \(jurisdiction), outside the cell's data residency (\(region.residency.statement))")
         }
-        let decision = policy.decide(
-            from: region.jurisdiction, to: jurisdiction, dataClasses: [.personal, .sensitive], bases: Set(backup.bases))
+        // A backup is storage the platform keeps on its own behalf, every day: a processor, a systematic flow.
+        let decision = policy.decide(.init(
+            from: region.jurisdiction, to: jurisdiction, dataClasses: [.personal, .sensitive], recipient: .processor, flow: .systematic,
+            day: day, bases: Set(backup.bases)))
         if !decision.isAllowed {
             violations.append(decision.reason)
         }

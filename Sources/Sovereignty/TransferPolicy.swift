@@ -10,6 +10,49 @@ public struct TransferPolicy: Sendable {
         public let law: String
     }
 
+    /// One transfer question: what leaves which jurisdiction for which, to whom, how often, on which
+    /// day, and on which evidenced bases (a consent given, a contract in place; automatic bases such as
+    /// adequacy need not be listed).
+    public struct Request: Sendable, Hashable {
+        public var from: Jurisdiction
+        public var to: Jurisdiction
+        public var dataClasses: Set<DataClass>
+        public var recipient: TransferRecipient
+        public var flow: TransferFlow
+        /// `YYYY-MM-DD`: rules apply only between their `since` and `until`.
+        public var day: String
+        public var bases: Set<LegalBasis>
+
+        public init(from: Jurisdiction, to: Jurisdiction, dataClasses: Set<DataClass>, recipient: TransferRecipient, flow: TransferFlow,
+                    day: String, bases: Set<LegalBasis> = []) {
+            self.from = from
+            self.to = to
+            self.dataClasses = dataClasses
+            self.recipient = recipient
+            self.flow = flow
+            self.day = day
+            self.bases = bases
+        }
+    }
+
+    /// What a jurisdiction requires before personal data is given to another company at all,
+    /// wherever that company is: the person's consent, or one of the listed exceptions (APPI Art. 27(1),
+    /// PIPA Art. 17(1)). Adequacy of the destination lifts only the cross-border requirements.
+    public struct ProvisionRule: Sendable, Hashable {
+        public let id: String
+        public let jurisdiction: Jurisdiction
+        public let article: String
+        /// Bases that stand in for consent (a legal duty, life or property).
+        public let exceptions: Set<LegalBasis>
+
+        public init(id: String, jurisdiction: Jurisdiction, article: String, exceptions: Set<LegalBasis>) {
+            self.id = id
+            self.jurisdiction = jurisdiction
+            self.article = article
+            self.exceptions = exceptions
+        }
+    }
+
     /// The answer to one transfer question.
     public struct Decision: Sendable, Hashable, Codable {
         public enum Outcome: String, Sendable, Hashable, Codable {
@@ -34,8 +77,15 @@ public struct TransferPolicy: Sendable {
         public let reason: String
         /// For a denial: what would make the transfer lawful.
         public let alternatives: [Alternative]
+        /// For a provision to a third party, the provision rule met and the basis that met it (consent
+        /// or an exception), besides the cross-border basis.
+        public var provisionRuleID: String?
+        public var provisionBasis: LegalBasis?
 
         public var isAllowed: Bool { outcome == .allow }
+        /// Whether the person's consent carries the decision, as the transfer basis or as the consent to
+        /// the provision: then the consent is what the audit entry must name.
+        public var reliesOnConsent: Bool { basis == .consent || provisionBasis == .consent }
     }
 
     /// The version string of the rules file (its date).
@@ -44,8 +94,9 @@ public struct TransferPolicy: Sendable {
     public internal(set) var revision: LegalDataRevision?
     public let jurisdictions: [JurisdictionInfo]
     public let rules: [TransferRule]
+    public let provisions: [ProvisionRule]
 
-    public init(version: String, jurisdictions: [JurisdictionInfo], rules: [TransferRule]) throws(SovereigntyError) {
+    public init(version: String, jurisdictions: [JurisdictionInfo], rules: [TransferRule], provisions: [ProvisionRule] = []) throws(SovereigntyError) {
         var problems: [String] = []
         let known = Set(jurisdictions.map(\.code))
         if known.count != jurisdictions.count { problems.append("a jurisdiction is declared twice") }
@@ -61,51 +112,74 @@ public struct TransferPolicy: Sendable {
             }
             if rule.effect == .permit, rule.basis == nil { problems.append("rule \(rule.id): a permit needs a basis") }
             if rule.dataClasses.isEmpty { problems.append("rule \(rule.id): no data class") }
+            if rule.recipients.isEmpty { problems.append("rule \(rule.id): no recipient") }
+            if rule.flows.isEmpty { problems.append("rule \(rule.id): no flow") }
+            for (name, day) in [("since", rule.since), ("until", rule.until)] {
+                if let day, !LegalDataRevision.isDay(day) { problems.append("rule \(rule.id): \(name) '\(day.prefix(32))' is not YYYY-MM-DD") }
+            }
+            if let since = rule.since, let until = rule.until, until <= since { problems.append("rule \(rule.id): until is not after since") }
         }
+        for provision in provisions {
+            if !ids.insert(provision.id).inserted { problems.append("rule \(provision.id) is declared twice") }
+            if !known.contains(provision.jurisdiction) { problems.append("rule \(provision.id): unknown jurisdiction \(provision.jurisdiction)") }
+        }
+        if Set(provisions.map(\.jurisdiction)).count != provisions.count { problems.append("a jurisdiction has two third-party provision rules") }
         guard problems.isEmpty else {
             throw SovereigntyError(.invalidConfiguration, "transfer rules: " + problems.joined(separator: "; "))
         }
         self.version = version
         self.jurisdictions = jurisdictions
         self.rules = rules
+        self.provisions = provisions
     }
 
-    /// Decides a transfer of data of the given classes from one jurisdiction to another.
-    ///
-    /// - Parameters:
-    ///   - bases: the bases evidenced for this transfer (consent given, contract in place…);
-    ///     automatic bases such as adequacy need not be listed.
-    public func decide(
-        from source: Jurisdiction, to destination: Jurisdiction,
-        dataClasses: Set<DataClass>, bases: Set<LegalBasis> = []
-    ) -> Decision {
+    /// Decides a transfer: prohibitions first, then, for a provision to a third party, the source's
+    /// provision rule (consent or an exception, whatever the destination), then a permit in force on the
+    /// day whose basis holds for this recipient and flow.
+    public func decide(_ request: Request) -> Decision {
+        let source = request.from, destination = request.to
         if source == destination {
             return allow("same-jurisdiction", article: "no transfer", basis: nil, "\(source) data stays in \(source)")
         }
-        let protected = dataClasses.subtracting([.public])
+        let protected = request.dataClasses.subtracting([.public])
         if protected.isEmpty {
             return allow("public-data", article: "non-personal data", basis: nil, "public data may be replicated to every jurisdiction")
         }
         for code in [source, destination] where !jurisdictions.contains(where: { $0.code == code }) {
             return deny("unknown-jurisdiction", article: "", "jurisdiction \(code) is not in the transfer rules", [])
         }
-        let applicable = rules.filter { $0.applies(from: source, to: destination) }
-        if let prohibition = applicable.first(where: { $0.effect == .prohibit && !$0.dataClasses.isDisjoint(with: protected) }) {
+        // Prohibitions bind whoever receives the data and however often: only their dates limit them.
+        let route = rules.filter { $0.from == source && $0.to.contains(destination) && $0.isInForce(on: request.day) }
+        if let prohibition = route.first(where: { $0.effect == .prohibit && !$0.dataClasses.isDisjoint(with: protected) }) {
             return deny(prohibition.id, article: prohibition.article,
                         "\(classList(protected)) data may not go from \(source) to \(destination) (\(prohibition.article))", [])
         }
-        let permits = applicable.filter { $0.effect == .permit && $0.dataClasses.isSuperset(of: protected) }
-        let satisfied = permits.filter { rule in rule.basis.map { $0.isAutomatic || bases.contains($0) } ?? false }
+        var provisionBasis: LegalBasis?
+        let provision = request.recipient == .thirdParty ? provisions.first { $0.jurisdiction == source } : nil
+        if let provision {
+            provisionBasis = request.bases.contains(.consent) ? .consent : provision.exceptions.sorted { $0.rawValue < $1.rawValue }.first { request.bases.contains($0) }
+            guard provisionBasis != nil else {
+                return deny(provision.id, article: provision.article,
+                            "giving \(classList(protected)) data from \(source) to a company in \(destination) needs the person's consent (\(provision.article)), whatever the destination",
+                            [Decision.Alternative(basis: .consent, ruleID: provision.id, article: provision.article)])
+            }
+        }
+        let permits = rules.filter { $0.effect == .permit && $0.applies(to: request) && $0.dataClasses.isSuperset(of: protected) }
+        let satisfied = permits.filter { rule in rule.basis.map { $0.isAutomatic || request.bases.contains($0) } ?? false }
         if let rule = satisfied.first(where: { $0.basis?.isAutomatic == true }) ?? satisfied.first, let basis = rule.basis {
-            return allow(rule.id, article: rule.article, basis: basis,
-                         "\(source) → \(destination) is lawful on \(basis.rawValue) (\(rule.article))")
+            var decision = allow(rule.id, article: rule.article, basis: basis,
+                                 "\(source) → \(destination) is lawful on \(basis.rawValue) (\(rule.article))"
+                                     + (provision.map { " and \(provisionBasis?.rawValue ?? "") for the provision to a third party (\($0.article))" } ?? ""))
+            decision.provisionRuleID = provision?.id
+            decision.provisionBasis = provisionBasis
+            return decision
         }
         let alternatives = permits.compactMap { rule in
             rule.basis.map { Decision.Alternative(basis: $0, ruleID: rule.id, article: rule.article) }
         }
         let options = alternatives.map { "\($0.basis.rawValue) (\($0.article))" }.joined(separator: ", ")
         let reason = alternatives.isEmpty
-            ? "no rule permits \(classList(protected)) data from \(source) to \(destination)"
+            ? "no rule permits \(classList(protected)) data from \(source) to \(destination) for a \(request.recipient.rawValue) recipient in a \(request.flow.rawValue) flow"
             : "no legal basis for \(classList(protected)) data from \(source) to \(destination); one of: \(options)"
         return deny("no-basis", article: "", reason, alternatives)
     }

@@ -33,12 +33,19 @@ public struct TransferRule: Sendable, Hashable, Identifiable {
     public let dataClasses: Set<DataClass>
     /// The article of law relied on, e.g. "PIPA Art. 28-8(1)(1)".
     public let article: String
-    /// The date from which the rule applies, as written in the source (ISO 8601).
+    /// The day from which the rule applies (`YYYY-MM-DD`); nil when always.
     public let since: String?
+    /// The day from which it no longer applies (`YYYY-MM-DD`, exclusive); nil when open-ended.
+    public let until: String?
+    /// The recipients the rule speaks about; a permit for processors carries no provision to an employer.
+    public let recipients: Set<TransferRecipient>
+    /// The flows it may carry; derogations carry only occasional transfers.
+    public let flows: Set<TransferFlow>
 
     public init(
         id: String, effect: Effect = .permit, from: Jurisdiction, to: Destinations, basis: LegalBasis?,
-        dataClasses: Set<DataClass> = [.personal, .sensitive], article: String, since: String? = nil
+        dataClasses: Set<DataClass> = [.personal, .sensitive], article: String, since: String? = nil, until: String? = nil,
+        recipients: Set<TransferRecipient> = Set(TransferRecipient.allCases), flows: Set<TransferFlow> = Set(TransferFlow.allCases)
     ) {
         self.id = id
         self.effect = effect
@@ -48,9 +55,19 @@ public struct TransferRule: Sendable, Hashable, Identifiable {
         self.dataClasses = dataClasses
         self.article = article
         self.since = since
+        self.until = until
+        self.recipients = recipients
+        self.flows = flows
     }
 
-    func applies(from source: Jurisdiction, to destination: Jurisdiction) -> Bool {
-        from == source && to.contains(destination) && source != destination
+    /// Whether the rule speaks about this transfer on `day`: its route, its dates, its recipient and flow.
+    func applies(to request: TransferPolicy.Request) -> Bool {
+        from == request.from && to.contains(request.to) && request.from != request.to && isInForce(on: request.day)
+            && recipients.contains(request.recipient) && flows.contains(request.flow)
+    }
+
+    /// Whether `day` (`YYYY-MM-DD`) falls within the rule's dates.
+    public func isInForce(on day: String) -> Bool {
+        (since.map { day >= $0 } ?? true) && (until.map { day < $0 } ?? true)
     }
 }

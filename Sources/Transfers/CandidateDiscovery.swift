@@ -64,9 +64,11 @@ public struct CandidateDiscovery: CandidateCardSource {
         guard let purpose = purposes.purposes[TransferPurposes.candidateDiscovery],
               let destination = cell.catalog.region(region)?.jurisdiction else { return [] }
         let source = cell.region.jurisdiction
-        let decision = policy.decide(from: source, to: destination, dataClasses: [.personal], bases: [.consent])
-        guard decision.isAllowed else { return [] }
         let date = Timestamps.day(now())
+        // Every card is of a worker who consented to discovery for this destination.
+        let decision = policy.decide(.init(from: source, to: destination, dataClasses: [.personal], recipient: purpose.recipient,
+                                           flow: purpose.flow, day: date, bases: [.consent]))
+        guard decision.isAllowed else { return [] }
         // Cards (an id stored per worker and destination) are made only for the best.
         guard let evaluator = index.evaluator(for: job, on: date) else { return [] }
         var best: [(card: CandidateCard, worker: RegionalID, consent: String)] = []

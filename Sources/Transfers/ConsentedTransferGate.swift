@@ -8,14 +8,17 @@ public import Sovereignty
 public struct ConsentedTransferGate: PersonalDataTransferGate {
     let cell: CellIdentity
     let policy: TransferPolicy
+    /// Who receives the data and how it flows, for each purpose (`transfers.yaml`).
+    let purposes: TransferPurposes
     let consents: ConsentStore
     let audit: AuditLog
     let now: @Sendable () -> Date
 
-    public init(cell: CellIdentity, policy: TransferPolicy, consents: ConsentStore, audit: AuditLog,
+    public init(cell: CellIdentity, policy: TransferPolicy, purposes: TransferPurposes, consents: ConsentStore, audit: AuditLog,
                 now: @escaping @Sendable () -> Date = Date.init) {
         self.cell = cell
         self.policy = policy
+        self.purposes = purposes
         self.consents = consents
         self.audit = audit
         self.now = now
@@ -39,10 +42,15 @@ public struct ConsentedTransferGate: PersonalDataTransferGate {
     public func authorize(person: RegionalID, destination: String, purpose: String) async throws -> TransferAuthorization {
         let source = cell.region.jurisdiction, target = Jurisdiction(destination)
         let consent = try await consents.active(for: person, destination: target.code, purpose: purpose)
-        let decision = policy.decide(from: source, to: target, dataClasses: [.personal], bases: consent == nil ? [] : [.consent])
+        // A purpose the file does not describe is refused: its recipient and flow are unknown.
+        guard let described = purposes.purposes[purpose] else {
+            return TransferAuthorization(allowed: false, detail: "no transfer purpose \(purpose.prefix(64)) is configured")
+        }
+        let decision = policy.decide(.init(from: source, to: target, dataClasses: [.personal], recipient: described.recipient,
+                                           flow: described.flow, day: Timestamps.day(now()), bases: consent == nil ? [] : [.consent]))
         try await audit.append(event: decision.isAllowed ? "transfer-allowed" : "transfer-refused", details: Details(
             person: person.description, purpose: purpose, source: source.code, destination: target.code, rule: decision.ruleID,
-            basis: decision.basis?.rawValue, consentID: decision.basis == .consent ? consent?.id : nil), at: now())
+            basis: decision.basis?.rawValue, consentID: decision.reliesOnConsent ? consent?.id : nil), at: now())
         guard decision.isAllowed else {
             return TransferAuthorization(allowed: false, detail: decision.refusalDetail(destination: target.code, purpose: purpose))
         }

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import Yams
+public import Sovereignty
 
 /// `config/transfers.yaml`: why the platform transfers personal data, the minimum it sends, and the
 /// notice a person reads before consenting.
@@ -10,6 +11,10 @@ public struct TransferPurposes: Sendable {
         /// The worker fields that leave the home cell.
         public let minimumData: [String]
         public let noticeVersion: String
+        /// Who receives the data (an employer is a third party; a model's provider a processor) and how
+        /// often it flows: what the transfer rules ask of every decision for this purpose.
+        public let recipient: TransferRecipient
+        public let flow: TransferFlow
         /// The notice, with `{destination}` and `{law}` to fill in.
         let noticeTemplate: String
 
@@ -40,9 +45,11 @@ public struct TransferPurposes: Sendable {
                 let id: String
                 let description: String
                 let minimumData: [String]
+                let recipient: TransferRecipient
+                let flow: TransferFlow
                 let notice: Notice
                 enum CodingKeys: String, CodingKey {
-                    case id, description, notice
+                    case id, description, notice, recipient, flow
                     case minimumData = "minimum_data"
                 }
             }
@@ -65,7 +72,8 @@ public struct TransferPurposes: Sendable {
                     description: "transfers file: \(entry.id) is pseudonymous and may not name \(Self.directIdentifiers.sorted())")
             }
             purposes[entry.id] = Purpose(id: entry.id, description: entry.description, minimumData: entry.minimumData,
-                                         noticeVersion: entry.notice.version, noticeTemplate: entry.notice.text)
+                                         noticeVersion: entry.notice.version, recipient: entry.recipient, flow: entry.flow,
+                                         noticeTemplate: entry.notice.text)
         }
         self.purposes = purposes
     }

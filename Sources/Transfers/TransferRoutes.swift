@@ -176,11 +176,12 @@ public struct TransferRoutes: Sendable {
         let purpose = try purpose("job-application", pointer: "/purpose")
         let source = cell.region.jurisdiction, destination = destinationRegion.jurisdiction
         let consent = try await consents.active(for: person.userID, destination: destination.code, purpose: purpose.id)
-        let decision = policy.decide(from: source, to: destination, dataClasses: [.personal], bases: consent == nil ? [] : [.consent])
+        let decision = policy.decide(.init(from: source, to: destination, dataClasses: [.personal], recipient: purpose.recipient,
+                                           flow: purpose.flow, day: Timestamps.day(now()), bases: consent == nil ? [] : [.consent]))
         let record = TransferRecord(
             source: source.code, destination: destination.code, outcome: decision.outcome.rawValue, rule: decision.ruleID,
             article: decision.article, basis: decision.basis?.rawValue, reason: decision.reason,
-            consentID: decision.basis == .consent ? consent?.id : nil, fields: purpose.minimumData)
+            consentID: decision.reliesOnConsent ? consent?.id : nil, fields: purpose.minimumData)
         let applicationID = RegionalID.generate(kind: .application, regionCode: cell.region.idCode,
                                                 millisecondsSince1970: Timestamps.milliseconds(now()))
         try await audit.append(event: decision.isAllowed ? "transfer-allowed" : "transfer-refused", details: AuditDetails(

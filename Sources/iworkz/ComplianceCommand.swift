@@ -38,7 +38,7 @@ struct ComplianceCommand: AsyncParsableCommand {
                     throw Failure("--on must be a date as YYYY-MM-DD")
                 }
                 let loaded = try ConfigLoading.load(config)
-                let check = loaded.compliance
+                let check = loaded.compliance(on: today)
                 for finding in check.findings() {
                     let verdict = finding.isLawful ? "ok  " : "FAIL"
                     let basis = finding.decision.map { "\($0.ruleID)" + ($0.article.isEmpty ? "" : " — \($0.article)") } ?? "-"

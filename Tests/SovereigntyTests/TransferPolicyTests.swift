@@ -3,12 +3,21 @@ import Testing
 
 @Suite("Transfer policy")
 struct TransferPolicyTests {
+    static let today = "2026-12-01"
+
+    /// A question as the platform asks it; a backup (a processor, every day) unless told otherwise.
+    static func ask(_ policy: TransferPolicy, _ from: Jurisdiction, _ to: Jurisdiction, _ classes: Set<DataClass> = [.personal],
+                    recipient: TransferRecipient = .processor, flow: TransferFlow = .systematic, on day: String = today,
+                    bases: Set<LegalBasis> = []) -> TransferPolicy.Decision {
+        policy.decide(.init(from: from, to: to, dataClasses: classes, recipient: recipient, flow: flow, day: day, bases: bases))
+    }
+
     /// Destinations each source may send personal data to on automatic bases alone (no consent, no contract).
     static let automaticallyLawful: [String: Set<String>] = [
         "JP": ["EU", "UK"],
         "KR": ["EU"],
         "EU": ["JP", "KR", "UK"],
-        "UK": ["EU", "KR"],
+        "UK": ["EU", "JP", "KR"],
         "US": ["JP", "KR", "EU", "UK", "SG", "CN", "RU", "IR", "KP", "CU", "VE"],
         "SG": [],
     ]
@@ -19,7 +28,7 @@ struct TransferPolicyTests {
         #expect(codes.count >= 6)
         for source in codes {
             for destination in codes {
-                let decision = policy.decide(from: source, to: destination, dataClasses: [.personal])
+                let decision = Self.ask(policy, source, destination)
                 let expected = source == destination
                     || Self.automaticallyLawful[source.code, default: []].contains(destination.code)
                 #expect(decision.isAllowed == expected, "\(source) → \(destination): \(decision.reason)")
@@ -34,11 +43,110 @@ struct TransferPolicyTests {
         }
     }
 
+    /// The platform's flows between the cells' jurisdictions on 2026-12-01, each derived by hand from the
+    /// law: an application (an employer, once, with the person's consent), candidate discovery (an
+    /// employer, systematically, with consent) and a model summary (a processor, systematically, with
+    /// consent). A dash is a refusal.
+    static let platformFlows: [(String, String, application: String, discovery: String, summary: String)] = [
+        ("JP", "KR", "jp-consent", "jp-consent", "jp-consent"),
+        ("JP", "EU", "jp-adequacy", "jp-adequacy", "jp-adequacy"),
+        ("JP", "UK", "jp-adequacy", "jp-adequacy", "jp-adequacy"),
+        ("JP", "US", "jp-consent", "jp-consent", "jp-consent"),
+        ("JP", "SG", "jp-consent", "jp-consent", "jp-consent"),
+        ("KR", "JP", "kr-separate-consent", "kr-separate-consent", "kr-separate-consent"),
+        ("KR", "EU", "kr-eu-equivalency", "kr-eu-equivalency", "kr-eu-equivalency"),
+        ("KR", "UK", "kr-separate-consent", "kr-separate-consent", "kr-separate-consent"),
+        ("KR", "US", "kr-separate-consent", "kr-separate-consent", "kr-separate-consent"),
+        ("KR", "SG", "kr-separate-consent", "kr-separate-consent", "kr-separate-consent"),
+        ("EU", "JP", "eu-adequacy", "eu-adequacy", "eu-adequacy"),
+        ("EU", "KR", "eu-adequacy", "eu-adequacy", "eu-adequacy"),
+        ("EU", "UK", "eu-adequacy", "eu-adequacy", "eu-adequacy"),
+        // Art. 49 consent carries an occasional application, never a standing flow.
+        ("EU", "US", "eu-explicit-consent", "-", "-"),
+        ("EU", "SG", "eu-explicit-consent", "-", "-"),
+        ("UK", "EU", "uk-approved-by-regulations", "uk-approved-by-regulations", "uk-approved-by-regulations"),
+        ("UK", "JP", "uk-approved-by-regulations", "uk-approved-by-regulations", "uk-approved-by-regulations"),
+        ("UK", "KR", "uk-approved-by-regulations", "uk-approved-by-regulations", "uk-approved-by-regulations"),
+        ("UK", "US", "uk-explicit-consent", "-", "-"),
+        ("UK", "SG", "uk-explicit-consent", "-", "-"),
+        ("US", "JP", "us-no-restriction", "us-no-restriction", "us-no-restriction"),
+        ("US", "KR", "us-no-restriction", "us-no-restriction", "us-no-restriction"),
+        ("US", "EU", "us-no-restriction", "us-no-restriction", "us-no-restriction"),
+        ("US", "UK", "us-no-restriction", "us-no-restriction", "us-no-restriction"),
+        ("US", "SG", "us-no-restriction", "us-no-restriction", "us-no-restriction"),
+        ("SG", "JP", "sg-consent", "sg-consent", "sg-consent"),
+        ("SG", "KR", "sg-consent", "sg-consent", "sg-consent"),
+        ("SG", "EU", "sg-consent", "sg-consent", "sg-consent"),
+        ("SG", "UK", "sg-consent", "sg-consent", "sg-consent"),
+        ("SG", "US", "sg-consent", "sg-consent", "sg-consent"),
+    ]
+
+    @Test func decidesThePlatformsFlowsBetweenEveryPairOfCells() throws {
+        let policy = try ConfigFiles.policy()
+        for (from, to, application, discovery, summary) in Self.platformFlows {
+            let asked = [
+                (application, Self.ask(policy, Jurisdiction(from), Jurisdiction(to), recipient: .thirdParty, flow: .occasional, bases: [.consent])),
+                (discovery, Self.ask(policy, Jurisdiction(from), Jurisdiction(to), recipient: .thirdParty, flow: .systematic, bases: [.consent])),
+                (summary, Self.ask(policy, Jurisdiction(from), Jurisdiction(to), recipient: .processor, flow: .systematic, bases: [.consent])),
+            ]
+            for (expected, decision) in asked {
+                #expect((decision.isAllowed ? decision.ruleID : "-") == expected, "\(from) → \(to): \(decision.reason)")
+            }
+        }
+        let cells = Set(Self.platformFlows.flatMap { [$0.0, $0.1] })
+        #expect(Self.platformFlows.count == cells.count * (cells.count - 1), "every ordered pair of the cells' jurisdictions")
+    }
+
+    /// Giving data to an employer is a provision to a third party: Japan and Korea ask for consent
+    /// whatever the destination, adequate or not; a processor needs none where the destination is adequate.
+    @Test func anAdequateDestinationDoesNotLiftTheConsentAProvisionNeeds() throws {
+        let policy = try ConfigFiles.policy()
+        let withoutConsent = Self.ask(policy, "JP", "EU", recipient: .thirdParty, flow: .occasional)
+        #expect(withoutConsent.outcome == .deny)
+        #expect(withoutConsent.ruleID == "jp-third-party-provision")
+        #expect(withoutConsent.article.contains("APPI Art. 27(1)"))
+        #expect(withoutConsent.alternatives.map(\.basis) == [.consent])
+        let withConsent = Self.ask(policy, "JP", "EU", recipient: .thirdParty, flow: .occasional, bases: [.consent])
+        #expect(withConsent.isAllowed && withConsent.ruleID == "jp-adequacy" && withConsent.basis == .adequacy)
+        #expect(withConsent.provisionRuleID == "jp-third-party-provision" && withConsent.provisionBasis == .consent && withConsent.reliesOnConsent)
+        #expect(Self.ask(policy, "JP", "EU", recipient: .processor).isAllowed, "storage at a processor in the EU needs no consent")
+        #expect(Self.ask(policy, "KR", "EU", recipient: .thirdParty, flow: .systematic).ruleID == "kr-third-party-provision")
+        // A statutory duty stands in for consent.
+        #expect(Self.ask(policy, "KR", "EU", recipient: .thirdParty, flow: .occasional, bases: [.legalObligation]).isAllowed)
+    }
+
+    /// PIPA Art. 28-8(1)(3) covers outsourced processing or storage only.
+    @Test func koreanContractNecessityCarriesOutsourcingNotAnEmployer() throws {
+        let policy = try ConfigFiles.policy()
+        let storage = Self.ask(policy, "KR", "SG", recipient: .processor, bases: [.contractNecessity])
+        #expect(storage.isAllowed && storage.ruleID == "kr-contract")
+        let employer = Self.ask(policy, "KR", "SG", recipient: .thirdParty, flow: .occasional, bases: [.contractNecessity])
+        #expect(!employer.isAllowed)
+        #expect(employer.ruleID == "kr-third-party-provision")
+        let employerWithConsent = Self.ask(policy, "KR", "SG", recipient: .thirdParty, flow: .occasional, bases: [.contractNecessity, .consent])
+        #expect(employerWithConsent.ruleID == "kr-separate-consent", "the contract is no basis for the employer; the separate consent is")
+    }
+
+    /// Rules apply between their `since` and `until`, on both sides of the day.
+    @Test func rulesApplyOnlyFromTheirDates() throws {
+        let policy = try ConfigFiles.policy()
+        let before = Self.ask(policy, "KR", "EU", recipient: .processor, on: "2025-09-15")
+        #expect(!before.isAllowed, "the PIPC's recognition of the EU applies from 2025-09-16")
+        #expect(Self.ask(policy, "KR", "EU", recipient: .processor, on: "2025-09-16").ruleID == "kr-eu-equivalency")
+        #expect(Self.ask(policy, "UK", "JP", on: "2026-02-04").ruleID == "uk-adequacy")
+        #expect(Self.ask(policy, "UK", "JP", on: "2026-02-05").ruleID == "uk-approved-by-regulations")
+        #expect(Self.ask(policy, "US", "CN", [.sensitive], on: "2025-04-07").ruleID == "us-no-restriction", "before 28 CFR Part 202 took effect")
+        #expect(Self.ask(policy, "US", "CN", [.sensitive], on: "2025-04-08").ruleID == "us-countries-of-concern")
+    }
+
     @Test func everyRuleIsReachable() throws {
         let policy = try ConfigFiles.policy()
         for rule in policy.rules where rule.effect == .permit {
+            let day = rule.since ?? (rule.until != nil ? "2025-01-01" : Self.today)
+            let flow = rule.flows.contains(.systematic) ? TransferFlow.systematic : .occasional
             let destination = policy.jurisdictions.map(\.code).first { candidate in
-                candidate != rule.from && policy.decide(from: rule.from, to: candidate, dataClasses: rule.dataClasses, bases: [rule.basis!]).ruleID == rule.id
+                candidate != rule.from
+                    && Self.ask(policy, rule.from, candidate, rule.dataClasses, flow: flow, on: day, bases: [rule.basis!]).ruleID == rule.id
             }
             #expect(destination != nil, "rule \(rule.id) never decides a transfer")
         }
@@ -46,27 +154,27 @@ struct TransferPolicyTests {
 
     @Test func seedBackupFromSingaporeToJapanNeedsTheContract() throws {
         let policy = try ConfigFiles.policy()
-        let withoutContract = policy.decide(from: "SG", to: "JP", dataClasses: [.personal, .sensitive])
+        let withoutContract = Self.ask(policy, "SG", "JP", [.personal, .sensitive])
         #expect(withoutContract.outcome == .deny)
         #expect(withoutContract.ruleID == "no-basis")
         #expect(withoutContract.alternatives.contains { $0.basis == .contractualClauses && $0.ruleID == "sg-legally-bound" })
-        let withContract = policy.decide(from: "SG", to: "JP", dataClasses: [.personal, .sensitive], bases: [.contractualClauses])
+        let withContract = Self.ask(policy, "SG", "JP", [.personal, .sensitive], bases: [.contractualClauses])
         #expect(withContract.outcome == .allow)
         #expect(withContract.ruleID == "sg-legally-bound")
-        #expect(withContract.article.contains("PDPA s.26"))
+        #expect(withContract.article.contains("reg. 11(1)(b) and 11(2)"))
     }
 
-    @Test func seedBackupFromTheUKToTheEUIsAdequate() throws {
-        let decision = try ConfigFiles.policy().decide(from: "UK", to: "EU", dataClasses: [.personal, .sensitive])
+    @Test func seedBackupFromTheUKToTheEUIsApprovedByRegulations() throws {
+        let decision = Self.ask(try ConfigFiles.policy(), "UK", "EU", [.personal, .sensitive])
         #expect(decision.outcome == .allow)
-        #expect(decision.ruleID == "uk-adequacy")
+        #expect(decision.ruleID == "uk-approved-by-regulations")
         #expect(decision.basis == .adequacy)
     }
 
     @Test func koreanConsentPermitsATransferToJapan() throws {
         let policy = try ConfigFiles.policy()
-        #expect(!policy.decide(from: "KR", to: "JP", dataClasses: [.personal]).isAllowed)
-        let decision = policy.decide(from: "KR", to: "JP", dataClasses: [.personal], bases: [.consent])
+        #expect(!Self.ask(policy, "KR", "JP").isAllowed)
+        let decision = Self.ask(policy, "KR", "JP", bases: [.consent])
         #expect(decision.isAllowed)
         #expect(decision.ruleID == "kr-separate-consent")
         #expect(decision.article == "PIPA Art. 28-8(1)(1)")
@@ -74,30 +182,30 @@ struct TransferPolicyTests {
 
     @Test func koreanEquivalencyExcludesSensitiveData() throws {
         let policy = try ConfigFiles.policy()
-        #expect(policy.decide(from: "KR", to: "EU", dataClasses: [.personal]).ruleID == "kr-eu-equivalency")
-        #expect(!policy.decide(from: "KR", to: "EU", dataClasses: [.personal, .sensitive]).isAllowed)
-        #expect(policy.decide(from: "KR", to: "EU", dataClasses: [.sensitive], bases: [.consent]).isAllowed)
+        #expect(Self.ask(policy, "KR", "EU").ruleID == "kr-eu-equivalency")
+        #expect(!Self.ask(policy, "KR", "EU", [.personal, .sensitive]).isAllowed)
+        #expect(Self.ask(policy, "KR", "EU", [.sensitive], bases: [.consent]).isAllowed)
     }
 
     @Test func americanSensitiveDataNeverGoesToCountriesOfConcern() throws {
         let policy = try ConfigFiles.policy()
-        let decision = policy.decide(from: "US", to: "CN", dataClasses: [.sensitive], bases: Set(LegalBasis.allCases))
+        let decision = Self.ask(policy, "US", "CN", [.sensitive], bases: Set(LegalBasis.allCases))
         #expect(decision.outcome == .deny)
         #expect(decision.ruleID == "us-countries-of-concern")
         #expect(decision.article.contains("28 CFR Part 202"))
-        #expect(policy.decide(from: "US", to: "JP", dataClasses: [.sensitive]).isAllowed)
+        #expect(Self.ask(policy, "US", "JP", [.sensitive]).isAllowed)
     }
 
     @Test func euToUSNeedsDataPrivacyFrameworkCertification() throws {
         let policy = try ConfigFiles.policy()
-        #expect(!policy.decide(from: "EU", to: "US", dataClasses: [.personal]).isAllowed)
-        #expect(policy.decide(from: "EU", to: "US", dataClasses: [.personal], bases: [.certification]).ruleID == "eu-us-dpf")
+        #expect(!Self.ask(policy, "EU", "US").isAllowed)
+        #expect(Self.ask(policy, "EU", "US", bases: [.certification]).ruleID == "eu-us-dpf")
     }
 
     @Test func publicDataGoesEverywhereAndUnknownJurisdictionsAreDenied() throws {
         let policy = try ConfigFiles.policy()
-        #expect(policy.decide(from: "SG", to: "KP", dataClasses: [.public]).ruleID == "public-data")
-        let unknown = policy.decide(from: "JP", to: "ZZ", dataClasses: [.personal], bases: Set(LegalBasis.allCases))
+        #expect(Self.ask(policy, "SG", "KP", [.public]).ruleID == "public-data")
+        let unknown = Self.ask(policy, "JP", "ZZ", bases: Set(LegalBasis.allCases))
         #expect(unknown.outcome == .deny)
         #expect(unknown.ruleID == "unknown-jurisdiction")
     }
@@ -108,6 +216,9 @@ struct TransferPolicyTests {
         ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], article: A}]", "a permit needs a basis"),
         ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}, {code: KR, name: K, law: L}]\nrules: [{id: a, from: JP, to: [KR], basis: consent, article: A}, {id: a, from: KR, to: [JP], basis: consent, article: A}]", "rule a is declared twice"),
         ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], basis: sympathy, article: A}]", "rules[0].basis"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], basis: consent, article: A, since: '2026-1-1'}]", "since '2026-1-1' is not YYYY-MM-DD"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], basis: consent, article: A, since: '2026-01-01', until: '2025-01-01'}]", "until is not after since"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], basis: consent, article: A, flows: []}]", "rule a: no flow"),
     ])
     func rejectsInvalidRules(yaml: String, expected: String) {
         let error = #expect(throws: SovereigntyError.self) { try TransferPolicy(yaml: yaml) }

@@ -65,6 +65,7 @@ public struct TransferRoutes: Sendable {
         let destination: String
         let purpose: String
         let version: String
+        let language: String
         let text: String
     }
 
@@ -75,27 +76,33 @@ public struct TransferRoutes: Sendable {
         return purpose
     }
 
-    private func notice(for purpose: TransferPurposes.Purpose, destination: Jurisdiction) throws -> Notice {
+    private func notice(for purpose: TransferPurposes.Purpose, destination: Jurisdiction, language: String, pointer: String) throws -> Notice {
         guard let info = policy.jurisdictions.first(where: { $0.code == destination }) else {
             throw Problem.validationFailed([.init(pointer: "/destination", detail: "unknown jurisdiction \(destination.code.prefix(8))")])
         }
-        return Notice(destination: destination.code, purpose: purpose.id, version: purpose.noticeVersion,
-                      text: purpose.notice(destination: info.name, law: info.law))
+        guard TransferPurposes.languages.contains(language) else {
+            throw Problem.validationFailed([.init(pointer: pointer, detail: "one of \(TransferPurposes.languages.joined(separator: ", "))")])
+        }
+        let system = purposes.protectionSystem(of: destination.code, name: info.name, language: language)
+        return Notice(destination: destination.code, purpose: purpose.id, version: purpose.noticeVersion, language: language,
+                      text: purpose.notice(destination: info.name, law: info.law, protectionSystem: system, language: language))
     }
 
     func notice(_ request: Request) throws -> Response {
         let query = request.formQuery
         let destination = Jurisdiction(query["destination"] ?? "")
         let purpose = try purpose(query["purpose"] ?? "", pointer: "?purpose")
-        return try .json(try notice(for: purpose, destination: destination))
+        return try .json(try notice(for: purpose, destination: destination, language: query["lang"] ?? "en", pointer: "?lang"))
     }
 
     struct ConsentRequest: Codable {
         let destination: String
         let purpose: String
         let noticeVersion: String
+        /// The language the notice was read in (`en` by default): the text kept with the consent is that one.
+        let language: String?
         enum CodingKeys: String, CodingKey {
-            case destination, purpose
+            case destination, purpose, language
             case noticeVersion = "notice_version"
         }
     }
@@ -110,7 +117,7 @@ public struct TransferRoutes: Sendable {
         let person = try worker(context)
         let body = try await StrictJSON.decode(ConsentRequest.self, from: request)
         let purpose = try purpose(body.purpose, pointer: "/purpose")
-        let shown = try notice(for: purpose, destination: Jurisdiction(body.destination))
+        let shown = try notice(for: purpose, destination: Jurisdiction(body.destination), language: body.language ?? "en", pointer: "/language")
         guard body.noticeVersion == shown.version else {
             throw Problem("notice-changed", status: .conflict, title: "The notice has changed",
                           detail: "consent was given to notice \(body.noticeVersion.prefix(32)); the current notice is \(shown.version) — show it again")

@@ -8,6 +8,8 @@ public struct BoundedPattern: Sendable {
     public let source: String
     /// The most characters (Unicode scalars) a match can span.
     public let maximumMatchLength: Int
+    /// Characters (ASCII, not letters) every match contains: a region without one of them needs no search.
+    let requiredUnits: [UInt16]
     /// Whether ICU runs it case-insensitively; otherwise it runs lowered over case-folded text
     /// (``CaseFoldedSource``), or, when not `caseInsensitive`, case-sensitively over text as it is.
     let caseInsensitive: Bool
@@ -36,6 +38,7 @@ public struct BoundedPattern: Sendable {
         }
         self.source = source
         maximumMatchLength = maximum
+        requiredUnits = shape.requiredCharacters.map { UInt16($0.value) }.sorted()
     }
 
     /// Whether the pattern occurs anywhere in `text`.
@@ -49,6 +52,13 @@ public struct BoundedPattern: Sendable {
         // A folded text has lost the case a case-sensitive pattern looks at; a lowered pattern needs it lost.
         precondition(text.isFolded ? caseInsensitive : !needsFoldedText, "a pattern searched over text folded otherwise than it needs")
         return text.firstMatch(of: regex, in: regions, anchored: anchored)
+    }
+
+    /// Whether a match could lie in `region` of `text`: false when the region lacks a character every
+    /// match contains. A match lies inside its region, so such a region is passed over without calling
+    /// ICU — a few units read instead of a matcher set up and run.
+    func mayMatch(in text: UTF16Text, _ region: Range<Int>) -> Bool {
+        requiredUnits.isEmpty || text.contains(all: requiredUnits, in: region)
     }
 
     /// Whether every match begins with one of `keywords` (as ``KeywordAutomaton`` compares them), as

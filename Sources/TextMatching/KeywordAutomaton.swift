@@ -28,6 +28,8 @@ public struct KeywordAutomaton: Sendable {
     /// One bit per pair of bytes: whether a keyword begins with them (a keyword of one byte with the
     /// first, whatever the second), or the first is a control character keyword.
     private let beginnings: [UInt64]
+    /// Whether every keyword is ASCII, so that no byte outside ASCII begins one.
+    private let keywordsAreASCII: Bool
 
     public init(keywords: [String]) {
         var exactByte = [Int32](repeating: -1, count: 256)
@@ -111,6 +113,7 @@ public struct KeywordAutomaton: Sendable {
         }
         for byte in everyByte where exactByte[byte] >= 0 { mark(byte, everyByte) }
         self.beginnings = beginnings
+        keywordsAreASCII = folded.allSatisfy { $0.allSatisfy { $0 < 0x80 } }
         self.matches = matches
         self.lengths = folded.map(\.count)
         self.letterAtStart = folded.map { $0.first.map(Self.isLetter) ?? false }
@@ -145,7 +148,16 @@ public struct KeywordAutomaton: Sendable {
                             // others are passed over with reads that do not wait on one another (a table
                             // read waits on the last): Japanese or Korean text, and the spaces and words
                             // between keywords, at several times the speed.
-                            while offset + 1 < bytes.count, !beginsAKeyword(bytes[offset], bytes[offset + 1]) { offset += 1 }
+                            while offset + 1 < bytes.count {
+                                // Japanese and Korean text: eight bytes outside ASCII begin no keyword.
+                                if keywordsAreASCII, bytes[offset] >= 0x80, offset + 8 <= bytes.count, Self.allOutsideASCII(bytes, at: offset) {
+                                    offset += 8
+                                    continue
+                                }
+                                if beginsAKeyword(bytes[offset], bytes[offset + 1]) { break }
+                                offset += 1
+                            }
+                            guard offset < bytes.count else { break }
                         }
                         let byte = bytes[offset]
                         if byte < 0x20 { reportExact(byte, at: offset, found) }
@@ -164,6 +176,12 @@ public struct KeywordAutomaton: Sendable {
                 }
             }
         }
+    }
+
+    /// Whether the eight bytes from `offset` are all outside ASCII.
+    @inline(__always)
+    private static func allOutsideASCII(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0x8080_8080_8080_8080
     }
 
     /// Whether a keyword can begin with `first` followed by `second` (ASCII case and whitespace folded).

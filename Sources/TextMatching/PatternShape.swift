@@ -11,6 +11,9 @@ struct PatternShape {
     var minimumLength = 0
     var maximumLength: Int? = 0
     var problems: [String] = []
+    /// ASCII characters other than letters that every match contains (outside lookarounds): a place
+    /// where one of them is missing from a match's reach needs no search.
+    var requiredCharacters: Set<Unicode.Scalar> = []
 
     init(_ pattern: String, maximumRepeat: Int) {
         var reader = Reader(scalars: Array(pattern.unicodeScalars), maximumRepeat: maximumRepeat)
@@ -21,6 +24,7 @@ struct PatternShape {
         minimumLength = whole.minimum
         maximumLength = whole.maximum
         problems = reader.problems
+        requiredCharacters = whole.required
     }
 
     /// A parsed piece: its length range, whether a variable quantifier occurs inside it, whether it is
@@ -31,8 +35,16 @@ struct PatternShape {
         var repeatsVariably = false
         var zeroWidth = false
         var atomic = false
+        /// Characters every match of the piece contains (ASCII, not letters, so case does not matter).
+        var required: Set<Unicode.Scalar> = []
 
         static let character = Piece(minimum: 1, maximum: 1)
+
+        /// One literal character, required when case cannot change it.
+        static func literal(_ scalar: Unicode.Scalar) -> Piece {
+            let plain = scalar.isASCII && !scalar.properties.isAlphabetic && scalar.value >= 0x20
+            return Piece(minimum: 1, maximum: 1, required: plain ? [scalar] : [])
+        }
         static let assertion = Piece(minimum: 0, maximum: 0, zeroWidth: true)
         var isVariable: Bool { maximum != minimum }
     }
@@ -64,6 +76,8 @@ struct PatternShape {
                 result.maximum = result.maximum.flatMap { first in branch.maximum.map { max(first, $0) } }
                 result.repeatsVariably = result.repeatsVariably || branch.repeatsVariably
                 result.zeroWidth = result.zeroWidth && branch.zeroWidth
+                // A character is required of an alternation only when every branch requires it.
+                result.required.formIntersection(branch.required)
             }
             return result
         }
@@ -93,6 +107,7 @@ struct PatternShape {
                 result.maximum = result.maximum.flatMap { total in piece.maximum.map { total + $0 } }
                 result.repeatsVariably = result.repeatsVariably || piece.repeatsVariably
                 result.zeroWidth = result.zeroWidth && piece.zeroWidth
+                if piece.minimum > 0, !piece.zeroWidth { result.required.formUnion(piece.required) }
             }
             return result
         }
@@ -136,7 +151,7 @@ struct PatternShape {
             }
             return Quantified(
                 piece: Piece(minimum: atom.minimum * low, maximum: atom.maximum.map { $0 * high },
-                             repeatsVariably: atom.repeatsVariably || variable),
+                             repeatsVariably: atom.repeatsVariably || variable, required: low > 0 ? atom.required : []),
                 text: text, offset: start, possessive: possessive || atom.atomic && !variable)
         }
 
@@ -171,9 +186,12 @@ struct PatternShape {
             case "^", "$":
                 index += 1
                 return .assertion
-            default:
+            case ".":
                 index += 1
                 return .character
+            default:
+                index += 1
+                return .literal(scalar)
             }
         }
 
@@ -280,7 +298,8 @@ struct PatternShape {
             case "U": index += 8; return .character
             case "c": index += 1; return .character
             default:
-                return .character
+                // An escaped character other than a letter or a digit stands for itself.
+                return scalar.isASCII && !scalar.properties.isAlphabetic && !("0"..."9").contains(scalar) ? .literal(scalar) : .character
             }
         }
 

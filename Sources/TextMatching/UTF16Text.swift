@@ -94,6 +94,14 @@ struct UTF16Text: Sendable {
         }
     }
 
+    /// Whether every one of `wanted` occurs among the units of `range`.
+    func contains(all wanted: [UInt16], in range: Range<Int>) -> Bool {
+        units.withUnsafeBufferPointer { buffer in
+            let slice = UnsafeBufferPointer(rebasing: buffer[range.clamped(to: 0..<count)])
+            return wanted.allSatisfy { slice.contains($0) }
+        }
+    }
+
     /// The first match of `regex` inside one of `regions` (UTF-16 offsets), starting at a region's
     /// lower bound when `anchored`.
     func firstMatch(of regex: ICURegex, in regions: [Range<Int>], anchored: Bool = false) -> Range<Int>? {

@@ -33,7 +33,7 @@ public struct WindowedText: Sendable {
                 windows.append(lower..<upper)
             }
         }
-        return pattern.firstMatch(in: text, regions: windows) != nil
+        return pattern.firstMatch(in: text, regions: windows.filter { pattern.mayMatch(in: text, $0) }) != nil
     }
 
     /// Whether a match of `pattern` starts at one of `keywordStarts` (UTF-8 byte offsets where a
@@ -48,11 +48,11 @@ public struct WindowedText: Sendable {
             let at = text.unit(atByte: start)
             if regions.last?.lowerBound != at { regions.append(at..<min(text.count, at + reach)) }
         }
-        return pattern.firstMatch(in: text, regions: regions, anchored: true) != nil
+        return pattern.firstMatch(in: text, regions: regions.filter { pattern.mayMatch(in: text, $0) }, anchored: true) != nil
     }
 
     /// Whether `pattern` matches anywhere in the text.
     public func contains(_ pattern: BoundedPattern) -> Bool {
-        pattern.firstMatch(in: text, regions: [0..<text.count]) != nil
+        pattern.mayMatch(in: text, 0..<text.count) && pattern.firstMatch(in: text, regions: [0..<text.count]) != nil
     }
 }

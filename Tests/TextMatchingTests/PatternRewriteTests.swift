@@ -83,3 +83,36 @@ struct PatternRewriteTests {
         #expect(try BoundedPattern("abc").occurrences(in: "ABC abc \u{212A}").count == 2)
     }
 }
+
+@Suite("Characters every match contains")
+struct RequiredCharacterTests {
+    @Test(arguments: [
+        (#"\bselect\s{0,4}+\("#, "("),
+        (#"a\(b|c\(d"#, "("),
+        (#"(?:x;|y;)z"#, ";"),
+        (#"'[\[{][^']{0,8}+'"#, "'"),
+        (#"a;?b"#, ""),
+        (#"(?<=;)x"#, ""),
+        (#"a(?:;|,)b"#, ""),
+        (#"[;]"#, ""),
+        (#"\d{1,3}\.\d"#, "."),
+        (#"x(?:=){2}"#, "="),
+        (#"X(?:=){0,2}"#, ""),
+    ])
+    func areReadFromTheSource(pattern: String, required: String) {
+        #expect(PatternShape(pattern, maximumRepeat: 256).requiredCharacters == Set(required.unicodeScalars))
+    }
+
+    /// A region without a required character is passed over, and a match is still found wherever one is.
+    @Test func theSameMatchesAreFound() throws {
+        let pattern = try BoundedPattern(#"\b(?:and|or)\s{1,8}+\(\s{0,4}+select\b"#)
+        let text = String(repeating: "salt and pepper ", count: 200) + "1 and (select 1)" + String(repeating: " and more", count: 200)
+        var starts: [Int] = []
+        KeywordAutomaton(keywords: ["and", "or"]).scanHits(text) { keyword, end, alone in
+            if alone { starts.append(end - (keyword == 0 ? 3 : 2)) }
+        }
+        #expect(WindowedText(text).contains(pattern, keywordStarts: starts))
+        #expect(pattern.occurs(in: text))
+        #expect(!pattern.occurs(in: text.replacingOccurrences(of: "(", with: "[")))
+    }
+}

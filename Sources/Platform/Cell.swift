@@ -82,7 +82,8 @@ public struct Cell: Sendable {
         try await index.rebuild(from: postings)
         let notifier = MatchNotifier(index: index)
         let consents = ConsentStore(database: database)
-        let pool = CandidatePool(users: users, consents: consents, taxonomy: matching.taxonomy)
+        let pool = CandidatePool(users: users, consents: consents, taxonomy: matching.taxonomy,
+                                 acceptedKind: configuration.policy.consentKind(of: region.jurisdiction))
         try await pool.load()
         return Cell(region: region, database: database, keyStore: keyStore, dataKeys: vault, users: users, documents: documents,
                     jobs: IndexingJobStore(store: postings, index: index, notifier: notifier, bus: jobEvents), matchingIndex: index,

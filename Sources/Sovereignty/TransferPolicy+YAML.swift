@@ -23,7 +23,7 @@ extension TransferPolicy {
         }
         try self.init(
             version: document.version,
-            jurisdictions: document.jurisdictions.map { .init(code: $0.code, name: $0.name, law: $0.law) },
+            jurisdictions: document.jurisdictions.map { .init(code: $0.code, name: $0.name, law: $0.law, consent: $0.consent ?? .informed) },
             rules: rules,
             provisions: provisions
         )
@@ -40,6 +40,7 @@ private struct RulesDocument: Decodable {
         let code: Jurisdiction
         let name: String
         let law: String
+        let consent: ConsentKind?
     }
 
     struct RuleEntry: Decodable {

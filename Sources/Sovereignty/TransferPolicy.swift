@@ -8,6 +8,21 @@ public struct TransferPolicy: Sendable {
         public let code: Jurisdiction
         public let name: String
         public let law: String
+        /// The form of consent its law requires for a transfer out of it.
+        public var consent: ConsentKind = .informed
+
+        public init(code: Jurisdiction, name: String, law: String, consent: ConsentKind = .informed) {
+            self.code = code
+            self.name = name
+            self.law = law
+            self.consent = consent
+        }
+    }
+
+    /// The form of consent a transfer out of `jurisdiction` requires (informed consent where the rules
+    /// name none).
+    public func consentKind(of jurisdiction: Jurisdiction) -> ConsentKind {
+        jurisdictions.first { $0.code == jurisdiction }?.consent ?? .informed
     }
 
     /// One transfer question: what leaves which jurisdiction for which, to whom, how often, on which

@@ -60,12 +60,16 @@ public final class CandidatePool: Sendable {
     let consents: ConsentStore
     let taxonomy: SkillTaxonomy
     let purpose: String
+    /// The form of consent the cell's law requires: consents of another form do not put anyone in the pool.
+    let acceptedKind: ConsentKind
     private let pools = Mutex<[String: Pool]>([:])
 
-    public init(users: any UserStore, consents: ConsentStore, taxonomy: SkillTaxonomy, purpose: String = TransferPurposes.candidateDiscovery) {
+    public init(users: any UserStore, consents: ConsentStore, taxonomy: SkillTaxonomy, acceptedKind: ConsentKind,
+                purpose: String = TransferPurposes.candidateDiscovery) {
         self.users = users
         self.consents = consents
         self.taxonomy = taxonomy
+        self.acceptedKind = acceptedKind
         self.purpose = purpose
     }
 
@@ -78,7 +82,7 @@ public final class CandidatePool: Sendable {
 
     /// Reads the person's consents and record again after a write to either.
     public func refresh(_ person: RegionalID) async throws {
-        let active = try await consents.list(for: person).filter { $0.purpose == purpose && $0.isActive }
+        let active = try await consents.list(for: person).filter { $0.purpose == purpose && $0.isActive && $0.kind == acceptedKind }
         let worker = active.isEmpty ? nil : try await users.find(person)
         pools.withLock { pools in
             for destination in Array(pools.keys) { pools[destination]!.remove(person) }

@@ -14,25 +14,28 @@ public struct Consent: Codable, Sendable, Hashable {
     public let noticeVersion: String
     /// The notice exactly as shown when the consent was given.
     public let noticeText: String
+    /// The form of consent given: the one the home jurisdiction's law requires, when it was recorded.
+    public let kind: ConsentKind
     public let givenAt: String
     public var withdrawnAt: String?
 
     public var isActive: Bool { withdrawnAt == nil }
 
     public init(id: String, userID: RegionalID, destination: String, purpose: String, noticeVersion: String, noticeText: String,
-                givenAt: String, withdrawnAt: String? = nil) {
+                kind: ConsentKind, givenAt: String, withdrawnAt: String? = nil) {
         self.id = id
         self.userID = userID
         self.destination = destination
         self.purpose = purpose
         self.noticeVersion = noticeVersion
         self.noticeText = noticeText
+        self.kind = kind
         self.givenAt = givenAt
         self.withdrawnAt = withdrawnAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, destination, purpose
+        case id, destination, purpose, kind
         case userID = "user_id"
         case noticeVersion = "notice_version"
         case noticeText = "notice_text"
@@ -58,14 +61,17 @@ public struct ConsentStore: PersonalRecords {
             """,
             "CREATE INDEX consents_user ON consents (user_id, destination, purpose)",
         ]),
+        // Consents given before their form was recorded are `unrecorded`: no evidence until given again.
+        Migration(id: "consents-002", statements: ["ALTER TABLE consents ADD COLUMN kind TEXT NOT NULL DEFAULT 'unrecorded'"]),
     ]
 
     public func insert(_ consent: Consent) async throws {
         try await database.write { sql in
             try await sql.raw("""
-                INSERT INTO consents (id, user_id, destination, purpose, notice_version, notice_text, given_at, withdrawn_at)
+                INSERT INTO consents (id, user_id, destination, purpose, notice_version, notice_text, kind, given_at, withdrawn_at)
                 VALUES (\(bind: consent.id), \(bind: consent.userID.description), \(bind: consent.destination), \(bind: consent.purpose),
-                        \(bind: consent.noticeVersion), \(bind: consent.noticeText), \(bind: consent.givenAt), \(bind: consent.withdrawnAt))
+                        \(bind: consent.noticeVersion), \(bind: consent.noticeText), \(bind: consent.kind.rawValue), \(bind: consent.givenAt),
+                        \(bind: consent.withdrawnAt))
                 """).run()
         }
     }
@@ -130,7 +136,9 @@ public struct ConsentStore: PersonalRecords {
             id: try row.decode(column: "id", as: String.self), userID: user,
             destination: try row.decode(column: "destination", as: String.self), purpose: try row.decode(column: "purpose", as: String.self),
             noticeVersion: try row.decode(column: "notice_version", as: String.self),
-            noticeText: try row.decode(column: "notice_text", as: String.self), givenAt: try row.decode(column: "given_at", as: String.self),
+            noticeText: try row.decode(column: "notice_text", as: String.self),
+            kind: ConsentKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .unrecorded,
+            givenAt: try row.decode(column: "given_at", as: String.self),
             withdrawnAt: try row.decode(column: "withdrawn_at", as: String?.self))
     }
 }

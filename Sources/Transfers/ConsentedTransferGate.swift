@@ -46,8 +46,9 @@ public struct ConsentedTransferGate: PersonalDataTransferGate {
         guard let described = purposes.purposes[purpose] else {
             return TransferAuthorization(allowed: false, detail: "no transfer purpose \(purpose.prefix(64)) is configured")
         }
+        let evidenced = consent.map { $0.kind == policy.consentKind(of: source) } ?? false
         let decision = policy.decide(.init(from: source, to: target, dataClasses: [.personal], recipient: described.recipient,
-                                           flow: described.flow, day: Timestamps.day(now()), bases: consent == nil ? [] : [.consent]))
+                                           flow: described.flow, day: Timestamps.day(now()), bases: evidenced ? [.consent] : []))
         try await audit.append(event: decision.isAllowed ? "transfer-allowed" : "transfer-refused", details: Details(
             person: person.description, purpose: purpose, source: source.code, destination: target.code, rule: decision.ruleID,
             basis: decision.basis?.rawValue, consentID: decision.reliesOnConsent ? consent?.id : nil), at: now())

@@ -122,18 +122,21 @@ public struct TransferRoutes: Sendable {
             throw Problem("notice-changed", status: .conflict, title: "The notice has changed",
                           detail: "consent was given to notice \(body.noticeVersion.prefix(32)); the current notice is \(shown.version) — show it again")
         }
+        // The form the home jurisdiction's law requires: this request, made for this consent alone after the
+        // notice carrying every regime's list, is that form.
+        let kind = policy.consentKind(of: cell.region.jurisdiction)
         // Consenting again to the notice already agreed to changes nothing: the consent in force answers.
         if let existing = try await consents.active(for: person.userID, destination: shown.destination, purpose: purpose.id),
-           existing.noticeVersion == shown.version {
+           existing.noticeVersion == shown.version, existing.kind == kind {
             return try .json(existing, status: .ok, headers: [.cacheControl: "private, no-store"])
         }
         let consent = Consent(id: UUID().uuidString.lowercased(), userID: person.userID, destination: shown.destination, purpose: purpose.id,
-                              noticeVersion: shown.version, noticeText: shown.text, givenAt: Timestamps.format(now()))
+                              noticeVersion: shown.version, noticeText: shown.text, kind: kind, givenAt: Timestamps.format(now()))
         try await consents.insert(consent)
         try await pool.refresh(person.userID)
         try await audit.append(event: "consent-given", details: ["consent_id": consent.id, "user_id": person.userID.description,
                                                                   "destination": consent.destination, "purpose": consent.purpose,
-                                                                  "notice_version": consent.noticeVersion], at: now())
+                                                                  "notice_version": consent.noticeVersion, "kind": consent.kind.rawValue], at: now())
         return try .json(consent, status: .created, headers: [.cacheControl: "private, no-store"])
     }
 
@@ -183,8 +186,10 @@ public struct TransferRoutes: Sendable {
         let purpose = try purpose("job-application", pointer: "/purpose")
         let source = cell.region.jurisdiction, destination = destinationRegion.jurisdiction
         let consent = try await consents.active(for: person.userID, destination: destination.code, purpose: purpose.id)
+        // A consent counts only in the form the source's law requires (an older, unrecorded one does not).
+        let evidenced = consent.map { $0.kind == policy.consentKind(of: source) } ?? false
         let decision = policy.decide(.init(from: source, to: destination, dataClasses: [.personal], recipient: purpose.recipient,
-                                           flow: purpose.flow, day: Timestamps.day(now()), bases: consent == nil ? [] : [.consent]))
+                                           flow: purpose.flow, day: Timestamps.day(now()), bases: evidenced ? [.consent] : []))
         let record = TransferRecord(
             source: source.code, destination: destination.code, outcome: decision.outcome.rawValue, rule: decision.ruleID,
             article: decision.article, basis: decision.basis?.rawValue, reason: decision.reason,

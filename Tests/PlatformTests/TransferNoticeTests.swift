@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import Platform
+import ServerKit
 import Sovereignty
 import Testing
 import TestSupport
@@ -93,8 +94,36 @@ struct TransferNoticeTests {
                     body: JSONRequest.body(["destination": "JP", "purpose": "job-application", "notice_version": version, "language": "ko"]))
                 #expect(consent.status == .created, "\(consent.text)")
                 #expect(consent.json["notice_text"] as? String == korean.json["text"] as? String)
+                #expect(consent.json["kind"] as? String == "pipa-separate", "Korea's law asks for separate consent, and the record says which form was given")
                 let unknown = try await client.execute(uri: "/api/v1/transfers/notice?destination=JP&purpose=job-application&lang=fr", method: .get)
                 #expect(unknown.status == .unprocessableContent)
+            }
+        }
+    }
+
+    /// A consent given before its form was recorded (or in another form) does not carry a transfer.
+    @Test func aConsentOfAnotherFormIsNoEvidence() async throws {
+        try await PlatformHarness.withPlatform { platform, _ in
+            try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in
+                let worker = try await Scenario.register(client, email: "seojun@example.kr", country: "KR", profile: Scenario.weldingWorkerProfile)
+                let employer = try await Scenario.register(client, role: "employer", email: "hr@kobe.example", country: "JP", company: "Kobe")
+                let job = try await Scenario.postJob(client, token: employer.token)
+                let kr = try #require(platform.cell("kr-seoul"))
+                let notice = try await client.execute(uri: "/api/v1/transfers/notice?destination=JP&purpose=job-application", method: .get)
+                let version = try #require(notice.json["version"] as? String)
+                try await kr.consents.insert(Consent(
+                    id: "before-forms", userID: try #require(RegionalID(worker.id)), destination: "JP", purpose: "job-application",
+                    noticeVersion: version, noticeText: "an older notice", kind: .unrecorded, givenAt: "2026-11-30T00:00:00Z"))
+                let refused = try await client.execute(uri: "/api/v1/users/me/applications", method: .post,
+                                                       headers: JSONRequest.headers(token: worker.token), body: JSONRequest.body(["job_id": job]))
+                #expect(refused.status == .forbidden, "\(refused.text)")
+                let given = try await client.execute(
+                    uri: "/api/v1/users/me/consents", method: .post, headers: JSONRequest.headers(token: worker.token),
+                    body: JSONRequest.body(["destination": "JP", "purpose": "job-application", "notice_version": version]))
+                #expect(given.status == .created, "the same notice consented to in the required form is a new consent: \(given.text)")
+                let sent = try await client.execute(uri: "/api/v1/users/me/applications", method: .post,
+                                                    headers: JSONRequest.headers(token: worker.token), body: JSONRequest.body(["job_id": job]))
+                #expect(sent.status == .created, "\(sent.text)")
             }
         }
     }

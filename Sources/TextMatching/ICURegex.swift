@@ -52,8 +52,6 @@ final class ICURegex: Sendable {
         defer { idle.withLock { $0.append(matcher) } }
         var status = U_ZERO_ERROR
         swift_uregex_setText(matcher.pointer, base, Int32(count), &status)
-        swift_uregex_useTransparentBounds(matcher.pointer, 1, &status)
-        swift_uregex_useAnchoringBounds(matcher.pointer, 0, &status)
         guard status.rawValue <= 0 else { return regions[0] }
         for region in regions {
             swift_uregex_setRegion(matcher.pointer, Int32(region.lowerBound), Int32(region.upperBound), &status)
@@ -73,6 +71,11 @@ final class ICURegex: Sendable {
         guard let pointer = swift_uregex_clone(template, &status), status.rawValue <= 0 else {
             fatalError("ICU could not clone a compiled regular expression (status \(status.rawValue))")
         }
+        // Set once: a matcher keeps its bounds mode when given a new text or region. Lookarounds and word
+        // boundaries see past a region; `^` and `$` stay the text's own ends.
+        swift_uregex_useTransparentBounds(pointer, 1, &status)
+        swift_uregex_useAnchoringBounds(pointer, 0, &status)
+        guard status.rawValue <= 0 else { fatalError("ICU refused a matcher's bounds mode (status \(status.rawValue))") }
         return Matcher(pointer)
     }
 }

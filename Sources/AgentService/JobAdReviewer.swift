@@ -13,8 +13,9 @@ public struct JobAdReviewer: Sendable {
         public let rule: String
         /// `age`, `gender`, `nationality`, `personal-information`, `minimum-wage` or `mandatory-condition`.
         public let category: String
-        /// `violation` (the wording or pay breaks the rule), `missing` (a condition the ad must state is
-        /// absent) or `out-of-date` (the data the check needs is past its revision day).
+        /// `violation` (the wording or pay breaks the rule), `advisory` (the basis is a recommendation, not
+        /// a prohibition), `missing` (a condition the ad must state is absent) or `out-of-date` (the data
+        /// the check needs is past its revision day).
         public let severity: String
         public let law: String
         public let message: String
@@ -42,7 +43,7 @@ public struct JobAdReviewer: Sendable {
             for pattern in rule.patterns {
                 for range in pattern.occurrences(in: text) {
                     findings.append(Finding(
-                        rule: rule.id, category: rule.category, severity: "violation", law: rule.law, message: rule.message,
+                        rule: rule.id, category: rule.category, severity: rule.severity, law: rule.law, message: rule.message,
                         evidence: String(text[range]), start: text.unicodeScalars.distance(from: text.startIndex, to: range.lowerBound),
                         end: text.unicodeScalars.distance(from: text.startIndex, to: range.upperBound), sources: rule.sources))
                 }
@@ -50,7 +51,8 @@ public struct JobAdReviewer: Sendable {
         }
         if let wage = minimumWageFinding(ad, on: day) { findings.append(wage) }
         if let stale = staleWageFinding(ad, on: day) { findings.append(stale) }
-        for condition in rules.mandatory where condition.country == country && !states(condition, ad: ad, text: text) {
+        for condition in rules.mandatory where condition.country == country && condition.since.map({ day >= $0 }) ?? true
+            && (condition.appliesIf.isEmpty || condition.appliesIf.contains { $0.occurs(in: text) }) && !states(condition, ad: ad, text: text) {
             findings.append(Finding(
                 rule: condition.id, category: "mandatory-condition", severity: "missing", law: condition.law,
                 message: "The ad must state the \(condition.condition).", evidence: nil, start: nil, end: nil, sources: condition.sources))
@@ -66,6 +68,8 @@ public struct JobAdReviewer: Sendable {
         case "description": return ad.description.count >= 20
         case "location": return ad.location.prefecture != nil || ad.location.city != nil
         case "salary": return ad.salary != nil
+        // Every posting on the platform shows its employer's registered name.
+        case "employer": return true
         default: return condition.keywords.contains { $0.occurs(in: text) }
         }
     }

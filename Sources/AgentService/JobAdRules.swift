@@ -16,6 +16,9 @@ public struct JobAdRules: Sendable {
         let allowedIf: [BoundedPattern]
         public let sources: [String]
         public let confidence: String
+        /// `violation` where the law forbids it; `advisory` where the recruitment-stage basis is a
+        /// body's recommendation rather than a prohibition (stated so in `law`).
+        public let severity: String
     }
 
     /// A condition an ad must state: a posting field, or any of some keywords in the text.
@@ -26,6 +29,10 @@ public struct JobAdRules: Sendable {
         public let condition: String
         let field: String?
         let keywords: [BoundedPattern]
+        /// Only ads matching one of these must state it (a renewal limit only for fixed-term work).
+        let appliesIf: [BoundedPattern]
+        /// `YYYY-MM-DD` from which the duty applies; nil when always.
+        public let since: String?
         public let sources: [String]
     }
 
@@ -96,12 +103,17 @@ public struct JobAdRules: Sendable {
         wording = rules.rules.map { rule in
             WordingRule(id: rule.id, country: rule.country, category: rule.category, law: rule.law, message: rule.message,
                         patterns: compile(rule.patterns, rule.id), allowedIf: compile(rule.allowedIf ?? [], rule.id),
-                        sources: cite(rule.sources, rules.sources, rule.id), confidence: rule.confidence ?? "primary")
+                        sources: cite(rule.sources, rules.sources, rule.id), confidence: rule.confidence ?? "primary",
+                        severity: rule.severity ?? "violation")
         }
         mandatory = rules.mandatory.map { item in
             if item.field == nil, (item.keywords ?? []).isEmpty { problems.append("\(item.id) needs a field or keywords") }
+            if let since = item.since, !LegalDataRevision(table: item.id, asOf: since, revisionDue: "9999-12-31").problems.isEmpty {
+                problems.append("\(item.id): since must be YYYY-MM-DD")
+            }
             return MandatoryCondition(id: item.id, country: item.country, law: item.law, condition: item.condition, field: item.field,
-                                      keywords: compile(item.keywords ?? [], item.id), sources: cite(item.sources, rules.sources, item.id))
+                                      keywords: compile(item.keywords ?? [], item.id), appliesIf: compile(item.appliesIf ?? [], item.id),
+                                      since: item.since, sources: cite(item.sources, rules.sources, item.id))
         }
         minimumWages = wages.countries.map { country in
             let revision = LegalDataRevision(table: "minimum wages \(country.country)", asOf: country.asOf, revisionDue: country.revisionDue,
@@ -125,8 +137,9 @@ public struct JobAdRules: Sendable {
             let allowedIf: [String]?
             let sources: [String]
             let confidence: String?
+            let severity: String?
             enum CodingKeys: String, CodingKey {
-                case id, country, category, law, message, patterns, sources, confidence
+                case id, country, category, law, message, patterns, sources, confidence, severity
                 case allowedIf = "allowed_if"
             }
         }
@@ -134,7 +147,13 @@ public struct JobAdRules: Sendable {
             let id, country, law, condition: String
             let field: String?
             let keywords: [String]?
+            let appliesIf: [String]?
+            let since: String?
             let sources: [String]
+            enum CodingKeys: String, CodingKey {
+                case id, country, law, condition, field, keywords, since, sources
+                case appliesIf = "applies_if"
+            }
         }
         let asOf: String
         let revisionDue: String

@@ -136,6 +136,27 @@ struct JobAdReviewTests {
         #expect(reviewer.review(korean, on: "2027-01-01").map(\.rule) == ["kr-minimum-wage-data"])
     }
 
+    /// Korea's nationality rule rests on a recommendation of the human-rights commission at the
+    /// recruitment stage, and says so; Japan's on 職業安定法 第3条, not 労働基準法 第3条 (after hiring).
+    @Test func nationalityFindingsStateTheirBasisAndItsWeight() throws {
+        let reviewer = try AgentFiles.reviewer()
+        let korean = try #require(Self.cases.first { $0.expectedRules == ["kr-nationality"] }?.ad)
+        let finding = try #require(reviewer.review(korean, on: "2026-09-25").first { $0.rule == "kr-nationality" })
+        #expect(finding.severity == "advisory")
+        #expect(finding.law.contains("국가인권위원회법") && !finding.law.contains("근로기준법"))
+        let japanese = try #require(Self.cases.first { $0.expectedRules == ["jp-nationality"] }?.ad)
+        let jp = try #require(reviewer.review(japanese, on: "2026-09-25").first { $0.rule == "jp-nationality" })
+        #expect(jp.severity == "violation" && jp.law.contains("職業安定法 第3条") && !jp.law.contains("労働基準法"))
+    }
+
+    /// The 2024-04-01 conditions apply to ads reviewed from that day; a renewal limit only to fixed-term work.
+    @Test func mandatoryConditionsApplyFromTheirDayAndToTheirAds() throws {
+        let reviewer = try AgentFiles.reviewer()
+        let ad = try #require(Self.cases.first { $0.name == "JP ad without probation or scope of changes" }?.ad)
+        #expect(Set(reviewer.review(ad, on: "2024-03-31").map(\.rule)) == ["jp-mandatory-probation"])
+        #expect(Set(reviewer.review(ad, on: "2024-04-01").map(\.rule)) == ["jp-mandatory-probation", "jp-mandatory-scope-of-changes"])
+    }
+
     @Test func aWageTableWithoutSaneRevisionDatesIsRefused() throws {
         let wages = try AgentFiles.text("minimum-wages.yaml").replacingOccurrences(of: "revision_due: 2027-01-01", with: "revision_due: 2024-01-01")
         #expect {

@@ -108,7 +108,7 @@ public struct JobAdRules: Sendable {
         }
         mandatory = rules.mandatory.map { item in
             if item.field == nil, (item.keywords ?? []).isEmpty { problems.append("\(item.id) needs a field or keywords") }
-            if let since = item.since, !LegalDataRevision(table: item.id, asOf: since, revisionDue: "9999-12-31").problems.isEmpty {
+            if let since = item.since, !LegalDataRevision.isDay(since) {
                 problems.append("\(item.id): since must be YYYY-MM-DD")
             }
             return MandatoryCondition(id: item.id, country: item.country, law: item.law, condition: item.condition, field: item.field,

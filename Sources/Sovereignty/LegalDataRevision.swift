@@ -49,7 +49,8 @@ public struct LegalDataRevision: Sendable, Hashable, Codable {
         return problems
     }
 
-    static func isDay(_ text: String) -> Bool {
+    /// Whether `text` is a calendar day written `YYYY-MM-DD`.
+    public static func isDay(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),

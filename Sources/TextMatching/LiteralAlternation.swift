@@ -70,8 +70,9 @@ enum LiteralAlternation {
         }
 
         /// The group's alternatives, each as the literal characters it begins with (a character or an
-        /// escaped punctuation mark each, none quantified) and the rest, rewritten; nil when factoring
-        /// would change nothing (no two alternatives begin alike).
+        /// escaped punctuation mark each, none quantified) and the rest, rewritten once; nil only for a
+        /// trailing backslash. Alternatives that share no first character come back out of ``trie(_:)``
+        /// as written.
         func alternatives(_ range: Range<Int>) -> [Word]? {
             var words: [Word] = []
             for alternative in pattern.alternatives(in: range) {
@@ -96,8 +97,7 @@ enum LiteralAlternation {
                 }
                 words.append(Word(units: units, rest: rewrite(cursor..<alternative.upperBound)))
             }
-            let keys = words.compactMap { $0.units.first.map(key) }
-            return Set(keys).count < keys.count ? words : nil
+            return words
         }
 
         /// An alternative: the literal characters it begins with, then the rest as written.

@@ -34,7 +34,7 @@ struct ComplianceCommand: AsyncParsableCommand {
         func run() async throws {
             try await Self.reportingFailures {
                 let today = day ?? Timestamps.day(Date())
-                guard LegalDataRevision(table: "--on", asOf: today, revisionDue: "9999-12-31").problems.isEmpty else {
+                guard LegalDataRevision.isDay(today) else {
                     throw Failure("--on must be a date as YYYY-MM-DD")
                 }
                 let loaded = try ConfigLoading.load(config)

@@ -1,4 +1,6 @@
 import Foundation
+import Subprocess
+import SystemPackage
 import Platform
 import Sovereignty
 import UserService
@@ -7,7 +9,9 @@ import Testing
 import TestSupport
 
 /// Runs the built `iworkz` executable as an operator would.
-// Serialized: Foundation's Process.run on Linux has crashed when two tests spawned processes at once.
+// Processes are spawned with swift-subprocess: Foundation's Process.run in Swift 6.3 on Linux
+// over-reads a `dirent` while closing descriptors and crashes now and then
+// (swift-corelibs-foundation #5472). Serialized so that the suite's runs of the executable do not compete for two cores.
 @Suite("Command line", .serialized)
 struct CommandLineTests {
     static let executable = PlatformHarness.configDirectory.deletingLastPathComponent()
@@ -19,26 +23,31 @@ struct CommandLineTests {
         let error: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: out, as: UTF8.self), error: String(decoding: err, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
+        let result = try await Subprocess.run(
+            .path(FilePath(executable.path)),
+            arguments: Arguments(arguments),
+            environment: .inherit.updating(Self.overrides(environment)),
+            output: .string(limit: 4 << 20),
+            error: .string(limit: 4 << 20)
+        )
+        let status: Int32 = switch result.terminationStatus {
+        case .exited(let code): code
+        case .signaled(let signal): 128 + signal
+        }
+        return Run(status: status, output: result.standardOutput ?? "", error: result.standardError ?? "")
+    }
+
+    static func overrides(_ environment: [String: String]) -> [Environment.Key: String?] {
+        Dictionary(uniqueKeysWithValues: environment.compactMap { name, value in
+            Environment.Key(rawValue: name).map { ($0, value) }
+        })
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
-    func complianceCheckPassesOnTheShippedConfiguration() throws {
+    func complianceCheckPassesOnTheShippedConfiguration() async throws {
         // On a day when every table of legal data is current: the Japanese wages are due on 2026-10-01.
-        let run = try Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path, "--on", "2026-09-30"])
+        let run = try await Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path, "--on", "2026-09-30"])
         #expect(run.status == 0, "\(run.error)")
         #expect(run.output.contains("ap-southeast-1 → ap-northeast-1 (JP): sg-legally-bound"))
         #expect(run.output.contains("ok   legal data: minimum wages JP (as of 2025-09-05, revision due 2026-10-01"))
@@ -46,19 +55,19 @@ struct CommandLineTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
-    func complianceCheckFailsOnLegalDataPastItsRevisionDay() throws {
-        let run = try Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path, "--on", "2026-10-01"])
+    func complianceCheckFailsOnLegalDataPastItsRevisionDay() async throws {
+        let run = try await Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path, "--on", "2026-10-01"])
         #expect(run.status == 1)
         #expect(run.output.contains("LATE legal data: minimum wages JP (as of 2025-09-05, revision due 2026-10-01"))
         #expect(run.output.contains("ok   legal data: minimum wages KR"))
         #expect(run.error.hasPrefix("error: 1 table(s) of legal data past their revision day on 2026-10-01"), "\(run.error)")
-        let badDay = try Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path, "--on", "tomorrow"])
+        let badDay = try await Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path, "--on", "tomorrow"])
         #expect(badDay.status != 0)
         #expect(badDay.error.contains("--on must be a date as YYYY-MM-DD"))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
-    func complianceCheckFailsOnAnUnlawfulBackupRegion() throws {
+    func complianceCheckFailsOnAnUnlawfulBackupRegion() async throws {
         let folder = PlatformHarness.temporaryDataDirectory()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -68,35 +77,35 @@ struct CommandLineTests {
         let regions = try String(contentsOf: PlatformHarness.configDirectory.appendingPathComponent("regions.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "      - target: local-kr-cloud\n", with: "      - target: local-kr-cloud\n      - target: us-west-2\n")
         try regions.write(to: folder.appendingPathComponent("regions.yaml"), atomically: true, encoding: .utf8)
-        let run = try Self.run(["compliance", "check"], environment: ["IWORKZ_CONFIG_DIR": folder.path])
+        let run = try await Self.run(["compliance", "check"], environment: ["IWORKZ_CONFIG_DIR": folder.path])
         #expect(run.status == 1)
         #expect(run.output.contains("FAIL kr-seoul → us-west-2"))
         #expect(run.error.hasPrefix("error: 2 compliance violation(s)"))
         #expect(run.error.contains("outside the cell's data residency (Korea only)"))
 
-        let serve = try Self.run(["serve", "--config-dir", folder.path, "--data-dir", folder.appendingPathComponent("data").path, "--port", "0"])
+        let serve = try await Self.run(["serve", "--config-dir", folder.path, "--data-dir", folder.appendingPathComponent("data").path, "--port", "0"])
         #expect(serve.status == 1, "serve refuses an unlawful configuration")
         #expect(serve.error.contains("configuration is not lawful"))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
-    func aBrokenConfigurationIsOneClearLine() throws {
+    func aBrokenConfigurationIsOneClearLine() async throws {
         let folder = PlatformHarness.temporaryDataDirectory()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try "default_region: jp-tokyo\nregions: [{id: jp-tokyo}]\n".write(to: folder.appendingPathComponent("regions.yaml"), atomically: true, encoding: .utf8)
-        let run = try Self.run(["regions", "--config-dir", folder.path])
+        let run = try await Self.run(["regions", "--config-dir", folder.path])
         #expect(run.status == 1)
         #expect(run.error.hasPrefix("error: regions file: missing key"))
         #expect(run.error.split(separator: "\n").count == 1)
-        let missing = try Self.run(["regions", "--config-dir", "/nonexistent"])
+        let missing = try await Self.run(["regions", "--config-dir", "/nonexistent"])
         #expect(missing.status == 1)
         #expect(missing.error.contains("has no regions.yaml"))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
-    func regionsPrintsTheSovereigntyTable() throws {
-        let run = try Self.run(["regions", "--config-dir", PlatformHarness.configDirectory.path])
+    func regionsPrintsTheSovereigntyTable() async throws {
+        let run = try await Self.run(["regions", "--config-dir", PlatformHarness.configDirectory.path])
         #expect(run.status == 0)
         for region in ["jp-tokyo", "jp-osaka", "kr-seoul", "eu-west-1", "us-east-1", "ap-southeast-1", "uk-west-1"] {
             #expect(run.output.contains(region))
@@ -107,16 +116,16 @@ struct CommandLineTests {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"),
           arguments: [["--help"], ["serve", "--help"], ["regions", "--help"], ["compliance", "--help"], ["compliance", "check", "--help"], ["openapi", "--help"], ["keys", "rotate", "--help"]])
-    func everyCommandHasHelp(arguments: [String]) throws {
-        let run = try Self.run(arguments)
+    func everyCommandHasHelp(arguments: [String]) async throws {
+        let run = try await Self.run(arguments)
         #expect(run.status == 0)
         #expect(run.output.contains("USAGE: iworkz"))
         #expect(run.output.contains("OVERVIEW:"))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
-    func openAPIPrintsTheDocument() throws {
-        let run = try Self.run(["openapi"])
+    func openAPIPrintsTheDocument() async throws {
+        let run = try await Self.run(["openapi"])
         #expect(run.status == 0)
         #expect(run.output == (try String(contentsOf: PlatformHarness.openAPIPath, encoding: .utf8)))
     }
@@ -125,42 +134,49 @@ struct CommandLineTests {
     func serveStopsGracefullyOnSIGTERM() async throws {
         let folder = PlatformHarness.temporaryDataDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["serve", "--port", "0", "--demo", "--config-dir", PlatformHarness.configDirectory.path]
-        process.environment = ProcessInfo.processInfo.environment.merging(["IWORKZ_DATA_DIR": folder.path]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        let log = LogCapture()
-        let sink = log.sink
-        output.fileHandleForReading.readabilityHandler = { handle in sink.write(handle.availableData) }
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while !log.text.contains("iworkz listening"), Date() < deadline, process.isRunning {
-            try await Task.sleep(for: .milliseconds(50))
+        let result = try await Subprocess.run(
+            .path(FilePath(Self.executable.path)),
+            arguments: ["serve", "--port", "0", "--demo", "--config-dir", PlatformHarness.configDirectory.path],
+            environment: .inherit.updating(Self.overrides(["IWORKZ_DATA_DIR": folder.path])),
+            input: .none,
+            output: .sequence,
+            error: .combinedWithOutput
+        ) { execution in
+            // A server that never says it listens is killed after a minute rather than holding the suite.
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(60))
+                try? execution.send(signal: .kill)
+            }
+            defer { watchdog.cancel() }
+            var seen: [String] = []
+            for try await line in execution.standardOutput.strings() {
+                seen.append(line)
+                if line.contains("iworkz listening") {
+                    watchdog.cancel()
+                    try execution.send(signal: .terminate)
+                }
+            }
+            return seen
         }
-        #expect(log.text.contains("iworkz listening"), "\(log.text)")
-        #expect(log.text.contains("demo data loaded"))
-        process.terminate()
-        process.waitUntilExit()
-        output.fileHandleForReading.readabilityHandler = nil
-        #expect(process.terminationStatus == 0)
-        #expect(log.text.contains("iworkz stopped"), "\(log.text)")
+        let log = result.closureResult.joined(separator: "\n")
+        #expect(log.contains("iworkz listening"), "\(log)")
+        #expect(log.contains("demo data loaded"))
+        #expect(result.terminationStatus == .exited(0), "\(log)")
+        #expect(log.contains("iworkz stopped"), "\(log)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("cells/kr-seoul.sqlite").path))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
-    func rotatesTheSigningKey() throws {
+    func rotatesTheSigningKey() async throws {
         let folder = PlatformHarness.temporaryDataDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let first = try Self.run(["keys", "rotate", "--jwt", "--data-dir", folder.path])
+        let first = try await Self.run(["keys", "rotate", "--jwt", "--data-dir", folder.path])
         #expect(first.status == 0, "\(first.error)")
         #expect(first.output.contains("2 key(s) in the JWKS"), "the first run creates a key, then rotates it")
-        let badBound = try Self.run(["serve", "--max-in-flight", "0", "--data-dir", folder.path])
+        let badBound = try await Self.run(["serve", "--max-in-flight", "0", "--data-dir", folder.path])
         #expect(badBound.status == 1)
         #expect(badBound.error.contains("max_in_flight_requests must be a positive whole number"))
-        let missingFlag = try Self.run(["keys", "rotate", "--data-dir", folder.path])
+        let missingFlag = try await Self.run(["keys", "rotate", "--data-dir", folder.path])
         #expect(missingFlag.status != 0)
         #expect(missingFlag.error.contains("--jwt"))
     }
@@ -174,12 +190,12 @@ struct CommandLineTests {
         try await audit.append(event: "consent-given", details: ["consent_id": "c1"])
         try await audit.append(event: "transfer-allowed", details: ["consent_id": "c1"])
         let arguments = ["audit", "verify", "--data-dir", folder.path, "--config-dir", PlatformHarness.configDirectory.path]
-        let intact = try Self.run(arguments)
+        let intact = try await Self.run(arguments)
         #expect(intact.status == 0, "\(intact.error)")
         #expect(intact.output.contains("ok   kr-seoul: 2 entries, chain intact"))
         try await platform.cell("kr-seoul")!.database.sql.raw("UPDATE audit_log SET event = 'transfer-refused' WHERE seq = 2").run()
         await platform.close()
-        let tampered = try Self.run(arguments)
+        let tampered = try await Self.run(arguments)
         #expect(tampered.status == 1)
         #expect(tampered.output.contains("FAIL kr-seoul: entry 2 was altered"))
         #expect(tampered.error.hasPrefix("error: audit log tampered with in 1 cell(s)"))
@@ -202,7 +218,7 @@ struct CommandLineTests {
         #expect(try await platform.cell("kr-seoul")!.dataKeys.countByVersion() == [1: 3])
         await platform.close()
 
-        let rotated = try Self.run(["keys", "rotate", "--kek", "--region", "kr-seoul", "--data-dir", folder.path,
+        let rotated = try await Self.run(["keys", "rotate", "--kek", "--region", "kr-seoul", "--data-dir", folder.path,
                                     "--config-dir", PlatformHarness.configDirectory.path])
         #expect(rotated.status == 0, "\(rotated.error)")
         #expect(rotated.output.contains("kr-seoul: key-encryption key v2; 3 data key(s) re-wrapped"), "\(rotated.output)")
@@ -214,7 +230,7 @@ struct CommandLineTests {
             #expect(try await platform.cell("kr-seoul")!.users.find(person.id)?.email == person.email)
         }
         await platform.close()
-        let neither = try Self.run(["keys", "rotate", "--data-dir", folder.path])
+        let neither = try await Self.run(["keys", "rotate", "--data-dir", folder.path])
         #expect(neither.status != 0)
     }
 }

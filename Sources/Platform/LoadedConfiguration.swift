@@ -19,7 +19,8 @@ public struct MatchingSetup: Sendable {
 public struct LoadedConfiguration: Sendable {
     public let directory: URL
     public let catalog: RegionCatalog
-    public let policy: TransferPolicy
+    /// The transfer rules (`transfer-rules.yaml`); tests may replace them before start, as an operator edits the file.
+    public var policy: TransferPolicy
     public let routes: RouteTable
     /// Rate-limit policies; tests and operators may replace them before start.
     public var rateLimits: RateLimitConfiguration

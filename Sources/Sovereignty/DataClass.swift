@@ -11,3 +11,6 @@ public enum DataClass: String, Sendable, Codable, CaseIterable, Comparable {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
+
+/// Lets rule files key tables by class (`bulk_thresholds: { personal: 100000 }`).
+extension DataClass: CodingKeyRepresentable {}

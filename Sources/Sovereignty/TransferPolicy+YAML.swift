@@ -15,17 +15,34 @@ extension TransferPolicy {
                 to: entry.to == ["*"] ? .anyOther : .only(Set(entry.to.map { Jurisdiction($0) })),
                 basis: entry.basis, dataClasses: Set(entry.dataClasses ?? [.personal, .sensitive]),
                 article: entry.article, since: entry.since, until: entry.until,
-                recipients: Set(entry.recipients ?? TransferRecipient.allCases), flows: Set(entry.flows ?? TransferFlow.allCases)
+                recipients: Set(entry.recipients ?? TransferRecipient.allCases), flows: Set(entry.flows ?? TransferFlow.allCases),
+                duty: entry.duty
             )
         }
         let provisions = (document.thirdPartyProvision ?? []).map { entry in
             ProvisionRule(id: entry.id, jurisdiction: entry.jurisdiction, article: entry.article, exceptions: Set(entry.exceptions ?? []))
         }
+        let restrictions = (document.recipientRestrictions ?? []).map { entry in
+            RecipientRestriction(id: entry.id, from: entry.from, article: entry.article, countriesOfConcern: Set(entry.countriesOfConcern ?? []),
+                                 bulkThresholds: entry.bulkThresholds ?? [:], windowDays: entry.windowDays, since: entry.since, until: entry.until)
+        }
+        let orders = (document.recipients?.suspensionOrders ?? []).map { entry in
+            SuspensionOrder(id: entry.id, from: entry.from, recipient: entry.recipient, article: entry.article, reference: entry.reference,
+                            since: entry.since, until: entry.until)
+        }
+        let requirements = (document.classRequirements ?? []).map { entry in
+            ClassRequirement(id: entry.id, jurisdiction: entry.jurisdiction, dataClasses: Set(entry.dataClasses), requires: Set(entry.requires),
+                             article: entry.article)
+        }
         try self.init(
             version: document.version,
             jurisdictions: document.jurisdictions.map { .init(code: $0.code, name: $0.name, law: $0.law, consent: $0.consent ?? .informed) },
             rules: rules,
-            provisions: provisions
+            provisions: provisions,
+            restrictions: restrictions,
+            coveredPersons: Set(document.recipients?.coveredPersons ?? []),
+            suspensionOrders: orders,
+            classRequirements: requirements
         )
         let revision = LegalDataRevision(table: "transfer rules", asOf: document.version, revisionDue: document.revisionDue, note: document.revisionNote)
         guard revision.problems.isEmpty else {
@@ -55,9 +72,61 @@ private struct RulesDocument: Decodable {
         let until: String?
         let recipients: [TransferRecipient]?
         let flows: [TransferFlow]?
+        let duty: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, effect, from, to, basis, article, since, until, recipients, flows
+            case id, effect, from, to, basis, article, since, until, recipients, flows, duty
+            case dataClasses = "data_classes"
+        }
+    }
+
+    struct RestrictionEntry: Decodable {
+        let id: String
+        let from: Jurisdiction
+        let article: String
+        let countriesOfConcern: [Jurisdiction]?
+        let bulkThresholds: [DataClass: Int]?
+        let windowDays: Int
+        let since: String?
+        let until: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, from, article, since, until
+            case countriesOfConcern = "countries_of_concern"
+            case bulkThresholds = "bulk_thresholds"
+            case windowDays = "window_days"
+        }
+    }
+
+    struct RecipientsEntry: Decodable {
+        struct Order: Decodable {
+            let id: String
+            let from: Jurisdiction
+            let recipient: String
+            let article: String
+            let reference: String
+            let since: String
+            let until: String?
+        }
+
+        let coveredPersons: [String]?
+        let suspensionOrders: [Order]?
+
+        enum CodingKeys: String, CodingKey {
+            case coveredPersons = "covered_persons"
+            case suspensionOrders = "suspension_orders"
+        }
+    }
+
+    struct ClassRequirementEntry: Decodable {
+        let id: String
+        let jurisdiction: Jurisdiction
+        let dataClasses: [DataClass]
+        let requires: [LegalBasis]
+        let article: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, jurisdiction, requires, article
             case dataClasses = "data_classes"
         }
     }
@@ -75,9 +144,14 @@ private struct RulesDocument: Decodable {
     let jurisdictions: [JurisdictionEntry]
     let rules: [RuleEntry]
     let thirdPartyProvision: [ProvisionEntry]?
+    let recipientRestrictions: [RestrictionEntry]?
+    let recipients: RecipientsEntry?
+    let classRequirements: [ClassRequirementEntry]?
 
     enum CodingKeys: String, CodingKey {
-        case version, jurisdictions, rules
+        case version, jurisdictions, rules, recipients
+        case recipientRestrictions = "recipient_restrictions"
+        case classRequirements = "class_requirements"
         case thirdPartyProvision = "third_party_provision"
         case revisionDue = "revision_due"
         case revisionNote = "revision_note"

@@ -37,9 +37,15 @@ public struct TransferPolicy: Sendable {
         /// `YYYY-MM-DD`: rules apply only between their `since` and `until`.
         public var day: String
         public var bases: Set<LegalBasis>
+        /// The receiving company's platform id (an employer's regional id), when one company receives
+        /// the data: suspension orders and covered-person designations name it.
+        public var recipientID: String?
+        /// Persons whose data the platform gave this recipient within a recipient restriction's window
+        /// before this transfer; nil when not counted, and then the restriction applies from the first.
+        public var personsBefore: Int?
 
         public init(from: Jurisdiction, to: Jurisdiction, dataClasses: Set<DataClass>, recipient: TransferRecipient, flow: TransferFlow,
-                    day: String, bases: Set<LegalBasis> = []) {
+                    day: String, bases: Set<LegalBasis> = [], recipientID: String? = nil, personsBefore: Int? = nil) {
             self.from = from
             self.to = to
             self.dataClasses = dataClasses
@@ -47,6 +53,8 @@ public struct TransferPolicy: Sendable {
             self.flow = flow
             self.day = day
             self.bases = bases
+            self.recipientID = recipientID
+            self.personsBefore = personsBefore
         }
     }
 
@@ -96,6 +104,9 @@ public struct TransferPolicy: Sendable {
         /// or an exception), besides the cross-border basis.
         public var provisionRuleID: String?
         public var provisionBasis: LegalBasis?
+        /// What the source's law asks of the sender after a transfer on this rule (APPI Art. 28(3)'s
+        /// periodic checks of a recipient bound by contract), recorded with the decision.
+        public var duty: String?
 
         public var isAllowed: Bool { outcome == .allow }
         /// Whether the person's consent carries the decision, as the transfer basis or as the consent to
@@ -110,8 +121,16 @@ public struct TransferPolicy: Sendable {
     public let jurisdictions: [JurisdictionInfo]
     public let rules: [TransferRule]
     public let provisions: [ProvisionRule]
+    /// Restrictions on who the recipient is (28 CFR Part 202's covered persons).
+    public let restrictions: [RecipientRestriction]
+    /// Recipients' platform ids that operators found to be covered persons (28 CFR 202.211).
+    public let coveredPersons: Set<String>
+    public let suspensionOrders: [SuspensionOrder]
+    public let classRequirements: [ClassRequirement]
 
-    public init(version: String, jurisdictions: [JurisdictionInfo], rules: [TransferRule], provisions: [ProvisionRule] = []) throws(SovereigntyError) {
+    public init(version: String, jurisdictions: [JurisdictionInfo], rules: [TransferRule], provisions: [ProvisionRule] = [],
+                restrictions: [RecipientRestriction] = [], coveredPersons: Set<String> = [], suspensionOrders: [SuspensionOrder] = [],
+                classRequirements: [ClassRequirement] = []) throws(SovereigntyError) {
         var problems: [String] = []
         let known = Set(jurisdictions.map(\.code))
         if known.count != jurisdictions.count { problems.append("a jurisdiction is declared twice") }
@@ -139,6 +158,8 @@ public struct TransferPolicy: Sendable {
             if !known.contains(provision.jurisdiction) { problems.append("rule \(provision.id): unknown jurisdiction \(provision.jurisdiction)") }
         }
         if Set(provisions.map(\.jurisdiction)).count != provisions.count { problems.append("a jurisdiction has two third-party provision rules") }
+        problems += Self.problems(restrictions: restrictions, suspensionOrders: suspensionOrders, classRequirements: classRequirements,
+                                  known: known, ids: &ids)
         guard problems.isEmpty else {
             throw SovereigntyError(.invalidConfiguration, "transfer rules: " + problems.joined(separator: "; "))
         }
@@ -146,9 +167,13 @@ public struct TransferPolicy: Sendable {
         self.jurisdictions = jurisdictions
         self.rules = rules
         self.provisions = provisions
+        self.restrictions = restrictions
+        self.coveredPersons = coveredPersons
+        self.suspensionOrders = suspensionOrders
+        self.classRequirements = classRequirements
     }
 
-    /// Decides a transfer: prohibitions first, then, for a provision to a third party, the source's
+    /// Decides a transfer: prohibitions first (of the route, of the recipient, of the data's class), then, for a provision to a third party, the source's
     /// provision rule (consent or an exception, whatever the destination), then a permit in force on the
     /// day whose basis holds for this recipient and flow.
     public func decide(_ request: Request) -> Decision {
@@ -169,6 +194,9 @@ public struct TransferPolicy: Sendable {
             return deny(prohibition.id, article: prohibition.article,
                         "\(classList(protected)) data may not go from \(source) to \(destination) (\(prohibition.article))", [])
         }
+        if let refusal = recipientRefusal(request, protected: protected) ?? classRefusal(request, protected: protected) {
+            return refusal
+        }
         var provisionBasis: LegalBasis?
         let provision = request.recipient == .thirdParty ? provisions.first { $0.jurisdiction == source } : nil
         if let provision {
@@ -187,6 +215,7 @@ public struct TransferPolicy: Sendable {
                                      + (provision.map { " and \(provisionBasis?.rawValue ?? "") for the provision to a third party (\($0.article))" } ?? ""))
             decision.provisionRuleID = provision?.id
             decision.provisionBasis = provisionBasis
+            decision.duty = rule.duty
             return decision
         }
         let alternatives = permits.compactMap { rule in
@@ -199,7 +228,7 @@ public struct TransferPolicy: Sendable {
         return deny("no-basis", article: "", reason, alternatives)
     }
 
-    private func classList(_ classes: Set<DataClass>) -> String {
+    func classList(_ classes: Set<DataClass>) -> String {
         classes.sorted().map(\.rawValue).joined(separator: "+")
     }
 
@@ -207,7 +236,7 @@ public struct TransferPolicy: Sendable {
         Decision(outcome: .allow, ruleID: rule, article: article, basis: basis, reason: reason, alternatives: [])
     }
 
-    private func deny(_ rule: String, article: String, _ reason: String, _ alternatives: [Decision.Alternative]) -> Decision {
+    func deny(_ rule: String, article: String, _ reason: String, _ alternatives: [Decision.Alternative]) -> Decision {
         Decision(outcome: .deny, ruleID: rule, article: article, basis: nil, reason: reason, alternatives: alternatives)
     }
 }

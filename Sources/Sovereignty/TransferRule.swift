@@ -41,11 +41,15 @@ public struct TransferRule: Sendable, Hashable, Identifiable {
     public let recipients: Set<TransferRecipient>
     /// The flows it may carry; derogations carry only occasional transfers.
     public let flows: Set<TransferFlow>
+    /// What the sender must keep doing after a transfer on this rule (APPI Art. 28(3): periodic checks
+    /// of the recipient's measures); recorded with each decision.
+    public let duty: String?
 
     public init(
         id: String, effect: Effect = .permit, from: Jurisdiction, to: Destinations, basis: LegalBasis?,
         dataClasses: Set<DataClass> = [.personal, .sensitive], article: String, since: String? = nil, until: String? = nil,
-        recipients: Set<TransferRecipient> = Set(TransferRecipient.allCases), flows: Set<TransferFlow> = Set(TransferFlow.allCases)
+        recipients: Set<TransferRecipient> = Set(TransferRecipient.allCases), flows: Set<TransferFlow> = Set(TransferFlow.allCases),
+        duty: String? = nil
     ) {
         self.id = id
         self.effect = effect
@@ -58,6 +62,7 @@ public struct TransferRule: Sendable, Hashable, Identifiable {
         self.until = until
         self.recipients = recipients
         self.flows = flows
+        self.duty = duty
     }
 
     /// Whether the rule speaks about this transfer on `day`: its route, its dates, its recipient and flow.

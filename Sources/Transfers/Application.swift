@@ -100,6 +100,9 @@ public struct ApplicationStore: PersonalRecords {
             "CREATE INDEX applications_job ON applications (job_id, direction)",
             "CREATE INDEX applications_worker ON applications (worker_id, direction)",
         ]),
+        Migration(id: "applications-002", statements: [
+            "CREATE INDEX applications_employer ON applications (employer_id, direction, created_at)",
+        ]),
     ]
 
     public func insert(_ application: Application) async throws {
@@ -121,6 +124,17 @@ public struct ApplicationStore: PersonalRecords {
 
     public func sent(by worker: RegionalID) async throws -> [Application] {
         try await select(.workerID, worker, direction: .sent)
+    }
+
+    /// How many workers of this cell sent applications to `employer` from `since` (a timestamp) on: the
+    /// persons whose data it received, which bulk thresholds count (28 CFR 202.205).
+    public func workersSent(to employer: RegionalID, since: String) async throws -> Int {
+        let row = try await database.sql.raw("""
+            SELECT COUNT(DISTINCT worker_id) AS workers FROM applications
+            WHERE employer_id = \(bind: employer.description) AND direction = \(bind: Application.Direction.sent.rawValue)
+              AND created_at >= \(bind: since)
+            """).first()
+        return try row?.decode(column: "workers", as: Int.self) ?? 0
     }
 
     public var recordKind: String { "applications" }

@@ -65,9 +65,10 @@ public struct CandidateDiscovery: CandidateCardSource {
               let destination = cell.catalog.region(region)?.jurisdiction else { return [] }
         let source = cell.region.jurisdiction
         let date = Timestamps.day(now())
-        // Every card is of a worker who consented to discovery for this destination.
+        // Every card is of a worker who consented to discovery for this destination. Cards are not counted
+        // per employer, so a recipient restriction applies from the first card.
         let decision = policy.decide(.init(from: source, to: destination, dataClasses: [.personal], recipient: purpose.recipient,
-                                           flow: purpose.flow, day: date, bases: [.consent]))
+                                           flow: purpose.flow, day: date, bases: [.consent], recipientID: job.employerID.description))
         guard decision.isAllowed else { return [] }
         // Cards (an id stored per worker and destination) are made only for the best.
         guard let evaluator = index.evaluator(for: job, on: date) else { return [] }

@@ -189,15 +189,20 @@ public struct TransferRoutes: Sendable {
         // A consent counts only in the form the source's law requires (an older, unrecorded one does not).
         let evidenced = consent.map { $0.kind == policy.consentKind(of: source) } ?? false
         let decision = policy.decide(.init(from: source, to: destination, dataClasses: [.personal], recipient: purpose.recipient,
-                                           flow: purpose.flow, day: Timestamps.day(now()), bases: evidenced ? [.consent] : []))
+                                           flow: purpose.flow, day: Timestamps.day(now()), bases: evidenced ? [.consent] : [],
+                                           recipientID: job.employerID.description,
+                                           personsBefore: try await personsSent(to: job.employerID, from: source)))
         let record = TransferRecord(
             source: source.code, destination: destination.code, outcome: decision.outcome.rawValue, rule: decision.ruleID,
             article: decision.article, basis: decision.basis?.rawValue, reason: decision.reason,
             consentID: decision.reliesOnConsent ? consent?.id : nil, fields: purpose.minimumData)
         let applicationID = RegionalID.generate(kind: .application, regionCode: cell.region.idCode,
                                                 millisecondsSince1970: Timestamps.milliseconds(now()))
+        // With the employer and the fields, the entry is the record of the provision APPI Art. 29 and
+        // PIPA ask for; the audit log keeps it (it is never pruned, and erasure leaves it).
         try await audit.append(event: decision.isAllowed ? "transfer-allowed" : "transfer-refused", details: AuditDetails(
-            application: applicationID.description, job: jobID.description, worker: person.userID.description, transfer: record), at: now())
+            application: applicationID.description, job: jobID.description, employer: job.employerID.description,
+            worker: person.userID.description, transfer: record), at: now())
         guard decision.isAllowed else {
             throw Problem("transfer-not-permitted", status: .forbidden, title: "The application cannot be sent",
                           detail: decision.refusalDetail(destination: destination.code, purpose: purpose.id))
@@ -216,8 +221,16 @@ public struct TransferRoutes: Sendable {
     struct AuditDetails: Encodable, Sendable {
         let application: String
         let job: String
+        let employer: String
         let worker: String
         let transfer: TransferRecord
+    }
+
+    /// Workers whose applications went to `employer` within the window of a recipient restriction on
+    /// `source` (28 CFR Part 202's twelve months); nil when no restriction counts.
+    func personsSent(to employer: RegionalID, from source: Jurisdiction) async throws -> Int? {
+        guard let window = policy.restrictions.first(where: { $0.from == source })?.windowDays else { return nil }
+        return try await applications.workersSent(to: employer, since: Timestamps.format(now().addingTimeInterval(-Double(window) * 86_400)))
     }
 
     /// Only the fields the purpose names leave the cell.
@@ -264,8 +277,8 @@ public struct ApplicationIntake: Sendable {
 
     public func receive(_ application: Application) async throws {
         try await audit.append(event: "application-received", details: TransferRoutes.AuditDetails(
-            application: application.id.description, job: application.jobID.description, worker: application.workerID.description,
-            transfer: application.transfer))
+            application: application.id.description, job: application.jobID.description, employer: application.employerID.description,
+            worker: application.workerID.description, transfer: application.transfer))
         try await applications.insert(application)
     }
 

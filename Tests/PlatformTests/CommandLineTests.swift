@@ -35,7 +35,7 @@ struct CommandLineTests {
         case .exited(let code): code
         case .signaled(let signal): 128 + signal
         }
-        return Run(status: status, output: result.standardOutput ?? "", error: result.standardError ?? "")
+        return Run(status: status, output: result.standardOutput, error: result.standardError)
     }
 
     static func overrides(_ environment: [String: String]) -> [Environment.Key: String?] {

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Platform
 import SQLKit
+import Sovereignty
 import Testing
 import TestSupport
 import Transfers
@@ -89,6 +90,95 @@ struct TransferTests {
                         == ["transfer-refused", "consent-given", "transfer-allowed", "consent-withdrawn", "transfer-refused"])
                 #expect(!export.text.contains("$2"), "no password hash in an export")
             }
+        }
+    }
+
+    /// Starts the platform on `folder` with the shipped transfer rules as `edit` leaves them (an operator's
+    /// edit before a restart), runs `body` against its router, and closes it.
+    static func run<T: Sendable>(on folder: URL, rules edit: (String) -> String = { $0 },
+                                 _ body: @Sendable (Platform, any TestClientProtocol) async throws -> T) async throws -> T {
+        let rules = try String(contentsOf: PlatformHarness.configDirectory.appendingPathComponent("transfer-rules.yaml"), encoding: .utf8)
+        let policy = try TransferPolicy(yaml: edit(rules))
+        let platform = try await PlatformHarness.start(dataDirectory: folder) { $0.policy = policy }
+        do {
+            let result = try await platform.application(host: "127.0.0.1", port: 0).test(.router) { client in try await body(platform, client) }
+            await platform.close()
+            return result
+        } catch {
+            await platform.close()
+            throw error
+        }
+    }
+
+    /// Registers a worker of `country` who consents to applications to Japan.
+    static func consentingWorker(_ client: any TestClientProtocol, email: String, country: String) async throws -> Scenario.Account {
+        let worker = try await Scenario.register(client, email: email, country: country, profile: Scenario.weldingWorkerProfile)
+        let notice = try await client.execute(uri: "/api/v1/transfers/notice?destination=JP&purpose=job-application", method: .get)
+        let consent = try await client.execute(uri: "/api/v1/users/me/consents", method: .post, headers: JSONRequest.headers(token: worker.token),
+                                               body: JSONRequest.body(["destination": "JP", "purpose": "job-application",
+                                                                       "notice_version": try #require(notice.json["version"] as? String)]))
+        try #require(consent.status == .created, "\(consent.text)")
+        return worker
+    }
+
+    static func apply(_ client: any TestClientProtocol, _ worker: Scenario.Account, to job: String) async throws -> TestResponse {
+        try await client.execute(uri: "/api/v1/users/me/applications", method: .post, headers: JSONRequest.headers(token: worker.token),
+                                 body: JSONRequest.body(["job_id": job]))
+    }
+
+    /// An operator records a PIPC suspension order (PIPA Art. 28-9) for one employer and restarts: applications
+    /// from Korea to that employer are refused from then on, whatever consent the worker gave; the audit
+    /// entries name the employer, so the log is the record of each provision (APPI Art. 29, PIPA).
+    @Test func aSuspensionOrderStopsApplicationsToItsEmployerAfterARestart() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (worker, employer, jobs) = try await Self.run(on: folder) { platform, client in
+            let worker = try await Self.consentingWorker(client, email: "minho@example.kr", country: "KR")
+            let employer = try await Scenario.register(client, role: "employer", email: "hr@kobe.example", country: "JP", company: "Kobe Steelworks")
+            let jobs = [try await Scenario.postJob(client, token: employer.token),
+                        try await Scenario.postJob(client, token: employer.token, job: Scenario.weldingJob(title: "Welder, Kobe"))]
+            let sent = try await Self.apply(client, worker, to: jobs[0])
+            #expect(sent.status == .created, "\(sent.text)")
+            let allowed = try #require(try await platform.cell("kr-seoul")?.audit.entries().last)
+            #expect(allowed.event == "transfer-allowed")
+            #expect(allowed.body.contains(employer.id), "the record of the provision names its recipient")
+            return (worker, employer, jobs)
+        }
+        let order = "  suspension_orders: [{ id: pipc-order-test, from: KR, recipient: \(employer.id), reference: PIPC-TEST-1, since: \"2000-01-01\", article: \"PIPA Art. 28-9(1)\" }]"
+        try await Self.run(on: folder, rules: { $0.replacingOccurrences(of: "  suspension_orders: []", with: order) }) { platform, client in
+            let refused = try await Self.apply(client, worker, to: jobs[1])
+            #expect(refused.status == .forbidden)
+            #expect((refused.json["detail"] as? String)?.contains("PIPC-TEST-1") == true, "\(refused.text)")
+            let entry = try #require(try await platform.cell("kr-seoul")?.audit.entries().last)
+            #expect(entry.event == "transfer-refused")
+            #expect(entry.body.contains("pipc-order-test"))
+            #expect(try await Self.applicationRows(in: try #require(platform.cell("jp-tokyo"))) == 1, "only the first application arrived")
+        }
+    }
+
+    /// 28 CFR Part 202: once an operator finds an employer to be a covered person, US workers' applications to it
+    /// are counted over twelve months and refused past the bulk threshold (lowered here to one person).
+    @Test func applicationsToACoveredPersonAreCountedAgainstTheBulkThreshold() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (workers, employer, job) = try await Self.run(on: folder) { _, client in
+            let workers = [try await Self.consentingWorker(client, email: "ann@example.com", country: "US"),
+                           try await Self.consentingWorker(client, email: "bob@example.com", country: "US")]
+            let employer = try await Scenario.register(client, role: "employer", email: "hr@osaka.example", country: "JP", company: "Osaka Works")
+            return (workers, employer, try await Scenario.postJob(client, token: employer.token))
+        }
+        let covered = { (rules: String) in
+            rules.replacingOccurrences(of: "  covered_persons: []", with: "  covered_persons: [\(employer.id)]")
+                .replacingOccurrences(of: "bulk_thresholds: { personal: 100000,", with: "bulk_thresholds: { personal: 1,")
+        }
+        try await Self.run(on: folder, rules: covered) { platform, client in
+            let first = try await Self.apply(client, workers[0], to: job)
+            #expect(first.status == .created, "one person is not more than the threshold: \(first.text)")
+            let second = try await Self.apply(client, workers[1], to: job)
+            #expect(second.status == .forbidden, "two are: \(second.text)")
+            #expect((second.json["detail"] as? String)?.contains("covered person") == true)
+            let us = try #require(platform.cell("us-east-1"))
+            #expect(try await us.audit.entries().last?.body.contains("us-covered-persons") == true)
         }
     }
 

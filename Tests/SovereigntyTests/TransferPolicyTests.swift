@@ -18,7 +18,9 @@ struct TransferPolicyTests {
         "KR": ["EU"],
         "EU": ["JP", "KR", "UK"],
         "UK": ["EU", "JP", "KR"],
-        "US": ["JP", "KR", "EU", "UK", "SG", "CN", "RU", "IR", "KP", "CU", "VE"],
+        // Not the countries of concern: a recipient organised there is a covered person (28 CFR 202.211),
+        // and uncounted data is taken to be bulk.
+        "US": ["JP", "KR", "EU", "UK", "SG"],
         "SG": [],
     ]
 
@@ -136,7 +138,7 @@ struct TransferPolicyTests {
         #expect(Self.ask(policy, "UK", "JP", on: "2026-02-04").ruleID == "uk-adequacy")
         #expect(Self.ask(policy, "UK", "JP", on: "2026-02-05").ruleID == "uk-approved-by-regulations")
         #expect(Self.ask(policy, "US", "CN", [.sensitive], on: "2025-04-07").ruleID == "us-no-restriction", "before 28 CFR Part 202 took effect")
-        #expect(Self.ask(policy, "US", "CN", [.sensitive], on: "2025-04-08").ruleID == "us-countries-of-concern")
+        #expect(Self.ask(policy, "US", "CN", [.sensitive], on: "2025-04-08").ruleID == "us-covered-persons")
     }
 
     @Test func everyRuleIsReachable() throws {
@@ -144,9 +146,11 @@ struct TransferPolicyTests {
         for rule in policy.rules where rule.effect == .permit {
             let day = rule.since ?? (rule.until != nil ? "2025-01-01" : Self.today)
             let flow = rule.flows.contains(.systematic) ? TransferFlow.systematic : .occasional
+            // Personal data alone where the rule covers it: some sources want more for sensitive data.
+            let classes: Set<DataClass> = rule.dataClasses.contains(.personal) ? [.personal] : rule.dataClasses
             let destination = policy.jurisdictions.map(\.code).first { candidate in
                 candidate != rule.from
-                    && Self.ask(policy, rule.from, candidate, rule.dataClasses, flow: flow, on: day, bases: [rule.basis!]).ruleID == rule.id
+                    && Self.ask(policy, rule.from, candidate, classes, flow: flow, on: day, bases: [rule.basis!]).ruleID == rule.id
             }
             #expect(destination != nil, "rule \(rule.id) never decides a transfer")
         }
@@ -187,13 +191,79 @@ struct TransferPolicyTests {
         #expect(Self.ask(policy, "KR", "EU", [.sensitive], bases: [.consent]).isAllowed)
     }
 
-    @Test func americanSensitiveDataNeverGoesToCountriesOfConcern() throws {
+    /// 28 CFR Part 202 turns on who receives the data and how much of it, not on where the recipient is.
+    @Test func americanDataTurnsOnCoveredPersonsAndBulkVolume() throws {
         let policy = try ConfigFiles.policy()
-        let decision = Self.ask(policy, "US", "CN", [.sensitive], bases: Set(LegalBasis.allCases))
-        #expect(decision.outcome == .deny)
-        #expect(decision.ruleID == "us-countries-of-concern")
-        #expect(decision.article.contains("28 CFR Part 202"))
-        #expect(Self.ask(policy, "US", "JP", [.sensitive]).isAllowed)
+        func ask(_ to: Jurisdiction, _ classes: Set<DataClass>, recipient: String? = nil, before: Int?) -> TransferPolicy.Decision {
+            policy.decide(.init(from: "US", to: to, dataClasses: classes, recipient: .thirdParty, flow: .occasional, day: Self.today,
+                                bases: Set(LegalBasis.allCases), recipientID: recipient, personsBefore: before))
+        }
+        // A company organised in a country of concern is a covered person; uncounted data is taken to be bulk.
+        let uncounted = ask("CN", [.sensitive], before: nil)
+        #expect(uncounted.outcome == .deny)
+        #expect(uncounted.ruleID == "us-covered-persons")
+        #expect(uncounted.article.contains("202.211"))
+        // Bulk means more than 100,000 persons' identifiers, or more than 1,000 persons' biometrics, in twelve months.
+        #expect(ask("CN", [.personal], before: 99_999).ruleID == "us-no-restriction", "the 100,000th person is not yet bulk")
+        #expect(ask("CN", [.personal], before: 100_000).ruleID == "us-covered-persons", "the 100,001st is")
+        #expect(ask("CN", [.sensitive], before: 999).isAllowed)
+        #expect(!ask("CN", [.sensitive], before: 1_000).isAllowed)
+        #expect(!ask("CN", [.personal, .sensitive], before: 1_000).isAllowed, "combined data takes the lowest threshold")
+        // Anywhere else, only a recipient found to be a covered person is restricted.
+        #expect(ask("JP", [.sensitive], recipient: "EMP-1", before: nil).ruleID == "us-no-restriction")
+        let listed = try TransferPolicy(yaml: ConfigFiles.text("transfer-rules.yaml")
+            .replacingOccurrences(of: "  covered_persons: []", with: "  covered_persons: [EMP-1]"))
+        let decision = listed.decide(.init(from: "US", to: "JP", dataClasses: [.sensitive], recipient: .thirdParty, flow: .occasional,
+                                           day: Self.today, bases: [.consent], recipientID: "EMP-1", personsBefore: nil))
+        #expect(decision.ruleID == "us-covered-persons")
+        #expect(listed.decide(.init(from: "US", to: "JP", dataClasses: [.sensitive], recipient: .thirdParty, flow: .occasional,
+                                    day: Self.today, bases: [.consent], recipientID: "EMP-2")).isAllowed)
+        #expect(listed.decide(.init(from: "JP", to: "US", dataClasses: [.personal], recipient: .thirdParty, flow: .occasional,
+                                    day: Self.today, bases: [.consent], recipientID: "EMP-1")).isAllowed, "the rule binds US data only")
+    }
+
+    /// PIPA Art. 28-9: an order suspending transfers to one recipient refuses them from its day, whatever the basis.
+    @Test func aSuspensionOrderStopsTransfersToItsRecipient() throws {
+        let policy = try TransferPolicy(yaml: ConfigFiles.text("transfer-rules.yaml").replacingOccurrences(
+            of: "  suspension_orders: []",
+            with: "  suspension_orders: [{ id: pipc-order-1, from: KR, recipient: EMP-9, reference: PIPC 2026-17, since: \"2026-11-15\", article: \"PIPA Art. 28-9(1)\" }]"))
+        func ask(_ recipient: String, on day: String, from: Jurisdiction = "KR") -> TransferPolicy.Decision {
+            policy.decide(.init(from: from, to: "JP", dataClasses: [.personal], recipient: .thirdParty, flow: .occasional, day: day,
+                                bases: [.consent], recipientID: recipient))
+        }
+        #expect(ask("EMP-9", on: "2026-11-14").ruleID == "kr-separate-consent")
+        let suspended = ask("EMP-9", on: "2026-11-15")
+        #expect(suspended.outcome == .deny)
+        #expect(suspended.ruleID == "pipc-order-1")
+        #expect(suspended.reason.contains("PIPC 2026-17"))
+        #expect(ask("EMP-8", on: "2026-11-15").isAllowed, "other recipients are not affected")
+        #expect(ask("EMP-9", on: "2026-11-15", from: "JP").isAllowed, "the order binds transfers from Korea")
+    }
+
+    /// PIPA Art. 23/24: sensitive data and unique identifiers need their own separate consent or a statute,
+    /// whatever basis carries the transfer.
+    @Test func koreanSensitiveDataNeedsItsOwnConsentWhateverTheTransferBasis() throws {
+        let policy = try ConfigFiles.policy()
+        let certified = Self.ask(policy, "KR", "SG", [.sensitive], bases: [.certification])
+        #expect(certified.outcome == .deny, "a PIPC-certified recipient was enough before")
+        #expect(certified.ruleID == "kr-sensitive-separate-consent")
+        #expect(certified.alternatives.map(\.basis) == [.consent, .legalObligation])
+        #expect(Self.ask(policy, "KR", "SG", [.personal], bases: [.certification]).ruleID == "kr-certified-recipient", "personal data is not affected")
+        #expect(Self.ask(policy, "KR", "SG", [.sensitive], bases: [.certification, .consent]).isAllowed)
+        #expect(Self.ask(policy, "KR", "JP", [.sensitive], bases: [.legalObligation]).ruleID == "kr-treaty-statute")
+        #expect(Self.ask(policy, "JP", "SG", [.sensitive], bases: [.certification]).isAllowed, "Japan's rules differ")
+    }
+
+    /// APPI Art. 28(3): a transfer on equivalent measures (contract, group rules, CBPR) carries the duty to
+    /// check the recipient periodically; a consent-based one does not.
+    @Test func japaneseTransfersOnEquivalentMeasuresCarryTheirOngoingDuty() throws {
+        let policy = try ConfigFiles.policy()
+        for basis in [LegalBasis.contractualClauses, .bindingCorporateRules, .certification] {
+            let decision = Self.ask(policy, "JP", "US", bases: [basis])
+            #expect(decision.isAllowed)
+            #expect(decision.duty?.contains("APPI Art. 28(3)") == true, "\(basis)")
+        }
+        #expect(Self.ask(policy, "JP", "US", bases: [.consent]).duty == nil)
     }
 
     @Test func euToUSNeedsDataPrivacyFrameworkCertification() throws {
@@ -219,6 +289,10 @@ struct TransferPolicyTests {
         ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], basis: consent, article: A, since: '2026-1-1'}]", "since '2026-1-1' is not YYYY-MM-DD"),
         ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], basis: consent, article: A, since: '2026-01-01', until: '2025-01-01'}]", "until is not after since"),
         ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: JP, name: J, law: L}]\nrules: [{id: a, from: JP, to: ['*'], basis: consent, article: A, flows: []}]", "rule a: no flow"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: US, name: U, law: L}]\nrules: []\nrecipient_restrictions: [{id: r, from: US, countries_of_concern: [XX], window_days: 365, article: A}]", "rule r: unknown jurisdiction XX"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: US, name: U, law: L}]\nrules: []\nrecipient_restrictions: [{id: r, from: US, bulk_thresholds: {personal: -1}, window_days: 0, article: A}]", "a negative bulk threshold; rule r: window_days below 1"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: KR, name: K, law: L}]\nrules: []\nrecipients: {suspension_orders: [{id: o, from: KR, recipient: E, reference: R, since: soon, article: A}]}", "rule o: since 'soon' is not YYYY-MM-DD"),
+        ("version: x\nrevision_due: 2027-01-01\njurisdictions: [{code: KR, name: K, law: L}]\nrules: []\nclass_requirements: [{id: c, jurisdiction: KR, data_classes: [public], requires: [], article: A}]", "rule c: requires no basis; rule c: data_classes must name personal or sensitive"),
     ])
     func rejectsInvalidRules(yaml: String, expected: String) {
         let error = #expect(throws: SovereigntyError.self) { try TransferPolicy(yaml: yaml) }

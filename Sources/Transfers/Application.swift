@@ -40,9 +40,11 @@ public struct TransferRecord: Codable, Sendable, Hashable {
     /// The consent relied on, when the basis is consent.
     public let consentID: String?
     public let fields: [String]
+    /// The ongoing duty the rule carries (APPI Art. 28(3)), if any.
+    public var duty: String?
 
     enum CodingKeys: String, CodingKey {
-        case source, destination, outcome, rule, article, basis, reason, fields
+        case source, destination, outcome, rule, article, basis, reason, fields, duty
         case consentID = "consent_id"
     }
 }

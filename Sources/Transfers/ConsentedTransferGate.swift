@@ -32,9 +32,10 @@ public struct ConsentedTransferGate: PersonalDataTransferGate {
         let rule: String
         let basis: String?
         let consentID: String?
+        let duty: String?
 
         enum CodingKeys: String, CodingKey {
-            case person, purpose, source, destination, rule, basis
+            case person, purpose, source, destination, rule, basis, duty
             case consentID = "consent_id"
         }
     }
@@ -51,7 +52,7 @@ public struct ConsentedTransferGate: PersonalDataTransferGate {
                                            flow: described.flow, day: Timestamps.day(now()), bases: evidenced ? [.consent] : []))
         try await audit.append(event: decision.isAllowed ? "transfer-allowed" : "transfer-refused", details: Details(
             person: person.description, purpose: purpose, source: source.code, destination: target.code, rule: decision.ruleID,
-            basis: decision.basis?.rawValue, consentID: decision.reliesOnConsent ? consent?.id : nil), at: now())
+            basis: decision.basis?.rawValue, consentID: decision.reliesOnConsent ? consent?.id : nil, duty: decision.duty), at: now())
         guard decision.isAllowed else {
             return TransferAuthorization(allowed: false, detail: decision.refusalDetail(destination: target.code, purpose: purpose))
         }

@@ -195,7 +195,7 @@ public struct TransferRoutes: Sendable {
         let record = TransferRecord(
             source: source.code, destination: destination.code, outcome: decision.outcome.rawValue, rule: decision.ruleID,
             article: decision.article, basis: decision.basis?.rawValue, reason: decision.reason,
-            consentID: decision.reliesOnConsent ? consent?.id : nil, fields: purpose.minimumData)
+            consentID: decision.reliesOnConsent ? consent?.id : nil, fields: purpose.minimumData, duty: decision.duty)
         let applicationID = RegionalID.generate(kind: .application, regionCode: cell.region.idCode,
                                                 millisecondsSince1970: Timestamps.milliseconds(now()))
         // With the employer and the fields, the entry is the record of the provision APPI Art. 29 and

@@ -8,10 +8,13 @@ public enum ResidenceStatus {
         "engineer-humanities-international", "specified-skilled-worker-1", "specified-skilled-worker-2",
         "technical-intern-training", "student", "permanent-resident", "spouse-of-japanese-national",
         "long-term-resident", "designated-activities", "highly-skilled-professional", "skilled-labor", "dependent",
-        "spouse-of-permanent-resident",
+        "spouse-of-permanent-resident", "employment-for-skill-development",
     ]
     /// Korea: sojourn statuses under the Immigration Act.
-    public static let korea: [String] = ["E-7", "E-8", "E-9", "H-2", "F-2", "F-4", "F-5", "F-6", "D-2", "D-4"]
+    public static let korea: [String] = [
+        "E-7", "E-7-3", "E-7-4", "E-8", "E-9", "H-2", "F-2", "F-2-R", "F-2-99", "F-4", "F-5", "F-6", "D-2", "D-2-graduate",
+        "D-2-research", "D-4",
+    ]
     /// A person who needs no residence status in the country of work.
     public static let citizen = "citizen"
 

@@ -8,7 +8,7 @@ public enum WorkField {
         "foreign-cuisine-chef", "sports-instruction",
         "nursing-care", "building-cleaning", "industrial-manufacturing", "construction", "shipbuilding", "automobile-maintenance",
         "aviation", "accommodation", "agriculture", "fishery", "food-manufacturing", "food-service", "automobile-transport",
-        "railway", "forestry", "wood-industry", "mining",
+        "passenger-transport", "railway", "forestry", "wood-industry", "mining", "linen-supply", "logistics-warehousing", "resource-recycling",
         "parcel-sorting", "packing", "shelf-stocking", "gas-station", "parking-attendant", "general-labour",
         "adult-entertainment",
     ]

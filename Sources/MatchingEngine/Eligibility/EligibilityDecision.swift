@@ -36,15 +36,15 @@ public struct PreparedEligibility: Sendable {
         case unassessed(country: String)
         case citizen(country: String)
         case heldRefused(StatusRule, Refusal)
-        case heldPermits(StatusRule)
+        case heldPermits(StatusRule, conditions: [String])
         case abroadWithoutSponsor(country: String)
         case abroadWithoutField
         case abroadNoRoute(field: String, country: String)
-        case abroadRoute(StatusRule)
-        case abroadLanguage(routes: [StatusRule])
+        case abroadRoute(StatusRule, conditions: [String])
+        case abroadLanguage(routes: [StatusRule], field: String)
     }
 
-    enum Refusal: Sendable {
+    enum Refusal: Error, Sendable {
         case noNewJob, notDesignated, field(String), noField
     }
 
@@ -88,38 +88,43 @@ extension EligibilityRules {
             return settled(.citizen(country: kind.country), eligible: true)
         }
         if let status, let rule = statuses[status], rule.country == kind.country {
-            if let refusal = heldRefusal(rule, kind: kind, date: date) { return settled(.heldRefused(rule, refusal), eligible: false) }
-            return PreparedEligibility(branch: .heldPermits(rule), isEligible: true,
-                                       hourLimit: weeklyHourLimit(rule, languages: candidate.languages), checksExpiry: true)
+            switch heldPermission(rule, kind: kind, date: date) {
+            case .failure(let refusal):
+                return settled(.heldRefused(rule, refusal), eligible: false)
+            case .success(let conditions):
+                return PreparedEligibility(branch: .heldPermits(rule, conditions: conditions + rule.conditions), isEligible: true,
+                                           hourLimit: weeklyHourLimit(rule, languages: candidate.languages), checksExpiry: true)
+            }
         }
         guard kind.sponsorsVisa else { return settled(.abroadWithoutSponsor(country: kind.country), eligible: false) }
         guard let field = kind.field else { return settled(.abroadWithoutField, eligible: false) }
-        let routes = local.filter { rule in
-            rule.entry != nil && rule.maxWeeklyHours.isEmpty && permits(rule, field: field, on: date)
-                && (kind.listedStatuses.isEmpty || kind.listedStatuses.contains(rule.code))
+        let routes = local.compactMap { rule -> (StatusRule, [String])? in
+            guard kind.listedStatuses.isEmpty || kind.listedStatuses.contains(rule.code) else { return nil }
+            return routeConditions(rule, field: field, on: date).map { (rule, $0) }
         }
         guard !routes.isEmpty else { return settled(.abroadNoRoute(field: field, country: kind.country), eligible: false) }
-        for route in routes {
-            guard let entry = route.entry else { continue }
-            if entry.languageAnyOf.isEmpty || entry.languageAnyOf.contains(where: { level in candidate.languages.contains { $0.meets(level) } }) {
-                return settled(.abroadRoute(route), eligible: true)
+        for (route, conditions) in routes {
+            let needed = route.entry?.languages(for: field) ?? []
+            if needed.isEmpty || needed.contains(where: { level in candidate.languages.contains { $0.meets(level) } }) {
+                return settled(.abroadRoute(route, conditions: conditions), eligible: true)
             }
         }
-        return settled(.abroadLanguage(routes: routes), eligible: false)
+        return settled(.abroadLanguage(routes: routes.map(\.0), field: field), eligible: false)
     }
 
-    private func heldRefusal(_ rule: StatusRule, kind: OpeningKind, date: String) -> PreparedEligibility.Refusal? {
+    /// Whether a held status permits the posting, and under which conditions to confirm.
+    private func heldPermission(_ rule: StatusRule, kind: OpeningKind, date: String) -> Result<[String], PreparedEligibility.Refusal> {
         let listed = kind.listedStatuses.contains(rule.code)
         switch rule.work {
         case .unrestricted:
-            return nil
+            return .success([])
         case .none:
-            return PreparedEligibility.Refusal.noNewJob
+            return .failure(.noNewJob)
         case .designation:
-            return listed ? nil : .notDesignated
+            return listed ? .success([]) : .failure(.notDesignated)
         case .only, .except:
-            if let field = kind.field { return permits(rule, field: field, on: date) ? nil : .field(field) }
-            return listed ? nil : .noField
+            if let field = kind.field { return permission(rule, field: field, on: date).map { .success($0) } ?? .failure(.field(field)) }
+            return listed ? .success([]) : .failure(.noField)
         }
     }
 
@@ -137,8 +142,9 @@ extension EligibilityRules {
                          toConfirm: ["the right to work in \(country)"])
         case .citizen(let country):
             return .init(eligible: true, rule: ResidenceStatus.citizen, reason: "a citizen may take any work in \(country)")
-        case .heldPermits(let rule):
-            return .init(eligible: true, rule: rule.code, reason: "\(rule.name) permits this work", sources: citations(of: rule))
+        case .heldPermits(let rule, let conditions):
+            return .init(eligible: true, rule: rule.code, reason: "\(rule.name) permits this work" + (conditions.isEmpty ? "" : " under conditions the employer confirms"),
+                         sources: citations(of: rule), toConfirm: conditions)
         case .heldRefused(let rule, let refusal):
             let reason = switch refusal {
             case .noNewJob: "\(rule.name) does not permit taking a new job"
@@ -153,11 +159,11 @@ extension EligibilityRules {
             return .init(eligible: false, rule: "job", reason: "a sponsored posting must name its field to find a visa route")
         case .abroadNoRoute(let field, let country):
             return .init(eligible: false, rule: "job", reason: "no visa route to \(label(field)) work in \(country)")
-        case .abroadRoute(let route):
+        case .abroadRoute(let route, let conditions):
             return .init(eligible: true, rule: "entry:\(route.code)", reason: "eligible to apply for \(route.name) with the employer's sponsorship",
-                         sources: citations(of: route), toConfirm: route.entry?.unchecked ?? [])
-        case .abroadLanguage(let routes):
-            let needed = routes.flatMap { $0.entry?.languageAnyOf ?? [] }.map { "\($0.test) \($0.level)" }
+                         sources: citations(of: route), toConfirm: conditions)
+        case .abroadLanguage(let routes, let field):
+            let needed = routes.flatMap { $0.entry?.languages(for: field) ?? [] }.map { "\($0.test) \($0.level)" }
             return .init(eligible: false, rule: "entry:\(routes[0].code)",
                          reason: "the visa route needs one of \(needed.joined(separator: ", "))", sources: citations(of: routes[0]))
         }
@@ -170,7 +176,7 @@ extension EligibilityRules {
     ) -> EligibilityDecision {
         let decision = decision(prepared)
         guard decision.eligible else { return decision }
-        let statusName = if case .heldPermits(let rule) = prepared.branch { rule.name } else { "" }
+        let statusName = if case .heldPermits(let rule, _) = prepared.branch { rule.name } else { "" }
         func refuse(_ reason: String) -> EligibilityDecision {
             .init(eligible: false, rule: decision.rule, reason: reason, sources: decision.sources)
         }

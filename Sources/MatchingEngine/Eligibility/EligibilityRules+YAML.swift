@@ -40,15 +40,33 @@ extension EligibilityRules {
             if !Self.isDay(status.asOf) { problems.append("\(context): as_of must be YYYY-MM-DD") }
             let (scope, scopeProblems) = Self.scope(status.work, fields: fields)
             problems += scopeProblems.map { "\(context): \($0)" }
-            for level in (status.entry?.languageAnyOf ?? []) + (status.maxWeeklyHours ?? []).compactMap(\.with) where level.rank == nil {
+            let entryLevels = (status.entry?.languageAnyOf ?? []) + (status.entry?.languageByField ?? []).flatMap(\.languageAnyOf)
+            for level in entryLevels + (status.maxWeeklyHours ?? []).compactMap(\.with) where level.rank == nil {
                 problems.append("\(context): \(level.test) \(level.level) is not a recognised level")
             }
+            let conditional = (status.conditional ?? []).map { entry in
+                ConditionalFields(dated: DatedFields(fields: Set(entry.fields), effectiveFrom: entry.effectiveFrom, until: entry.until),
+                                  conditions: entry.conditions)
+            }
+            let entryFields = status.entry?.fields.map { DatedFields(fields: Set($0.fields), effectiveFrom: $0.effectiveFrom, until: $0.until) }
+            let dated = conditional.map(\.dated) + (entryFields.map { [$0] } ?? [])
+            problems += Self.datedProblems(dated, fields: fields).map { "\(context): \($0)" }
+            for entry in status.conditional ?? [] where entry.conditions.isEmpty { problems.append("\(context): a conditional entry states no condition") }
+            for entry in status.entry?.languageByField ?? [] {
+                for field in entry.fields where fields[field] == nil { problems.append("\(context): unknown field \(field)") }
+            }
+            if let day = status.effectiveFrom, !Self.isDay(day) { problems.append("\(context): effective_from must be YYYY-MM-DD") }
             for tier in status.maxWeeklyHours ?? [] where tier.hours <= 0 { problems.append("\(context): hours must be positive") }
             statuses[status.code] = StatusRule(
-                code: status.code, country: status.country, name: status.name, work: scope,
-                entry: status.entry.map { EntryRoute(languageAnyOf: $0.languageAnyOf ?? [], unchecked: $0.unchecked ?? []) },
+                code: status.code, country: status.country, name: status.name, work: scope, conditional: conditional, conditions: status.conditions ?? [],
+                entry: status.entry.map { entry in
+                    EntryRoute(languageAnyOf: entry.languageAnyOf ?? [],
+                               languageByField: Dictionary((entry.languageByField ?? []).flatMap { tier in tier.fields.map { ($0, tier.languageAnyOf) } },
+                                                           uniquingKeysWith: { first, _ in first }),
+                               fields: entryFields, unchecked: entry.unchecked ?? [])
+                },
                 maxWeeklyHours: (status.maxWeeklyHours ?? []).map { HoursTier(with: $0.with, hours: $0.hours) },
-                sources: status.sources, asOf: status.asOf, confidence: status.confidence ?? "primary")
+                effectiveFrom: status.effectiveFrom, sources: status.sources, asOf: status.asOf, confidence: status.confidence ?? "primary")
         }
         let revision = LegalDataRevision(table: "eligibility rules", asOf: document.asOf, revisionDue: document.revisionDue, note: document.revisionNote)
         problems += revision.problems
@@ -58,30 +76,40 @@ extension EligibilityRules {
 
     private static func scope(_ work: Document.Work, fields: [String: Field]) -> (WorkScope, [String]) {
         var problems: [String] = []
-        let named = (work.fields ?? []) + (work.alsoFields ?? []).flatMap(\.fields)
-        for field in named where fields[field] == nil { problems.append("unknown field \(field)") }
+        for field in (work.fields ?? []) + (work.exceptFields ?? []) where fields[field] == nil { problems.append("unknown field \(field)") }
         for kind in (work.kinds ?? []) + (work.exceptKinds ?? []) where !kinds.contains(kind) { problems.append("unknown kind \(kind)") }
-        for also in work.alsoFields ?? [] where also.effectiveFrom.map(isDay) == false {
-            problems.append("effective_from must be YYYY-MM-DD")
-        }
+        let also = (work.alsoFields ?? []).map { DatedFields(fields: Set($0.fields), effectiveFrom: $0.effectiveFrom, until: $0.until) }
+        problems += datedProblems(also, fields: fields)
         var modes: [WorkScope] = []
         if work.unrestricted == true { modes.append(.unrestricted) }
         if work.none == true { modes.append(.none) }
         if work.designation == true { modes.append(.designation) }
         if work.fields != nil || work.kinds != nil {
-            modes.append(.only(fields: Set(work.fields ?? []), kinds: Set(work.kinds ?? [])))
+            modes.append(.only(fields: Set(work.fields ?? []), kinds: Set(work.kinds ?? []), also: also))
         }
-        if let except = work.exceptKinds {
-            modes.append(.except(kinds: Set(except), also: (work.alsoFields ?? []).map {
-                DatedFields(fields: Set($0.fields), effectiveFrom: $0.effectiveFrom)
-            }))
-        } else if work.alsoFields != nil {
-            problems.append("also_fields needs except_kinds")
+        if work.exceptKinds != nil || work.exceptFields != nil {
+            modes.append(.except(kinds: Set(work.exceptKinds ?? []), fields: Set(work.exceptFields ?? []), also: also))
+        }
+        if work.alsoFields != nil, work.fields == nil, work.kinds == nil, work.exceptKinds == nil, work.exceptFields == nil {
+            problems.append("also_fields needs fields, kinds or except_kinds")
         }
         guard modes.count == 1, let scope = modes.first else {
-            return (.none, problems + ["work must say exactly one of unrestricted, none, designation, fields/kinds or except_kinds"])
+            return (.none, problems + ["work must say exactly one of unrestricted, none, designation, fields/kinds or except_kinds/except_fields"])
         }
         return (scope, problems)
+    }
+
+    /// Problems of dated field lists: unknown fields, malformed days, an end not after the start.
+    private static func datedProblems(_ lists: [DatedFields], fields: [String: Field]) -> [String] {
+        var problems: [String] = []
+        for list in lists {
+            for field in list.fields.sorted() where fields[field] == nil { problems.append("unknown field \(field)") }
+            for day in [list.effectiveFrom, list.until].compactMap({ $0 }) where !isDay(day) {
+                problems.append("\(day.prefix(32)) is not YYYY-MM-DD (effective_from, until)")
+            }
+            if let from = list.effectiveFrom, let until = list.until, until <= from { problems.append("until \(until) is not after effective_from \(from)") }
+        }
+        return problems
     }
 
     static func isDay(_ text: String) -> Bool {
@@ -99,8 +127,9 @@ extension EligibilityRules {
             struct Also: Decodable {
                 let fields: [String]
                 let effectiveFrom: String?
+                let until: String?
                 enum CodingKeys: String, CodingKey {
-                    case fields
+                    case fields, until
                     case effectiveFrom = "effective_from"
                 }
             }
@@ -111,21 +140,46 @@ extension EligibilityRules {
             let fields: [String]?
             let kinds: [String]?
             let exceptKinds: [String]?
+            let exceptFields: [String]?
             let alsoFields: [Also]?
 
             enum CodingKeys: String, CodingKey {
                 case unrestricted, none, designation, fields, kinds
                 case exceptKinds = "except_kinds"
+                case exceptFields = "except_fields"
                 case alsoFields = "also_fields"
+            }
+        }
+
+        struct Conditional: Decodable {
+            let fields: [String]
+            let conditions: [String]
+            let effectiveFrom: String?
+            let until: String?
+            enum CodingKeys: String, CodingKey {
+                case fields, conditions, until
+                case effectiveFrom = "effective_from"
+            }
+        }
+
+        struct FieldLanguage: Decodable {
+            let fields: [String]
+            let languageAnyOf: [LanguageProficiency]
+            enum CodingKeys: String, CodingKey {
+                case fields
+                case languageAnyOf = "language_any_of"
             }
         }
 
         struct Entry: Decodable {
             let languageAnyOf: [LanguageProficiency]?
+            let languageByField: [FieldLanguage]?
+            let fields: Work.Also?
             let unchecked: [String]?
             enum CodingKeys: String, CodingKey {
-                case unchecked
+                case unchecked, fields
                 case languageAnyOf = "language_any_of"
+                case languageByField = "language_by_field"
             }
         }
 
@@ -144,11 +198,15 @@ extension EligibilityRules {
             let sources: [String]
             let asOf: String
             let confidence: String?
+            let conditional: [Conditional]?
+            let conditions: [String]?
+            let effectiveFrom: String?
 
             enum CodingKeys: String, CodingKey {
-                case code, country, name, work, entry, sources, confidence
+                case code, country, name, work, entry, sources, confidence, conditional, conditions
                 case maxWeeklyHours = "max_weekly_hours"
                 case asOf = "as_of"
+                case effectiveFrom = "effective_from"
             }
         }
 

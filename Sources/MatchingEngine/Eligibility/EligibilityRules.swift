@@ -22,14 +22,25 @@ public struct EligibilityRules: Sendable {
         public let country: String
         public let name: String
         public let work: WorkScope
+        /// Fields the status permits only under conditions the platform cannot check (a duty, a district,
+        /// a kind of employer), each from its day: permitted, with the conditions for the employer to confirm.
+        public let conditional: [ConditionalFields]
+        /// Conditions every job a holder takes must meet that the platform cannot check (the region of a
+        /// regional visa, the occupation a permit names), for the employer to confirm.
+        public let conditions: [String]
         /// How a person abroad can obtain this status for a sponsored job; nil when it is no entry route.
         public let entry: EntryRoute?
         /// Weekly hour limits, first matching tier wins; empty for no limit.
         public let maxWeeklyHours: [HoursTier]
+        /// `YYYY-MM-DD` from which the status exists (a new status), nil when it always has.
+        public let effectiveFrom: String?
         public let sources: [String]
         public let asOf: String
         /// `primary` or `secondary` (facts from secondary pages, to verify).
         public let confidence: String
+
+        /// Whether the status exists on `date`.
+        public func exists(on date: String) -> Bool { effectiveFrom.map { $0 <= date } ?? true }
     }
 
     /// The work a status permits.
@@ -39,23 +50,45 @@ public struct EligibilityRules: Sendable {
         case none
         /// Only what the holder's designation states: jobs whose employer lists the status.
         case designation
-        /// Jobs whose field is listed, or whose field is of a listed kind.
-        case only(fields: Set<String>, kinds: Set<String>)
-        /// Every job except the listed kinds, plus fields opened again from a date.
-        case except(kinds: Set<String>, also: [DatedFields])
+        /// Jobs whose field is listed, or whose field is of a listed kind, plus fields added on a date.
+        case only(fields: Set<String>, kinds: Set<String>, also: [DatedFields])
+        /// Every job except the listed kinds and fields, plus fields opened again from a date.
+        case except(kinds: Set<String>, fields: Set<String>, also: [DatedFields])
     }
 
     public struct DatedFields: Sendable {
         public let fields: Set<String>
         /// `YYYY-MM-DD`; nil when always.
         public let effectiveFrom: String?
+        /// `YYYY-MM-DD`, exclusive; nil when open-ended.
+        public let until: String?
+
+        public func isInForce(on date: String) -> Bool {
+            (effectiveFrom.map { $0 <= date } ?? true) && (until.map { date < $0 } ?? true)
+        }
+    }
+
+    public struct ConditionalFields: Sendable {
+        public let dated: DatedFields
+        /// What the employer must confirm, in words.
+        public let conditions: [String]
     }
 
     public struct EntryRoute: Sendable {
         /// The person must hold one of these levels (checked).
         public let languageAnyOf: [LanguageProficiency]
+        /// Fields whose own language requirement replaces `languageAnyOf` (bus and taxi driving asks more).
+        public let languageByField: [String: [LanguageProficiency]]
+        /// The fields the route leads to, when they differ from the work a holder may take (a status bound
+        /// to one employer's plan is still a route into its fields); nil: the status's work.
+        public let fields: DatedFields?
         /// Conditions the platform cannot check; shown for the employer to confirm.
         public let unchecked: [String]
+
+        /// The levels a person must hold for work in `field`.
+        public func languages(for field: String) -> [LanguageProficiency] {
+            languageByField[field] ?? languageAnyOf
+        }
     }
 
     public struct HoursTier: Sendable {
@@ -63,7 +96,6 @@ public struct EligibilityRules: Sendable {
         public let with: LanguageProficiency?
         public let hours: Int
     }
-
     public let asOf: String
     /// When the rules are due for a new check against immigration law.
     public let revision: LegalDataRevision
@@ -90,15 +122,33 @@ public struct EligibilityRules: Sendable {
 
     /// Whether a status permits a field on a date, ignoring hours and expiry.
     public func permits(_ rule: StatusRule, field: String, on date: String) -> Bool {
-        switch rule.work {
-        case .unrestricted: return true
-        case .none, .designation: return false
-        case .only(let fields, let kinds):
-            return fields.contains(field) || kinds.contains(self.fields[field]?.kind ?? "")
-        case .except(let kinds, let also):
-            if !kinds.contains(self.fields[field]?.kind ?? "") { return true }
-            return also.contains { $0.fields.contains(field) && ($0.effectiveFrom ?? "") <= date }
+        permission(rule, field: field, on: date) != nil
+    }
+
+    /// The conditions under which a status permits a field on a date (empty: none), or nil when it does not.
+    public func permission(_ rule: StatusRule, field: String, on date: String) -> [String]? {
+        guard rule.exists(on: date) else { return nil }
+        let kind = self.fields[field]?.kind ?? ""
+        let plain: Bool = switch rule.work {
+        case .unrestricted: true
+        case .none, .designation: false
+        case .only(let fields, let kinds, let also):
+            fields.contains(field) || kinds.contains(kind) || also.contains { $0.fields.contains(field) && $0.isInForce(on: date) }
+        case .except(let kinds, let fields, let also):
+            (!kinds.contains(kind) && !fields.contains(field)) || also.contains { $0.fields.contains(field) && $0.isInForce(on: date) }
         }
+        if plain { return [] }
+        let conditions = rule.conditional.filter { $0.dated.fields.contains(field) && $0.dated.isInForce(on: date) }
+        return conditions.isEmpty ? nil : conditions.flatMap(\.conditions)
+    }
+
+    /// The conditions under which `rule` is a route from abroad into `field` on `date`, or nil when it is none.
+    func routeConditions(_ rule: StatusRule, field: String, on date: String) -> [String]? {
+        guard let entry = rule.entry, rule.maxWeeklyHours.isEmpty, rule.exists(on: date) else { return nil }
+        if let fields = entry.fields {
+            return fields.fields.contains(field) && fields.isInForce(on: date) ? entry.unchecked : nil
+        }
+        return permission(rule, field: field, on: date).map { entry.unchecked + $0 }
     }
 
     /// The weekly hours a status allows a person with these languages; nil for no limit.

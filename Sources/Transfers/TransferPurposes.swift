@@ -44,6 +44,14 @@ public struct TransferPurposes: Sendable {
     /// How each destination protects personal information, by language.
     let protectionSystems: [String: [String: String]]
 
+    /// Each destination's name by language, for notices in the person's language.
+    let destinationNames: [String: [String: String]]
+
+    /// A destination's name in a language, or `fallback` (the rules file's English name).
+    public func destinationName(of destination: String, fallback: String, language: String) -> String {
+        destinationNames[destination]?[language] ?? fallback
+    }
+
     /// The description of a destination's protection system in a language; a destination not described
     /// is said not to be assessed.
     public func protectionSystem(of destination: String, name: String, language: String) -> String {
@@ -92,11 +100,13 @@ public struct TransferPurposes: Sendable {
             }
             let noticeRequirements: [String: [String]]
             let protectionSystems: [String: [String: String]]?
+            let destinationNames: [String: [String: String]]?
             let purposes: [Entry]
             enum CodingKeys: String, CodingKey {
                 case purposes
                 case noticeRequirements = "notice_requirements"
                 case protectionSystems = "protection_systems"
+                case destinationNames = "destination_names"
             }
         }
         let document: Document
@@ -111,6 +121,9 @@ public struct TransferPurposes: Sendable {
         }
         for (destination, texts) in document.protectionSystems ?? [:] {
             for language in Self.languages where (texts[language] ?? "").isEmpty { problems.append("protection system of \(destination) has no \(language) text") }
+        }
+        for (destination, names) in document.destinationNames ?? [:] {
+            for language in Self.languages where (names[language] ?? "").isEmpty { problems.append("destination \(destination) has no \(language) name") }
         }
         let required = Set(document.noticeRequirements.values.joined())
         var purposes: [String: Purpose] = [:]
@@ -145,6 +158,7 @@ public struct TransferPurposes: Sendable {
         self.purposes = purposes
         noticeRequirements = document.noticeRequirements
         protectionSystems = document.protectionSystems ?? [:]
+        destinationNames = document.destinationNames ?? [:]
     }
 }
 

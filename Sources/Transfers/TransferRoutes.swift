@@ -83,9 +83,10 @@ public struct TransferRoutes: Sendable {
         guard TransferPurposes.languages.contains(language) else {
             throw Problem.validationFailed([.init(pointer: pointer, detail: "one of \(TransferPurposes.languages.joined(separator: ", "))")])
         }
-        let system = purposes.protectionSystem(of: destination.code, name: info.name, language: language)
+        let name = purposes.destinationName(of: destination.code, fallback: info.name, language: language)
+        let system = purposes.protectionSystem(of: destination.code, name: name, language: language)
         return Notice(destination: destination.code, purpose: purpose.id, version: purpose.noticeVersion, language: language,
-                      text: purpose.notice(destination: info.name, law: info.law, protectionSystem: system, language: language))
+                      text: purpose.notice(destination: name, law: info.law, protectionSystem: system, language: language))
     }
 
     func notice(_ request: Request) throws -> Response {

@@ -88,6 +88,9 @@ struct TransferNoticeTests {
                 let korean = try await client.execute(uri: "/api/v1/transfers/notice?destination=JP&purpose=job-application&lang=ko", method: .get)
                 #expect(korean.status == .ok)
                 #expect(korean.json["language"] as? String == "ko")
+                let text = try #require(korean.json["text"] as? String)
+                #expect(text.contains("일본에 있으며"), "the destination is named in the reader's language: \(text.prefix(200))")
+                #expect(!text.contains("Japan"))
                 let version = try #require(korean.json["version"] as? String)
                 let consent = try await client.execute(
                     uri: "/api/v1/users/me/consents", method: .post, headers: JSONRequest.headers(token: worker.token),

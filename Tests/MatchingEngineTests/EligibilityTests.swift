@@ -247,6 +247,16 @@ struct EligibilityTests {
                 "a holder is bound to the plan's employer")
 
         #expect(ask([topik(6)], "KR", "industrial-manufacturing").rule == "entry:E-9", "E-7-4 is granted only in Korea")
+
+        // A trainee in Japan cannot take another job, but may change to SSW (i) for a sponsored one in its
+        // fields on good completion of training (ii), without the Japanese test.
+        let trainee = Candidate(residenceStatus: "technical-intern-training", residenceExpiresOn: "2030-01-01", languages: [])
+        #expect(!rules.decide(trainee, for: Opening(country: "JP", field: "construction"), on: today).eligible)
+        let change = rules.decide(trainee, for: Opening(country: "JP", field: "construction", sponsorsVisa: true), on: today)
+        #expect(change.eligible, "\(change.reason)")
+        #expect(change.rule == "change:specified-skilled-worker-1")
+        #expect(change.toConfirm.contains { $0.contains("Technical Intern Training (ii)") })
+        #expect(!rules.decide(trainee, for: Opening(country: "JP", field: "it-engineering", sponsorsVisa: true), on: today).eligible)
     }
 
     @Test func theEmployersListAndDesignationsAreHonoured() throws {

@@ -3,8 +3,9 @@ public import Workforce
 /// Whether a person may take a job, the rule that decided it and what it rests on.
 public struct EligibilityDecision: Sendable, Hashable, Codable {
     public let eligible: Bool
-    /// `job` (the posting itself), a status code, `entry:<status>` for a visa route from abroad, or
-    /// `unassessed` for a country the rules file does not cover.
+    /// `job` (the posting itself), a status code, `entry:<status>` for a visa route from abroad,
+    /// `change:<status>` for a change of the held status, or `unassessed` for a country the rules file
+    /// does not cover.
     public let rule: String
     public let reason: String
     /// Addresses of the sources of the deciding rule.
@@ -37,6 +38,7 @@ public struct PreparedEligibility: Sendable {
         case citizen(country: String)
         case heldRefused(StatusRule, Refusal)
         case heldPermits(StatusRule, conditions: [String])
+        case change(from: StatusRule, to: StatusRule, conditions: [String])
         case abroadWithoutSponsor(country: String)
         case abroadWithoutField
         case abroadNoRoute(field: String, country: String)
@@ -90,6 +92,7 @@ extension EligibilityRules {
         if let status, let rule = statuses[status], rule.country == kind.country {
             switch heldPermission(rule, kind: kind, date: date) {
             case .failure(let refusal):
+                if let change = change(from: rule, kind: kind, date: date) { return settled(change, eligible: true) }
                 return settled(.heldRefused(rule, refusal), eligible: false)
             case .success(let conditions):
                 return PreparedEligibility(branch: .heldPermits(rule, conditions: conditions + rule.conditions), isEligible: true,
@@ -110,6 +113,18 @@ extension EligibilityRules {
             }
         }
         return settled(.abroadLanguage(routes: routes.map(\.0), field: field), eligible: false)
+    }
+
+    /// A change of status that opens a sponsored posting the held status does not permit.
+    private func change(from rule: StatusRule, kind: OpeningKind, date: String) -> PreparedEligibility.Branch? {
+        guard kind.sponsorsVisa, let field = kind.field else { return nil }
+        for change in rule.changes {
+            guard let target = statuses[change.to], target.exists(on: date),
+                  kind.listedStatuses.isEmpty || kind.listedStatuses.contains(target.code),
+                  let conditions = permission(target, field: field, on: date) else { continue }
+            return .change(from: rule, to: target, conditions: change.conditions + conditions)
+        }
+        return nil
     }
 
     /// Whether a held status permits the posting, and under which conditions to confirm.
@@ -145,6 +160,10 @@ extension EligibilityRules {
         case .heldPermits(let rule, let conditions):
             return .init(eligible: true, rule: rule.code, reason: "\(rule.name) permits this work" + (conditions.isEmpty ? "" : " under conditions the employer confirms"),
                          sources: citations(of: rule), toConfirm: conditions)
+        case .change(let from, let to, let conditions):
+            return .init(eligible: true, rule: "change:\(to.code)",
+                         reason: "a holder of \(from.name) may change to \(to.name) for this job with the employer's sponsorship",
+                         sources: citations(of: to), toConfirm: conditions)
         case .heldRefused(let rule, let refusal):
             let reason = switch refusal {
             case .noNewJob: "\(rule.name) does not permit taking a new job"

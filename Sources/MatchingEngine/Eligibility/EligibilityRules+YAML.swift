@@ -59,6 +59,7 @@ extension EligibilityRules {
             for tier in status.maxWeeklyHours ?? [] where tier.hours <= 0 { problems.append("\(context): hours must be positive") }
             statuses[status.code] = StatusRule(
                 code: status.code, country: status.country, name: status.name, work: scope, conditional: conditional, conditions: status.conditions ?? [],
+                changes: (status.changes ?? []).map { StatusChange(to: $0.to, conditions: $0.conditions) },
                 entry: status.entry.map { entry in
                     EntryRoute(languageAnyOf: entry.languageAnyOf ?? [],
                                languageByField: Dictionary((entry.languageByField ?? []).flatMap { tier in tier.fields.map { ($0, tier.languageAnyOf) } },
@@ -68,7 +69,12 @@ extension EligibilityRules {
                 maxWeeklyHours: (status.maxWeeklyHours ?? []).map { HoursTier(with: $0.with, hours: $0.hours) },
                 effectiveFrom: status.effectiveFrom, sources: status.sources, asOf: status.asOf, confidence: status.confidence ?? "primary")
         }
-        let revision = LegalDataRevision(table: "eligibility rules", asOf: document.asOf, revisionDue: document.revisionDue, note: document.revisionNote)
+        for status in statuses.values {
+            for change in status.changes where statuses[change.to]?.country != status.country {
+                problems.append("status \(status.code): changes to \(change.to), which is no status of \(status.country)")
+            }
+        }
+                let revision = LegalDataRevision(table: "eligibility rules", asOf: document.asOf, revisionDue: document.revisionDue, note: document.revisionNote)
         problems += revision.problems
         guard problems.isEmpty else { throw EligibilityRulesError(problems: problems) }
         self.init(revision: revision, fields: fields, statuses: statuses, sources: document.sources)
@@ -162,6 +168,11 @@ extension EligibilityRules {
             }
         }
 
+        struct Change: Decodable {
+            let to: String
+            let conditions: [String]
+        }
+
         struct FieldLanguage: Decodable {
             let fields: [String]
             let languageAnyOf: [LanguageProficiency]
@@ -200,10 +211,11 @@ extension EligibilityRules {
             let confidence: String?
             let conditional: [Conditional]?
             let conditions: [String]?
+            let changes: [Change]?
             let effectiveFrom: String?
 
             enum CodingKeys: String, CodingKey {
-                case code, country, name, work, entry, sources, confidence, conditional, conditions
+                case code, country, name, work, entry, sources, confidence, conditional, conditions, changes
                 case maxWeeklyHours = "max_weekly_hours"
                 case asOf = "as_of"
                 case effectiveFrom = "effective_from"

@@ -28,6 +28,9 @@ public struct EligibilityRules: Sendable {
         /// Conditions every job a holder takes must meet that the platform cannot check (the region of a
         /// regional visa, the occupation a permit names), for the employer to confirm.
         public let conditions: [String]
+        /// Statuses a holder may change to for a new job, with what the change asks (good completion of
+        /// Technical Intern Training (ii) leads to Specified Skilled Worker (i) without its tests).
+        public let changes: [StatusChange]
         /// How a person abroad can obtain this status for a sponsored job; nil when it is no entry route.
         public let entry: EntryRoute?
         /// Weekly hour limits, first matching tier wins; empty for no limit.
@@ -89,6 +92,13 @@ public struct EligibilityRules: Sendable {
         public func languages(for field: String) -> [LanguageProficiency] {
             languageByField[field] ?? languageAnyOf
         }
+    }
+
+    public struct StatusChange: Sendable {
+        /// The status changed to.
+        public let to: String
+        /// What the employer confirms; the target's own language and entry conditions are replaced by these.
+        public let conditions: [String]
     }
 
     public struct HoursTier: Sendable {

@@ -1,7 +1,8 @@
 public import Foundation
 public import Logging
 
-/// Writes one JSON object per line: time, level, message, label and metadata.
+/// Writes one JSON object per line: time, level, message, label, then the metadata in byte order of
+/// its keys (``JSONLogLine``).
 ///
 /// Metadata keys that name personal data are replaced by `[redacted]` whatever their value, so a
 /// careless `logger.info(..., metadata: ["email": ...])` cannot leak; see ``PersonalDataKeys``.
@@ -24,28 +25,9 @@ public struct JSONLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        var object: [String: Any] = [
-            "time": Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
-            "level": event.level.rawValue,
-            "message": event.message.description,
-            "logger": label,
-        ]
-        for (key, value) in merged {
-            object[key] = PersonalDataKeys.isPersonal(key) ? "[redacted]" : Self.plain(value)
-        }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return
-        }
-        sink.write(data + Data("\n".utf8))
-    }
-
-    private static func plain(_ value: Logger.MetadataValue) -> Any {
-        switch value {
-        case .string(let text): text
-        case .stringConvertible(let convertible): convertible.description
-        case .array(let values): values.map(plain)
-        case .dictionary(let values): values.mapValues(plain)
-        }
+        let line = JSONLogLine(time: LogTimestamp.now(), level: event.level, message: event.message.description, logger: label,
+                               metadata: merged, redacting: PersonalDataKeys.isPersonal)
+        sink.write(Data(line.bytes))
     }
 }
 

@@ -27,55 +27,75 @@ public final class HTTPMetrics: Sendable {
         self.factory = factory
     }
 
-    /// Metric handles by label values, so a request does not look them up in the registry again.
-    private let handles = Mutex<[String: (duration: CoreMetrics.Timer, requests: CoreMetrics.Counter)]>([:])
+    /// The labels of one kind of request; handles are kept per label set, so a request neither builds
+    /// a label string nor looks its metrics up in the registry again.
+    private struct RequestLabels: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+        let region: String
+    }
+
+    private let handles = Mutex<[RequestLabels: (duration: CoreMetrics.Timer, requests: CoreMetrics.Counter)]>([:])
+    /// Counters with one label, by metric name and label value, made once each.
+    private let counters = Mutex<[String: [String: CoreMetrics.Counter]]>([:])
 
     /// Records one finished request.
     public func record(route: String, method: String, status: Int, region: String, duration: Duration) {
-        let key = "\(route)\u{1F}\(method)\u{1F}\(status)\u{1F}\(region)"
+        let labels = RequestLabels(route: route, method: method, status: status, region: region)
         let handle = handles.withLock { handles in
-            if let existing = handles[key] { return existing }
+            if let existing = handles[labels] { return existing }
             let dimensions = [
                 ("http_route", route), ("http_request_method", method),
                 ("http_response_status_code", String(status)), ("iworkz_region", region),
             ]
             let created = (CoreMetrics.Timer(label: Self.durationName, dimensions: dimensions, factory: factory),
                            CoreMetrics.Counter(label: Self.requestsName, dimensions: dimensions, factory: factory))
-            handles[key] = created
+            handles[labels] = created
             return created
         }
         handle.duration.record(duration: duration)
         handle.requests.increment()
     }
 
+    /// The counter `name` with `label` set to `value` (no label when `label` is nil), made on first use.
+    private func counter(_ name: String, _ label: String?, _ value: String) -> CoreMetrics.Counter {
+        counters.withLock { counters in
+            if let existing = counters[name]?[value] { return existing }
+            let created = CoreMetrics.Counter(label: name, dimensions: label.map { [($0, value)] } ?? [], factory: factory)
+            counters[name, default: [:]][value] = created
+            return created
+        }
+    }
+
     /// Counts a request refused because its credentials failed, by reason (never by token).
     public func recordAuthFailure(reason: String) {
-        Counter(label: "iworkz_auth_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
+        counter("iworkz_auth_failures_total", "reason", reason).increment()
     }
 
     /// Counts a request the firewall refused, by rule id.
     public func recordFirewallBlock(rule: String) {
-        Counter(label: "iworkz_waf_blocks_total", dimensions: [("rule", rule)], factory: factory).increment()
+        counter("iworkz_waf_blocks_total", "rule", rule).increment()
     }
 
     /// Counts response-cache outcomes: hit, miss, invalidated.
     public func recordCache(result: String) {
-        Counter(label: "iworkz_cache_requests_total", dimensions: [("result", result)], factory: factory).increment()
+        counter("iworkz_cache_requests_total", "result", result).increment()
     }
 
     /// Counts a request shed because too many were in progress.
     public func recordShed() {
-        Counter(label: "iworkz_shed_requests_total", dimensions: [], factory: factory).increment()
+        counter("iworkz_shed_requests_total", nil, "").increment()
     }
 
     /// Counts a connection closed because its client sent a request head or body too slowly.
     public func recordSlowClient(phase: String) {
-        Counter(label: "iworkz_slow_client_closes_total", dimensions: [("phase", phase)], factory: factory).increment()
+        counter("iworkz_slow_client_closes_total", "phase", phase).increment()
     }
 
     /// Counts a request refused by a rate-limit policy.
     public func recordRateLimitRejection(policy: String) {
-        Counter(label: "iworkz_ratelimit_rejections_total", dimensions: [("policy", policy)], factory: factory).increment()
+        counter("iworkz_ratelimit_rejections_total", "policy", policy).increment()
     }
 
     /// The Prometheus text exposition of every metric.

@@ -115,7 +115,7 @@ struct CommandLineTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"),
-          arguments: [["--help"], ["serve", "--help"], ["regions", "--help"], ["compliance", "--help"], ["compliance", "check", "--help"], ["openapi", "--help"], ["keys", "rotate", "--help"]])
+          arguments: [["--help"], ["serve", "--help"], ["regions", "--help"], ["compliance", "--help"], ["compliance", "check", "--help"], ["openapi", "--help"], ["keys", "rotate", "--help"], ["certs", "init", "--help"]])
     func everyCommandHasHelp(arguments: [String]) async throws {
         let run = try await Self.run(arguments)
         #expect(run.status == 0)
@@ -179,6 +179,25 @@ struct CommandLineTests {
         let missingFlag = try await Self.run(["keys", "rotate", "--data-dir", folder.path])
         #expect(missingFlag.status != 0)
         #expect(missingFlag.error.contains("--jwt"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func certsInitIssuesEachRoleOfEachRegionOnce() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = ["certs", "init", "--data-dir", folder.path, "--config-dir", PlatformHarness.configDirectory.path]
+        let first = try await Self.run(arguments)
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.contains("28 issued, 0 kept"), "7 regions × 4 roles: \(first.output)")
+        let certs = folder.appendingPathComponent("certs")
+        for path in ["ca.pem", "ca-key.pem", "kr-seoul/backend-api.pem", "kr-seoul/backend-api-key.pem", "jp-tokyo/gateway.pem"] {
+            #expect(FileManager.default.fileExists(atPath: certs.appendingPathComponent(path).path), "\(path)")
+        }
+        let pem = try String(contentsOf: certs.appendingPathComponent("jp-osaka/ai-agent.pem"), encoding: .utf8)
+        #expect(pem.hasPrefix("-----BEGIN CERTIFICATE-----"))
+        let again = try await Self.run(arguments)
+        #expect(again.output.contains("0 issued, 28 kept"), "\(again.output)")
+        #expect(try String(contentsOf: certs.appendingPathComponent("jp-osaka/ai-agent.pem"), encoding: .utf8) == pem)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))

@@ -243,6 +243,8 @@ let package = Package(
                 "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity", "WebFirewall", "ResponseCache",
                 "UserService", "JobService", "MatchingEngine", "AgentService", "Transfers", "KeyManagement", "ObjectStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -366,6 +368,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "MutualTLS",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: testSwiftSettings

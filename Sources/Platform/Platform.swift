@@ -3,6 +3,8 @@ internal import Storage
 public import Foundation
 public import Gateway
 public import Hummingbird
+internal import HummingbirdCore
+internal import HummingbirdTLS
 internal import JobService
 public import Logging
 public import Observability
@@ -187,25 +189,40 @@ public final class Platform: Sendable {
     public func application(
         host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Hummingbird.Application<GatewayResponder> {
-        let limiter = connectionLimiter
-        let limits = configuration.limits
-        let metrics = metrics
-        return Hummingbird.Application(
-            responder: gateway,
-            // Header limits at the HTTP decoder, a connection cap per address, read deadlines per request
-            // and an idle timeout: slow or oversized requests never reach the gateway.
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [
-                    limiter.handler(),
-                    RequestDeadlineHandler(
-                        headerTimeout: .seconds(Int64(limits.headerTimeoutSeconds)), bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)),
-                        onTimeout: { phase in metrics.recordSlowClient(phase: phase.rawValue) }),
-                ],
-                idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
-                httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))),
+        Hummingbird.Application(
+            responder: gateway, server: httpServer(),
             configuration: .init(address: .hostname(host, port: port), serverName: "iworkz"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
+    }
+
+    /// The HTTPS server for this platform: TLS 1.3 with `tls`'s certificate, every response telling
+    /// browsers to use HTTPS only (HSTS).
+    public func secureApplication(
+        host: String, port: Int, tls: EdgeTLS, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> Hummingbird.Application<StrictTransportSecurity<GatewayResponder>> {
+        Hummingbird.Application(
+            responder: StrictTransportSecurity(base: gateway), server: try .tls(httpServer(), tlsConfiguration: tls.configuration),
+            configuration: .init(address: .hostname(host, port: port), serverName: "iworkz"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// HTTP/1.1 with header limits at the decoder, a connection cap per address, read deadlines per
+    /// request and an idle timeout: slow or oversized requests never reach the gateway.
+    private func httpServer() -> HTTPServerBuilder {
+        let limiter = connectionLimiter
+        let limits = configuration.limits
+        let metrics = metrics
+        return .http1(configuration: .init(
+            additionalChannelHandlers: [
+                limiter.handler(),
+                RequestDeadlineHandler(
+                    headerTimeout: .seconds(Int64(limits.headerTimeoutSeconds)), bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)),
+                    onTimeout: { phase in metrics.recordSlowClient(phase: phase.rawValue) }),
+            ],
+            idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)))
     }
 
     /// The operations listener (`--ops-port`): `/health`, `/ready` and `/metrics` for load balancers

@@ -48,6 +48,14 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "count"))
     var maxConnectionsPerAddress: Int?
 
+    @Option(name: .customLong("tls-cert"),
+            help: ArgumentHelp("PEM certificate chain: serve HTTPS (TLS 1.3, HSTS) instead of HTTP (env IWORKZ_TLS_CERT; needs --tls-key).",
+                               valueName: "path"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of --tls-cert (env IWORKZ_TLS_KEY).", valueName: "path"))
+    var tlsKey: String?
+
     @Flag(help: "Load sample employers, jobs and workers in several regions (env IWORKZ_DEMO=true).")
     var demo = false
 
@@ -69,6 +77,14 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(opsPort) else { throw ValidationError("ops port must be between 0 and 65535") }
         guard opsPort != port || port == 0 else { throw ValidationError("the ops port must differ from the port") }
         let dataDirectory = dataDirectory ?? settings.string("dataDir") ?? "./iworkz-data"
+        let tls: EdgeTLS?
+        switch (tlsCertificate ?? settings.string("tlsCert"), tlsKey ?? settings.string("tlsKey")) {
+        case (nil, nil): tls = nil
+        case (let certificate?, let key?):
+            do throws(PlatformError) { tls = try EdgeTLS(certificatePath: certificate, keyPath: key) } catch { throw Failure(error.message) }
+        default: throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        let scheme = tls == nil ? "http" : "https"
         let platform: Platform
         do {
             let directory = try ConfigDirectory.locate(explicit: config.configDirectory ?? settings.string("configDir"))
@@ -82,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
             platform = try await Platform.start(
                 config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(),
                 redisURL: redisURL ?? settings.string("redisUrl"),
-                issuerURL: settings.string("issuer") ?? "http://\(host):\(port)", logger: logger,
+                issuerURL: settings.string("issuer") ?? "\(scheme)://\(host):\(port)", logger: logger,
                 redisNamespace: settings.string("redisNamespace") ?? "iworkz")
         } catch let error as PlatformError {
             throw Failure(error.message)
@@ -93,8 +109,13 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("demo data loaded", metadata: ["demo_users": "\(summary.users)", "demo_jobs": "\(summary.jobs)"])
         }
         let runningLogger = logger
-        let application = platform.application(host: host, port: port) { bound in
-            runningLogger.info("iworkz listening", metadata: ["listen_url": "http://\(host):\(bound)", "cells": "\(platform.cells.count)"])
+        let announce: @Sendable (Int) async -> Void = { bound in
+            runningLogger.info("iworkz listening", metadata: ["listen_url": "\(scheme)://\(host):\(bound)", "cells": "\(platform.cells.count)"])
+        }
+        let application: any Service = if let tls {
+            try platform.secureApplication(host: host, port: port, tls: tls, onServerRunning: announce)
+        } else {
+            platform.application(host: host, port: port, onServerRunning: announce)
         }
         let operations = platform.operationsApplication(host: host, port: opsPort) { bound in
             runningLogger.info("operations listener", metadata: ["listen_url": "http://\(host):\(bound)", "paths": "/metrics /health /ready"])

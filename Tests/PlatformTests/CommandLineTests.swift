@@ -201,6 +201,19 @@ struct CommandLineTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func serveNeedsBothTLSFilesAndReadableOnes() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let alone = try await Self.run(["serve", "--tls-cert", "/nonexistent/cert.pem", "--data-dir", folder.path, "--port", "0"])
+        #expect(alone.status != 0)
+        #expect(alone.error.contains("--tls-cert and --tls-key go together"), "\(alone.error)")
+        let missing = try await Self.run(["serve", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem",
+                                          "--data-dir", folder.path, "--port", "0"])
+        #expect(missing.status == 1)
+        #expect(missing.error.hasPrefix("error: cannot read the TLS certificate /nonexistent/cert.pem"), "\(missing.error)")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
     func auditVerifyFindsAnEditedEntry() async throws {
         let folder = PlatformHarness.temporaryDataDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }

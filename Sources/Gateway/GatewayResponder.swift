@@ -22,7 +22,8 @@ public struct GatewayResponder: HTTPResponder {
 
     let routes: RouteTable
     let resolver: RegionResolver
-    let cells: [RegionID: CellHandler]
+    /// Each region's cell, in this process or behind an HTTP upstream.
+    let cells: [RegionID: any Upstream]
     /// Endpoints the gateway answers itself: `/health`, `/ready`, `/metrics`, `/openapi.yaml`.
     let local: CellHandler
     let localPaths: Set<String>
@@ -37,7 +38,7 @@ public struct GatewayResponder: HTTPResponder {
     let proxies: TrustedProxies?
 
     public init(
-        routes: RouteTable, resolver: RegionResolver, cells: [RegionID: CellHandler],
+        routes: RouteTable, resolver: RegionResolver, cells: [RegionID: any Upstream],
         local: @escaping CellHandler, localPaths: Set<String>, tokens: AccessTokenVerifier, metrics: HTTPMetrics,
         endpoints: EndpointTemplates = .init([]), rateLimits: RateLimitGate? = nil, firewall: WebFirewall? = nil,
         shedder: LoadShedder? = nil, cache: ResponseCacheGate? = nil, bodyLimit: Int = StrictJSON.defaultLimit,
@@ -244,7 +245,7 @@ public struct GatewayResponder: HTTPResponder {
         var response: Response
         var servedStale = false
         do {
-            response = try await cell(request, context)
+            response = try await cell.forward(request, context: context)
         } catch let problem as Problem where problem.status.code < 500 {
             throw problem
         } catch {

@@ -130,7 +130,7 @@ public final class Platform: Sendable {
         let operations = OperationsRoutes(cells: cells, metrics: metrics, openAPI: openAPI, ring: ring, issuer: issuerURL, oauth: oauth,
                                           legalData: config.legalDataRevisions, clock: clock)
         let gateway = GatewayResponder(
-            routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: handlers,
+            routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: handlers.mapValues { InProcessUpstream($0) },
             local: operations.handler(), localPaths: OperationsRoutes.paths.union(OAuthServer.paths), tokens: verifier, metrics: metrics,
             endpoints: EndpointTemplates(Cell.endpoints + Self.localEndpoints, anonymous: Cell.anonymousEndpoints + Self.localEndpoints),
             rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimitStore, metrics: metrics),

@@ -228,7 +228,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Sovereignty", "ServerKit", "Observability", "RateLimiting", "Identity", "WebFirewall", "ResponseCache", "Yams",
+                "Sovereignty", "ServerKit", "Observability", "RateLimiting", "Identity", "WebFirewall", "ResponseCache", "Yams", "MutualTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

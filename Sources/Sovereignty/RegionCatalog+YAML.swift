@@ -79,8 +79,8 @@ private struct RegionsDocument: Decodable {
 }
 
 /// Turns a decoding error into one line that names the offending path.
-enum YAMLErrorText {
-    static func describe(_ error: any Error) -> String {
+package enum YAMLErrorText {
+    package static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, let context):
             return "missing key '\(key.stringValue)' at \(path(context.codingPath))"

@@ -165,6 +165,28 @@ struct HTTPUpstreamTests {
         }
     }
 
+    @Test func runningAsAServiceItChecksPeriodicallyAndStopsOnShutdown() async throws {
+        let backend = Backend()
+        backend.mode.withLock { $0 = .failing }
+        var settings = Self.fast
+        settings.healthCheckInterval = .milliseconds(50)
+        try await Self.withBackends([backend], settings: settings) { upstream, _ in
+            let group = ServiceGroup(services: [upstream], logger: Logger(label: "checks") { _ in SwiftLogNoOpLogHandler() })
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var waited = 0
+                while !upstream.isEjected(0), waited < 100 { try await Task.sleep(for: .milliseconds(20)); waited += 1 }
+                #expect(upstream.isEjected(0), "a failing health check ejects the endpoint")
+                backend.mode.withLock { $0 = .healthy }
+                waited = 0
+                while upstream.isEjected(0), waited < 100 { try await Task.sleep(for: .milliseconds(20)); waited += 1 }
+                #expect(!upstream.isEjected(0), "the next passing check brings it back")
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+        }
+    }
+
     @Test func aSlowEndpointTimesOutAndAnUnreachableOneIsSkipped() async throws {
         let slow = Backend()
         slow.mode.withLock { $0 = .slow }

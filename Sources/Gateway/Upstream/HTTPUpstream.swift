@@ -32,7 +32,7 @@ public final class HTTPUpstream: Upstream, Service {
                                         "proxy-authenticate", "proxy-authorization", "host", "content-length"]
 
     public func forward(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: settings.maxResponseBytes)
+        let body = try await request.body.collect(upTo: settings.maxBodyBytes)
         let attempts = Self.idempotent.contains(request.method) ? max(1, settings.attempts) : 1
         var lastFailure = "no endpoint in rotation"
         for index in health.candidates().prefix(attempts) {
@@ -67,7 +67,7 @@ public final class HTTPUpstream: Upstream, Service {
             outgoing.body = .bytes(body)
         }
         let received = try await client.execute(outgoing, timeout: .init(settings.requestTimeout))
-        let bytes = try await received.body.collect(upTo: settings.maxResponseBytes)
+        let bytes = try await received.body.collect(upTo: settings.maxBodyBytes)
         var headers = HTTPFields()
         for (name, value) in received.headers where !Self.hopByHop.contains(name.lowercased()) {
             if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
@@ -78,12 +78,13 @@ public final class HTTPUpstream: Upstream, Service {
 
     /// Runs the active health checks until shutdown.
     public func run() async throws {
-        try await withGracefulShutdownHandler {
+        // Graceful shutdown cancels the loop: a sleeping check ends at once.
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await checkAll()
-                try? await Task.sleep(for: settings.healthCheckInterval)
+                await self.checkAll()
+                try? await Task.sleep(for: self.settings.healthCheckInterval)
             }
-        } onGracefulShutdown: {}
+        }
     }
 
     /// Asks every endpoint's `/health` once.

@@ -15,8 +15,8 @@ public struct UpstreamSettings: Sendable {
     /// Interval of the active health checks (`GET <endpoint>/health`), and their timeout.
     public var healthCheckInterval: Duration = .seconds(5)
     public var healthCheckTimeout: Duration = .seconds(2)
-    /// Largest response body relayed.
-    public var maxResponseBytes: Int = 64 << 20
+    /// Largest body relayed, either way.
+    public var maxBodyBytes: Int = 64 << 20
 
     public init() {}
 }

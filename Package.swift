@@ -339,7 +339,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "ServerKit", "Sovereignty", "RateLimiting", "MutualTLS",
+                "Gateway", "ServerKit", "Sovereignty", "RateLimiting", "MutualTLS", "Identity", "Observability",
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,5 +1,4 @@
 public import NIOSSL
-public import NIOCore
 internal import X509
 internal import Foundation
 internal import SwiftASN1
@@ -42,11 +41,5 @@ public enum MutualTLS {
             return ServiceIdentity(uri: uri)
         }
         return identities.count == 1 ? identities[0] : nil
-    }
-
-    /// The identity of the peer on `channel`'s TLS connection, once its handshake is done.
-    public static func peerIdentity(on channel: any Channel) async throws -> ServiceIdentity? {
-        let certificate = try await channel.pipeline.handler(type: NIOSSLHandler.self).map { $0.peerCertificate }.get()
-        return certificate.flatMap(peerIdentity(of:))
     }
 }

@@ -81,6 +81,13 @@ extension Problem {
         Problem("region-not-accepting", status: .conflict, title: "Region does not accept new records", detail: detail)
     }
 
+    /// No endpoint of a region's upstream can take the request now: the region is named, other regions
+    /// are unaffected.
+    public static func upstreamUnavailable(region: String, detail: String) -> Problem {
+        Problem("upstream-unavailable", status: .serviceUnavailable, title: "Region unavailable",
+                detail: "region \(region) cannot be reached: \(detail)", headers: [.retryAfter: "5"], members: ["region": region])
+    }
+
     public static func internalError() -> Problem {
         Problem("internal-error", status: .internalServerError, title: "Internal error",
                 detail: "the server failed to handle the request; the request id identifies it in the logs")

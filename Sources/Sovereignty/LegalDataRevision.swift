@@ -49,6 +49,12 @@ public struct LegalDataRevision: Sendable, Hashable, Codable {
         return problems
     }
 
+    /// Whether `day` (`YYYY-MM-DD`) falls from `since` on and before `until` (exclusive); a missing bound
+    /// does not limit. Days written this way compare as text.
+    public static func day(_ day: String, isFrom since: String?, until: String?) -> Bool {
+        (since.map { day >= $0 } ?? true) && (until.map { day < $0 } ?? true)
+    }
+
     /// Whether `text` is a calendar day written `YYYY-MM-DD`.
     public static func isDay(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -32,7 +32,7 @@ public struct RecipientRestriction: Sendable, Hashable {
     }
 
     public func isInForce(on day: String) -> Bool {
-        (since.map { day >= $0 } ?? true) && (until.map { day < $0 } ?? true)
+        LegalDataRevision.day(day, isFrom: since, until: until)
     }
 
     /// The lowest threshold among the classes sent: the one this transfer may pass first (202.205(g)
@@ -67,7 +67,7 @@ public struct SuspensionOrder: Sendable, Hashable {
     }
 
     public func isInForce(on day: String) -> Bool {
-        day >= since && (until.map { day < $0 } ?? true)
+        LegalDataRevision.day(day, isFrom: since, until: until)
     }
 }
 

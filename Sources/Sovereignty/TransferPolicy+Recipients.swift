@@ -5,6 +5,12 @@ extension TransferPolicy {
         restriction.countriesOfConcern.contains(request.to) || request.recipientID.map(coveredPersons.contains) == true
     }
 
+    /// The restriction that would count the persons already given to this recipient, when it is a covered
+    /// person for one in force: only then is the count worth asking for.
+    public func bulkRestriction(on request: Request) -> RecipientRestriction? {
+        restrictions.first { $0.from == request.from && $0.isInForce(on: request.day) && isCoveredPerson(request, under: $0) }
+    }
+
     /// A refusal for who the recipient is: an authority's suspension order naming it, or a restriction on
     /// covered persons once the data reaches its bulk threshold.
     func recipientRefusal(_ request: Request, protected: Set<DataClass>) -> Decision? {
@@ -13,8 +19,8 @@ extension TransferPolicy {
             return deny(order.id, article: order.article,
                         "transfers from \(request.from) to this recipient are suspended by order \(order.reference) (\(order.article))", [])
         }
-        for restriction in restrictions where restriction.from == request.from && restriction.isInForce(on: request.day) {
-            guard isCoveredPerson(request, under: restriction) else { continue }
+        for restriction in restrictions
+        where restriction.from == request.from && restriction.isInForce(on: request.day) && isCoveredPerson(request, under: restriction) {
             let threshold = restriction.threshold(for: protected)
             // Uncounted, the transfer is taken to reach the threshold: the safe reading.
             guard let before = request.personsBefore, before + 1 <= threshold else {

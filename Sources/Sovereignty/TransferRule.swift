@@ -73,6 +73,6 @@ public struct TransferRule: Sendable, Hashable, Identifiable {
 
     /// Whether `day` (`YYYY-MM-DD`) falls within the rule's dates.
     public func isInForce(on day: String) -> Bool {
-        (since.map { day >= $0 } ?? true) && (until.map { day < $0 } ?? true)
+        LegalDataRevision.day(day, isFrom: since, until: until)
     }
 }

@@ -189,10 +189,15 @@ public struct TransferRoutes: Sendable {
         let consent = try await consents.active(for: person.userID, destination: destination.code, purpose: purpose.id)
         // A consent counts only in the form the source's law requires (an older, unrecorded one does not).
         let evidenced = consent.map { $0.kind == policy.consentKind(of: source) } ?? false
-        let decision = policy.decide(.init(from: source, to: destination, dataClasses: [.personal], recipient: purpose.recipient,
-                                           flow: purpose.flow, day: Timestamps.day(now()), bases: evidenced ? [.consent] : [],
-                                           recipientID: job.employerID.description,
-                                           personsBefore: try await personsSent(to: job.employerID, from: source)))
+        var question = TransferPolicy.Request(from: source, to: destination, dataClasses: [.personal], recipient: purpose.recipient,
+                                              flow: purpose.flow, day: Timestamps.day(now()), bases: evidenced ? [.consent] : [],
+                                              recipientID: job.employerID.description)
+        // Counted only for a recipient a bulk restriction covers: other applications skip the query.
+        if let restriction = policy.bulkRestriction(on: question) {
+            question.personsBefore = try await applications.workersSent(
+                to: job.employerID, since: Timestamps.format(now().addingTimeInterval(-Double(restriction.windowDays) * 86_400)))
+        }
+        let decision = policy.decide(question)
         let record = TransferRecord(
             source: source.code, destination: destination.code, outcome: decision.outcome.rawValue, rule: decision.ruleID,
             article: decision.article, basis: decision.basis?.rawValue, reason: decision.reason,
@@ -225,13 +230,6 @@ public struct TransferRoutes: Sendable {
         let employer: String
         let worker: String
         let transfer: TransferRecord
-    }
-
-    /// Workers whose applications went to `employer` within the window of a recipient restriction on
-    /// `source` (28 CFR Part 202's twelve months); nil when no restriction counts.
-    func personsSent(to employer: RegionalID, from source: Jurisdiction) async throws -> Int? {
-        guard let window = policy.restrictions.first(where: { $0.from == source })?.windowDays else { return nil }
-        return try await applications.workersSent(to: employer, since: Timestamps.format(now().addingTimeInterval(-Double(window) * 86_400)))
     }
 
     /// Only the fields the purpose names leave the cell.

@@ -187,6 +187,19 @@ struct HTTPUpstreamTests {
         }
     }
 
+    @Test func aBodyOverTheRelayLimitIsTheClientsFault() async throws {
+        var settings = Self.fast
+        settings.maxBodyBytes = 8
+        let backend = Backend()
+        try await Self.withBackends([backend], settings: settings) { upstream, _ in
+            let problem = await #expect(throws: Problem.self) {
+                try await upstream.forward(Self.request(.get, body: "0123456789abcdef"), context: Self.context())
+            }
+            #expect(problem?.status == .contentTooLarge)
+            #expect(backend.hits.load(ordering: .relaxed) == 0, "nothing is relayed")
+        }
+    }
+
     @Test func aSlowEndpointTimesOutAndAnUnreachableOneIsSkipped() async throws {
         let slow = Backend()
         slow.mode.withLock { $0 = .slow }

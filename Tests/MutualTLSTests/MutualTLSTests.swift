@@ -27,12 +27,10 @@ struct MutualTLSTests {
 
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
             if case .handshakeCompleted = event as? TLSUserEvent {
-                let channel = context.channel
-                Task {
-                    let identity = try? await MutualTLS.peerIdentity(on: channel)
-                    let text = identity?.description ?? "none"
-                    _ = try? await channel.writeAndFlush(ByteBuffer(string: text)).get()
-                    _ = try? await channel.close().get()
+                let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self)
+                let identity = handler?.peerCertificate.flatMap(MutualTLS.peerIdentity(of:))
+                context.writeAndFlush(NIOAny(ByteBuffer(string: identity?.description ?? "none"))).whenComplete { _ in
+                    context.close(promise: nil)
                 }
             }
             context.fireUserInboundEventTriggered(event)

@@ -32,7 +32,13 @@ public final class HTTPUpstream: Upstream, Service {
                                         "proxy-authenticate", "proxy-authorization", "host", "content-length"]
 
     public func forward(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: settings.maxBodyBytes)
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: settings.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            // A body the gateway did not cap (a GET's): the client's fault, never a 5xx.
+            throw Problem.bodyTooLarge(limit: settings.maxBodyBytes)
+        }
         let attempts = Self.idempotent.contains(request.method) ? max(1, settings.attempts) : 1
         var lastFailure = "no endpoint in rotation"
         for index in health.candidates().prefix(attempts) {

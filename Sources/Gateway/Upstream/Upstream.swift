@@ -20,12 +20,3 @@ public struct InProcessUpstream: Upstream {
         try await handler(request, context)
     }
 }
-
-extension Problem {
-    /// No endpoint of a region's upstream can take the request now: the region is named, other regions
-    /// are unaffected.
-    public static func upstreamUnavailable(region: String, detail: String) -> Problem {
-        Problem("upstream-unavailable", status: .serviceUnavailable, title: "Region unavailable",
-                detail: "region \(region) cannot be reached: \(detail)", headers: [.retryAfter: "5"], members: ["region": region])
-    }
-}

@@ -37,7 +37,7 @@ extension EligibilityRules {
             }
             for key in status.sources where document.sources[key] == nil { problems.append("\(context) cites unknown source \(key)") }
             if status.sources.isEmpty { problems.append("\(context) cites no source") }
-            if !Self.isDay(status.asOf) { problems.append("\(context): as_of must be YYYY-MM-DD") }
+            if !LegalDataRevision.isDay(status.asOf) { problems.append("\(context): as_of must be YYYY-MM-DD") }
             let (scope, scopeProblems) = Self.scope(status.work, fields: fields)
             problems += scopeProblems.map { "\(context): \($0)" }
             let entryLevels = (status.entry?.languageAnyOf ?? []) + (status.entry?.languageByField ?? []).flatMap(\.languageAnyOf)
@@ -55,7 +55,7 @@ extension EligibilityRules {
             for entry in status.entry?.languageByField ?? [] {
                 for field in entry.fields where fields[field] == nil { problems.append("\(context): unknown field \(field)") }
             }
-            if let day = status.effectiveFrom, !Self.isDay(day) { problems.append("\(context): effective_from must be YYYY-MM-DD") }
+            if let day = status.effectiveFrom, !LegalDataRevision.isDay(day) { problems.append("\(context): effective_from must be YYYY-MM-DD") }
             for tier in status.maxWeeklyHours ?? [] where tier.hours <= 0 { problems.append("\(context): hours must be positive") }
             statuses[status.code] = StatusRule(
                 code: status.code, country: status.country, name: status.name, work: scope, conditional: conditional, conditions: status.conditions ?? [],
@@ -110,16 +110,12 @@ extension EligibilityRules {
         var problems: [String] = []
         for list in lists {
             for field in list.fields.sorted() where fields[field] == nil { problems.append("unknown field \(field)") }
-            for day in [list.effectiveFrom, list.until].compactMap({ $0 }) where !isDay(day) {
+            for day in [list.effectiveFrom, list.until].compactMap({ $0 }) where !LegalDataRevision.isDay(day) {
                 problems.append("\(day.prefix(32)) is not YYYY-MM-DD (effective_from, until)")
             }
             if let from = list.effectiveFrom, let until = list.until, until <= from { problems.append("until \(until) is not after effective_from \(from)") }
         }
         return problems
-    }
-
-    static func isDay(_ text: String) -> Bool {
-        text.utf8.count == 10 && text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil
     }
 
     private struct Document: Decodable {

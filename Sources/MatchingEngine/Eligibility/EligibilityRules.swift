@@ -43,7 +43,7 @@ public struct EligibilityRules: Sendable {
         public let confidence: String
 
         /// Whether the status exists on `date`.
-        public func exists(on date: String) -> Bool { effectiveFrom.map { $0 <= date } ?? true }
+        public func exists(on date: String) -> Bool { LegalDataRevision.day(date, isFrom: effectiveFrom, until: nil) }
     }
 
     /// The work a status permits.
@@ -67,7 +67,7 @@ public struct EligibilityRules: Sendable {
         public let until: String?
 
         public func isInForce(on date: String) -> Bool {
-            (effectiveFrom.map { $0 <= date } ?? true) && (until.map { date < $0 } ?? true)
+            LegalDataRevision.day(date, isFrom: effectiveFrom, until: until)
         }
     }
 

@@ -17,7 +17,7 @@ let package = Package(
         .executable(name: "iworkz", targets: ["iworkz"]),
         // For the benchmark package (Benchmarks/), which builds in release on its own.
         .library(name: "IworkzPlatform", targets: [
-            "Platform", "Gateway", "ServerKit", "Sovereignty", "Identity", "MatchingEngine", "Workforce", "JobService", "Storage",
+            "Platform", "Gateway", "ServerKit", "Sovereignty", "Identity", "TokenVerification", "MatchingEngine", "Workforce", "JobService", "Storage",
             "AgentService", "WebFirewall", "TextMatching", "Transfers", "UserService", "RateLimiting",
         ]),
     ],
@@ -75,6 +75,8 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -155,11 +157,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Access-token verification (ES256 JWTs against a JWKS, local or fetched from the issuers): what
+        // the gateway and every role use; it links no service.
+        .target(
+            name: "TokenVerification",
+            dependencies: [
+                "Sovereignty", "ServerKit",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // OAuth2 authorization server: JWT access tokens (ES256), signing-key ring and rotation, JWKS.
         .target(
             name: "Identity",
             dependencies: [
-                "Sovereignty", "ServerKit", "Storage", "UserService",
+                "Sovereignty", "ServerKit", "Storage", "UserService", "TokenVerification",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -225,10 +242,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The cross-region ports' HTTP adapters and the backend-api's internal routes that answer them.
+        .target(
+            name: "Peering",
+            dependencies: [
+                "Sovereignty", "ServerKit", "JobService", "Transfers", "MutualTLS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Gateway",
             dependencies: [
-                "Sovereignty", "ServerKit", "Observability", "RateLimiting", "Identity", "WebFirewall", "ResponseCache", "Yams", "MutualTLS",
+                "Sovereignty", "ServerKit", "Observability", "RateLimiting", "TokenVerification", "WebFirewall", "ResponseCache", "Yams", "MutualTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -244,8 +274,8 @@ let package = Package(
         .target(
             name: "Platform",
             dependencies: [
-                "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity", "WebFirewall", "ResponseCache",
-                "UserService", "JobService", "MatchingEngine", "AgentService", "Transfers", "KeyManagement", "ObjectStorage",
+                "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity", "TokenVerification", "WebFirewall", "ResponseCache",
+                "UserService", "JobService", "MatchingEngine", "AgentService", "Transfers", "KeyManagement", "ObjectStorage", "Peering", "MutualTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -313,7 +343,7 @@ let package = Package(
         .testTarget(
             name: "IdentityTests",
             dependencies: [
-                "Identity", "ServerKit", "Sovereignty",
+                "Identity", "TokenVerification", "ServerKit", "Sovereignty",
                 .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: testSwiftSettings
@@ -339,7 +369,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "ServerKit", "Sovereignty", "RateLimiting", "MutualTLS", "Identity", "Observability",
+                "Gateway", "ServerKit", "Sovereignty", "RateLimiting", "MutualTLS", "Identity", "TokenVerification", "Observability",
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -62,6 +62,10 @@ swift build --build-tests
 echo "==> running tests"
 swift test --skip-build "$@"
 
+# The distributed shape: a gateway and two regions' backend-api as separate processes over mTLS.
+echo "==> end-to-end, distributed: scripts/e2e-distributed.sh"
+scripts/e2e-distributed.sh "$(swift build --show-bin-path)/iworkz"
+
 # The served API against its own document (schemathesis) and stock OAuth clients (authlib, PyJWT),
 # all from PyPI: a real server on loopback with the shipped configuration, budgets aside.
 if python3 -c "import schemathesis, authlib, jwt, requests" >/dev/null 2>&1; then

@@ -7,7 +7,7 @@ public import Logging
 public import Observability
 public import ServerKit
 public import Sovereignty
-public import Identity
+public import TokenVerification
 public import WebFirewall
 public import ResponseCache
 
@@ -282,7 +282,7 @@ public struct GatewayResponder: HTTPResponder {
     }
 
     /// Accepts a client's correlation id when it is short and plain; otherwise makes a new one.
-    static func requestID(from header: String?) -> String {
+    package static func requestID(from header: String?) -> String {
         if let header, (1...128).contains(header.count),
            header.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_.:".unicodeScalars.contains($0) }) {
             return header
@@ -291,7 +291,7 @@ public struct GatewayResponder: HTTPResponder {
     }
 
     /// Every failure leaves as problem+json; unexpected errors are logged (without request data) and hidden.
-    static func problemResponse(for error: any Error, request: Request, context: AppRequestContext, requestID: String, logger: Logger) -> Response {
+    package static func problemResponse(for error: any Error, request: Request, context: AppRequestContext, requestID: String, logger: Logger) -> Response {
         let problem: Problem
         switch error {
         case let known as Problem:

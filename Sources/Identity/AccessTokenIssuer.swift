@@ -1,5 +1,6 @@
 public import Foundation
 internal import JWTKit
+internal import TokenVerification
 public import ServerKit
 public import Sovereignty
 

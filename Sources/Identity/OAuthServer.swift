@@ -35,8 +35,14 @@ public struct OAuthServer: Sendable {
     /// Back-off per account on wrong passwords.
     let throttle: SignInThrottle
 
+    /// The regions the sign-in page offers; the cells' primaries unless given.
+    let signInRegions: [Region]?
+
+    /// - Parameter signInRegions: every region a person may be homed in, when this server runs one
+    ///   region's cell of several (the gateway sends the form to the region chosen).
     public init(cells: [Cell], clients: OAuthClientRegistry, issuer: AccessTokenIssuer, passwords: any PasswordHashing, decoyHash: String,
-                throttle: SignInThrottle = SignInThrottle()) {
+                throttle: SignInThrottle = SignInThrottle(), signInRegions: [Region]? = nil) {
+        self.signInRegions = signInRegions
         self.throttle = throttle
         self.decoyHash = decoyHash
         self.cells = Dictionary(cells.map { ($0.region.idCode, $0) }) { first, _ in first }
@@ -112,7 +118,7 @@ public struct OAuthServer: Sendable {
     }
 
     private var primaries: [Region] {
-        cells.values.map(\.region).filter { $0.role == .primary }.sorted { $0.id < $1.id }
+        (signInRegions ?? cells.values.map(\.region)).filter { $0.role == .primary }.sorted { $0.id < $1.id }
     }
 
     func signIn(_ request: Request) async throws -> Response {

@@ -10,6 +10,11 @@ public struct CertificateFiles: Sendable {
         directory = dataDirectory.appendingPathComponent("certs")
     }
 
+    /// Certificates in a folder of their own (`--certs-dir`), laid out as above.
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
     public var caCertificate: URL { directory.appendingPathComponent("ca.pem") }
     var caKey: URL { directory.appendingPathComponent("ca-key.pem") }
 

@@ -35,6 +35,11 @@ public struct ServiceIdentity: Sendable, Hashable, CustomStringConvertible {
         self.init(region: String(parts[0]), role: role)
     }
 
+    /// Parses ``description`` (`<region>/<role>`, as ``PeerIdentityGate/callerHeader`` carries it).
+    public init?(description: String) {
+        self.init(uri: Self.scheme + description)
+    }
+
     /// Region ids are lower-case letters, digits and hyphens (`jp-tokyo`, `eu-west-1`).
     static func isRegion(_ text: Substring) -> Bool {
         !text.isEmpty && text.utf8.count <= 63

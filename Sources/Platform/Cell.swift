@@ -175,7 +175,7 @@ final class ReadyFlag: Sendable {
 extension Cell {
     /// Whether the database answers with every migration applied and, with an event bus, the cell
     /// listens to its job events.
-    func isReady() async -> Bool {
+    public func isReady() async -> Bool {
         await database.isReady() && listensToJobEvents
     }
 

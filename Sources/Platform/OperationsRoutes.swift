@@ -69,6 +69,14 @@ struct OperationsRoutes {
         let revocationEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
         let scopesSupported = ["profile", "jobs:read", "jobs:write", "matching", "agent", "operator"]
 
+        init(issuer: String) {
+            self.issuer = issuer
+            jwksURI = issuer + "/.well-known/jwks.json"
+            tokenEndpoint = issuer + "/oauth/token"
+            authorizationEndpoint = issuer + "/oauth/authorize"
+            revocationEndpoint = issuer + "/oauth/revoke"
+        }
+
         enum CodingKeys: String, CodingKey {
             case issuer
             case jwksURI = "jwks_uri"
@@ -127,9 +135,7 @@ struct OperationsRoutes {
             try Response.json(ring.jwks(), headers: [.cacheControl: "public, max-age=300"])
         }
         router.get("/.well-known/oauth-authorization-server") { _, _ in
-            try Response.json(Discovery(
-                issuer: issuer, jwksURI: issuer + "/.well-known/jwks.json", tokenEndpoint: issuer + "/oauth/token",
-                authorizationEndpoint: issuer + "/oauth/authorize", revocationEndpoint: issuer + "/oauth/revoke"))
+            try Response.json(Discovery(issuer: issuer))
         }
         oauth.add(to: router)
         let responder = router.buildResponder()

@@ -13,6 +13,7 @@ public import Sovereignty
 internal import RateLimiting
 internal import ResponseCache
 public import Identity
+public import TokenVerification
 internal import RedisClient
 internal import UserService
 internal import AgentService
@@ -144,7 +145,7 @@ public final class Platform: Sendable {
     }
 
     /// Redis when a URL is configured (shared by every replica, invalidated everywhere), else a 64 MiB LRU.
-    private static func responseCacheStore(redisURL: String?) throws -> any ResponseCacheStore {
+    static func responseCacheStore(redisURL: String?) throws -> any ResponseCacheStore {
         guard let redisURL else { return MemoryCacheStore() }
         do { return RedisCacheStore(client: RedisClient(configuration: try RedisConfiguration(url: redisURL))) } catch {
             throw PlatformError(error.description)
@@ -152,7 +153,7 @@ public final class Platform: Sendable {
     }
 
     /// In-memory limits, or Redis shared by every replica with the configured failure mode.
-    private static func rateLimitStore(
+    static func rateLimitStore(
         for configuration: RateLimitConfiguration, redisURL: String?, logger: Logger
     ) throws -> any RateLimitStore {
         let local = InMemoryRateLimitStore()
@@ -208,21 +209,8 @@ public final class Platform: Sendable {
             logger: logger)
     }
 
-    /// HTTP/1.1 with header limits at the decoder, a connection cap per address, read deadlines per
-    /// request and an idle timeout: slow or oversized requests never reach the gateway.
     private func httpServer() -> HTTPServerBuilder {
-        let limiter = connectionLimiter
-        let limits = configuration.limits
-        let metrics = metrics
-        return .http1(configuration: .init(
-            additionalChannelHandlers: [
-                limiter.handler(),
-                RequestDeadlineHandler(
-                    headerTimeout: .seconds(Int64(limits.headerTimeoutSeconds)), bodyTimeout: .seconds(Int64(limits.bodyTimeoutSeconds)),
-                    onTimeout: { phase in metrics.recordSlowClient(phase: phase.rawValue) }),
-            ],
-            idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds)),
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)))
+        EdgeServer(limits: configuration.limits, limiter: connectionLimiter, metrics: metrics).builder()
     }
 
     /// The operations listener (`--ops-port`): `/health`, `/ready` and `/metrics` for load balancers

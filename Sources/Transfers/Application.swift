@@ -120,6 +120,13 @@ public struct ApplicationStore: PersonalRecords {
         }
     }
 
+    /// Whether an application with this id and direction is stored.
+    public func contains(_ id: RegionalID, direction: Application.Direction) async throws -> Bool {
+        try await database.sql.raw("""
+            SELECT 1 AS found FROM applications WHERE id = \(bind: id.description) AND direction = \(bind: direction.rawValue)
+            """).first() != nil
+    }
+
     public func received(for job: RegionalID) async throws -> [Application] {
         try await select(.jobID, job, direction: .received)
     }

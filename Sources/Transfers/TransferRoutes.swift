@@ -281,6 +281,13 @@ public struct ApplicationIntake: Sendable {
         try await applications.insert(application)
     }
 
+    /// ``receive(_:)``, unless this application was received already: a delivery retried after a lost
+    /// answer is neither stored nor audited twice.
+    public func receiveOnce(_ application: Application) async throws {
+        guard try await !applications.contains(application.id, direction: .received) else { return }
+        try await receive(application)
+    }
+
     /// The worker's home cell erased them: delete what this cell received from them.
     public func retract(worker: RegionalID) async throws {
         let removed = try await applications.erase(person: worker)

@@ -8,18 +8,47 @@ import Platform
 import ServiceLifecycle
 import UnixSignals
 
-/// `iworkz serve`: the gateway and every regional cell in one process.
+/// `iworkz serve`: the gateway and every regional cell in one process, or one role of one region.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the platform all-in-one: the API gateway and one cell per region.",
+        abstract: "Run the platform: all-in-one, or one role of one region (--role).",
         discussion: """
-            Each cell keeps its people in its own SQLite database under the data folder \
-            (<data-dir>/cells/<region>.sqlite); public job postings are replicated to every cell. \
+            Without --role, one process runs the API gateway and one cell per region: each cell keeps \
+            its people in its own SQLite database under the data folder (<data-dir>/cells/<region>.sqlite); \
+            public job postings are replicated to every cell.
+
+            With --role backend-api --region X, the process runs region X's cell alone, on an internal \
+            listener the gateway calls over mTLS (certificates from `iworkz certs init`); the other \
+            regions' backend-api, for replication, applications and candidate cards, come from --topology. \
+            With --role gateway --topology FILE, the process runs the gateway in front of them.
+
             The configuration is checked against the transfer rules first; an unlawful backup region \
             stops the start. SIGINT or SIGTERM shuts down gracefully.
             """
     )
+
+    @Option(help: ArgumentHelp("gateway or backend-api: run one role (env IWORKZ_ROLE; default: all-in-one).", valueName: "role"))
+    var role: String?
+
+    @Option(help: ArgumentHelp("The region whose role this process runs; for the gateway, the region it runs in (env IWORKZ_REGION).",
+                               valueName: "region"))
+    var region: String?
+
+    @Option(help: ArgumentHelp("Where each role of each region listens (env IWORKZ_TOPOLOGY), e.g. config/topology.yaml.", valueName: "path"))
+    var topology: String?
+
+    @Option(name: .customLong("certs-dir"),
+            help: ArgumentHelp("Certificates for mTLS between roles (env IWORKZ_CERTS_DIR; default <data-dir>/certs).", valueName: "path"))
+    var certificatesDirectory: String?
+
+    @Flag(name: .customLong("insecure-internal"),
+          help: "Roles talk plain HTTP and do not authenticate callers (env IWORKZ_INSECURE_INTERNAL=true). Never in production.")
+    var insecureInternal = false
+
+    @Option(help: ArgumentHelp("The public URL tokens name as their issuer, the same for every process (env IWORKZ_ISSUER; default this listener's URL).",
+                               valueName: "url"))
+    var issuer: String?
 
     @Option(help: ArgumentHelp("Address to listen on (env IWORKZ_HOST).", valueName: "address"))
     var host: String?
@@ -62,7 +91,16 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var config: ConfigOptions
 
     func run() async throws {
-        try await Self.reportingFailures { try await serve() }
+        try await Self.reportingFailures {
+            switch role ?? Settings().string("role") {
+            case nil: try await serve()
+            case "gateway": try await serveGateway()
+            case "backend-api": try await serveBackendAPI()
+            case "matching-engine", "ai-agent":
+                throw Failure("the matching engine and the agent still run inside backend-api; start --role backend-api")
+            case let other?: throw ValidationError("unknown role \(other.prefix(40)): gateway or backend-api")
+            }
+        }
     }
 
     private func serve() async throws {
@@ -77,13 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(opsPort) else { throw ValidationError("ops port must be between 0 and 65535") }
         guard opsPort != port || port == 0 else { throw ValidationError("the ops port must differ from the port") }
         let dataDirectory = dataDirectory ?? settings.string("dataDir") ?? "./iworkz-data"
-        let tls: EdgeTLS?
-        switch (tlsCertificate ?? settings.string("tlsCert"), tlsKey ?? settings.string("tlsKey")) {
-        case (nil, nil): tls = nil
-        case (let certificate?, let key?):
-            do throws(PlatformError) { tls = try EdgeTLS(certificatePath: certificate, keyPath: key) } catch { throw Failure(error.message) }
-        default: throw ValidationError("--tls-cert and --tls-key go together")
-        }
+        let tls = try edgeTLS(settings)
         let scheme = tls == nil ? "http" : "https"
         let platform: Platform
         do {
@@ -98,7 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
             platform = try await Platform.start(
                 config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(),
                 redisURL: redisURL ?? settings.string("redisUrl"),
-                issuerURL: settings.string("issuer") ?? "\(scheme)://\(host):\(port)", logger: logger,
+                issuerURL: issuer ?? settings.string("issuer") ?? "\(scheme)://\(host):\(port)", logger: logger,
                 redisNamespace: settings.string("redisNamespace") ?? "iworkz")
         } catch let error as PlatformError {
             throw Failure(error.message)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Gateway
 import Identity
+import TokenVerification
 import HTTPTypes
 import Hummingbird
 import Logging

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 @testable import Identity
+@testable import TokenVerification
 import JWTKit
 import ServerKit
 import Sovereignty

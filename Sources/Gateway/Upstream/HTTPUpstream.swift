@@ -5,6 +5,7 @@ public import ServiceLifecycle
 internal import HTTPTypes
 internal import NIOCore
 internal import NIOHTTP1
+internal import MutualTLS
 
 /// A region's cell in other processes, reached over HTTP (over mTLS when the client is configured so):
 /// round-robin over its endpoints, retries only for idempotent requests, passive ejection of failing
@@ -31,6 +32,10 @@ public final class HTTPUpstream: Upstream, Service {
     static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
                                         "proxy-authenticate", "proxy-authorization", "host", "content-length"]
 
+    /// Headers a client may not pass through: the gateway sets the first itself, the callee's
+    /// certificate check the second.
+    static let replaced: Set<HTTPField.Name> = [HTTPField.Name("X-Forwarded-For")!, PeerIdentityGate.callerHeader]
+
     public func forward(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body: ByteBuffer
         do {
@@ -43,7 +48,7 @@ public final class HTTPUpstream: Upstream, Service {
         var lastFailure = "no endpoint in rotation"
         for index in health.candidates().prefix(attempts) {
             do {
-                let response = try await send(request, body: body, to: health.endpoints[index])
+                let response = try await send(request, context: context, body: body, to: health.endpoints[index])
                 if [502, 503, 504].contains(Int(response.status.code)) {
                     health.failed(index)
                     lastFailure = "an endpoint answered \(response.status.code)"
@@ -63,12 +68,15 @@ public final class HTTPUpstream: Upstream, Service {
         throw Problem.upstreamUnavailable(region: region, detail: lastFailure)
     }
 
-    private func send(_ request: Request, body: ByteBuffer, to endpoint: String) async throws -> Response {
+    private func send(_ request: Request, context: AppRequestContext, body: ByteBuffer, to endpoint: String) async throws -> Response {
         var outgoing = HTTPClientRequest(url: endpoint + (request.uri.string.hasPrefix("/") ? request.uri.string : "/" + request.uri.string))
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
-        for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) {
+        for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) && !Self.replaced.contains(field.name) {
             outgoing.headers.add(name: field.name.rawName, value: field.value)
         }
+        // The role behind learns the client's address from the gateway alone; who calls it, from the
+        // certificate alone.
+        if let client = context.clientAddress { outgoing.headers.add(name: "X-Forwarded-For", value: client) }
         if body.readableBytes > 0 || request.method == .post || request.method == .put || request.method == .patch {
             outgoing.body = .bytes(body)
         }
@@ -113,6 +121,9 @@ public final class HTTPUpstream: Upstream, Service {
             }
         }
     }
+
+    /// Whether some endpoint is in rotation (for `/ready`).
+    public var hasEndpointInRotation: Bool { health.endpoints.indices.contains { !health.isEjected($0) } }
 
     /// Whether endpoint `index` is out of rotation (for tests and `/ready`).
     public func isEjected(_ index: Int) -> Bool { health.isEjected(index) }

@@ -16,6 +16,21 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var role: String?
     public var clientID: String?
 
+    package init(iss: IssuerClaim, sub: SubjectClaim, aud: AudienceClaim, exp: ExpirationClaim, iat: IssuedAtClaim, nbf: NotBeforeClaim? = nil,
+                 jti: IDClaim, scope: String, rgn: String? = nil, role: String? = nil, clientID: String? = nil) {
+        self.iss = iss
+        self.sub = sub
+        self.aud = aud
+        self.exp = exp
+        self.iat = iat
+        self.nbf = nbf
+        self.jti = jti
+        self.scope = scope
+        self.rgn = rgn
+        self.role = role
+        self.clientID = clientID
+    }
+
     enum CodingKeys: String, CodingKey {
         case iss, sub, aud, exp, iat, nbf, jti, scope, rgn, role
         case clientID = "client_id"

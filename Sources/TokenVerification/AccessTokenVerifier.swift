@@ -23,7 +23,7 @@ public final class AccessTokenVerifier: Sendable {
         public let principal: Principal?
     }
 
-    private let keySource: @Sendable () -> [String: [[String: String]]]
+    private let keySource: @Sendable () async -> [String: [[String: String]]]
     private let issuer: String
     private let leeway: TimeInterval
     private let cache = Mutex<(kids: Set<String>, keys: JWTKeyCollection?, refreshed: Date)>(([], nil, .distantPast))
@@ -35,10 +35,10 @@ public final class AccessTokenVerifier: Sendable {
     private let revoked: RevokedSubjects
 
     /// - Parameters:
-    ///   - keySource: the JWKS, read again (at most once a second) when a token names an unknown `kid`.
+    ///   - keySource: the JWKS (local, or ``RemoteKeySet``'s), read again (at most once a second) when a token names an unknown `kid`.
     ///   - revoked: subjects whose tokens are refused (erased people), asked on every call.
     public init(issuer: String, leeway: TimeInterval = 60, revoked: RevokedSubjects = RevokedSubjects(),
-                keySource: @escaping @Sendable () -> [String: [[String: String]]]) {
+                keySource: @escaping @Sendable () async -> [String: [[String: String]]]) {
         self.revoked = revoked
         self.issuer = issuer
         self.leeway = leeway
@@ -109,7 +109,7 @@ public final class AccessTokenVerifier: Sendable {
         guard Date().timeIntervalSince(refreshed) >= 1 || keys == nil else { return nil }
         let collection = JWTKeyCollection()
         var kids = Set<String>()
-        for jwk in keySource()["keys"] ?? [] {
+        for jwk in await keySource()["keys"] ?? [] {
             guard jwk["kty"] == "EC", jwk["alg"] == "ES256", let x = jwk["x"], let y = jwk["y"], let id = jwk["kid"],
                   let key = try? ES256PublicKey(parameters: (x, y)) else { continue }
             kids.insert(id)

@@ -3,7 +3,7 @@
 /// For every ECDSA signature (r, s) the pair (r, n − s) verifies too, so a token could be re-signed
 /// into a second valid string without the key. Tokens are issued with s ≤ n/2 and any other form is
 /// refused, so each token has exactly one valid spelling.
-enum ES256Signature {
+package enum ES256Signature {
     /// The order n of the P-256 group, big-endian.
     static let order: [UInt8] = [
         0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
@@ -16,13 +16,13 @@ enum ES256Signature {
     ]
 
     /// Whether the JOSE signature (r ‖ s, 32 bytes each) has s above n/2.
-    static func isHighS(_ signature: [UInt8]) -> Bool {
+    package static func isHighS(_ signature: [UInt8]) -> Bool {
         guard signature.count == 64 else { return false }
         return Array(signature[32...]).lexicographicallyPrecedes(halfOrder) == false && Array(signature[32...]) != halfOrder
     }
 
     /// The same signature with s replaced by n − s when s is above n/2.
-    static func lowS(_ signature: [UInt8]) -> [UInt8] {
+    package static func lowS(_ signature: [UInt8]) -> [UInt8] {
         guard isHighS(signature) else { return signature }
         var s = Array(signature[32...])
         var borrow = 0

@@ -1,0 +1,181 @@
+public import AsyncHTTPClient
+public import Foundation
+public import Hummingbird
+public import Logging
+public import MutualTLS
+public import Observability
+public import ServiceLifecycle
+public import Sovereignty
+internal import AgentService
+internal import Gateway
+internal import HTTPTypes
+internal import Identity
+internal import JobService
+internal import KeyManagement
+internal import MatchingEngine
+internal import NIOCore
+internal import Peering
+internal import ServerKit
+internal import TokenVerification
+internal import Transfers
+
+/// The composition root of one region's backend-api in its own process (`iworkz serve --role
+/// backend-api --region X`): the region's cell (users, jobs, transfers, documents, and until they
+/// run apart, its matching engine and agent) behind an internal listener the gateway calls over mTLS.
+///
+/// It holds only its own region's people. Postings it writes are replicated to the other regions'
+/// backend-api, applications are delivered to the job's region, and candidate cards are asked of the
+/// other jurisdictions, each through the HTTP adapters of ``Peering``. It signs the tokens of the
+/// people it registers with its own keys, and verifies any region's token against the union of every
+/// region's published keys.
+public final class BackendAPIRole: Sendable {
+    public let identity: ServiceIdentity
+    public let cell: Cell
+    public let metrics: HTTPMetrics
+    /// The document lifecycle; run beside ``application(host:port:onServerRunning:)``.
+    public let services: [any Service]
+    let responder: RoleResponder
+    let transport: InternalTransport
+    let client: HTTPClient
+    let logger: Logger
+
+    /// Opens (creating and migrating) the region's database and wires its services.
+    ///
+    /// - Parameters:
+    ///   - peers: base URLs of the other regions' backend-api (from the topology file).
+    ///   - issuerURL: the public URL every token names as its issuer (the gateway's), the same in every region.
+    public static func start(
+        config: LoadedConfiguration, region regionID: RegionID, dataDirectory: String, peers: [RegionID: [String]],
+        transport: InternalTransport, issuerURL: String, bcryptCost: UInt8 = 12, logger: Logger,
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) async throws(PlatformError) -> BackendAPIRole {
+        let violations = config.compliance(on: Timestamps.day(clock())).violations()
+        guard violations.isEmpty else {
+            throw PlatformError("configuration is not lawful:\n  " + violations.joined(separator: "\n  "))
+        }
+        guard let region = config.catalog.region(regionID) else { throw PlatformError("region \(regionID) is not in regions.yaml") }
+        let identity = ServiceIdentity(region: regionID.rawValue, role: .backendAPI)
+        let folder = try DataFolder(path: dataDirectory)
+        let ring: SigningKeyRing
+        do { ring = try SigningKeyRing(directory: folder.signingKeyDirectory) } catch {
+            throw PlatformError("cannot open the signing keys in \(folder.signingKeyDirectory.path): \(error.localizedDescription)")
+        }
+        let client = try transport.client(as: identity)
+        let cell: Cell
+        do {
+            var cellLogger = logger
+            cellLogger[metadataKey: "region"] = "\(regionID)"
+            cell = try await Cell.open(region: region, folder: folder, configuration: config, jobEvents: nil, logger: cellLogger)
+        } catch {
+            try? await client.shutdown()
+            throw PlatformError("cannot open the cell database in \(folder.root.path): \(error)")
+        }
+        let revoked: RevokedSubjects
+        do { revoked = RevokedSubjects(try await cell.dataKeys.destroyedSubjects()) } catch {
+            await cell.close()
+            try? await client.shutdown()
+            throw PlatformError("cannot read the erased subjects: \(error)")
+        }
+        let notifier = cell.matchNotifier
+        revoked.onRevoke { person in notifier.end(person: person) }
+        let others = peers.filter { $0.key != regionID }
+        let directory = PeerDirectory(endpoints: others, caller: identity, client: client)
+        let remoteKeys = RemoteKeySet(sources: others.values.flatMap { $0 }.map { $0 + "/.well-known/jwks.json" }, client: client)
+        let verifier = AccessTokenVerifier(issuer: issuerURL, revoked: revoked) {
+            var keys = ring.jwks()["keys"] ?? []
+            keys += await remoteKeys.keys()["keys"] ?? []
+            return ["keys": keys]
+        }
+        let extractor = SkillExtractor(taxonomy: config.matching.taxonomy)
+        let issuer = AccessTokenIssuer(ring: ring, issuer: issuerURL)
+        let passwords = BcryptPasswords(cost: bcryptCost)
+        let sources = Dictionary(uniqueKeysWithValues: others.keys.compactMap { config.catalog.region($0) }
+            .filter { $0.jurisdiction != region.jurisdiction }
+            .map { ($0.id, HTTPCandidateCardSource(peers: directory, region: $0.id) as any CandidateCardSource) })
+        let handler = cell.handler(
+            catalog: config.catalog, tokens: issuer, passwords: passwords,
+            replicator: HTTPJobReplicator(peers: directory, origin: regionID),
+            agent: AgentRoutes(extractor: extractor, reviewer: JobAdReviewer(rules: config.jobAdRules)),
+            policy: config.policy, purposes: config.transferPurposes, delivery: HTTPApplicationDelivery(peers: directory),
+            candidateSources: sources, summarizer: Summarizer(extractor: extractor),
+            languageModel: config.languageModel.map { OpenAICompatibleModel(settings: $0) as any LanguageModel },
+            revoked: revoked, corporateNumbers: config.corporateNumbers)
+        let clients: OAuthClientRegistry
+        let decoy: String
+        do {
+            clients = try OAuthClientRegistry(yaml: config.oauthClientsYAML, secretsDirectory: folder.clientSecretsDirectory)
+            decoy = try await passwords.hash(RandomToken.make(bytes: 16))
+        } catch {
+            await cell.close()
+            try? await client.shutdown()
+            throw PlatformError("oauth-clients.yaml: \(error)")
+        }
+        let oauthRouter = Router(context: AppRequestContext.self)
+        OAuthServer(cells: [OAuthServer.Cell(region: region, users: cell.users, grants: cell.grants)], clients: clients, issuer: issuer,
+                    passwords: passwords, decoyHash: decoy, signInRegions: config.catalog.regions).add(to: oauthRouter)
+        let oauthResponder = oauthRouter.buildResponder()
+        let service: RoleResponder.Handler = { request, context in
+            if OAuthServer.paths.contains(request.uri.path) { return try await oauthResponder.respond(to: request, context: context) }
+            return try await handler(request, context)
+        }
+        let peerRouter = Router(context: AppRequestContext.self)
+        PeerRoutes(region: region, catalog: config.catalog, jobs: cell.jobs,
+                   intake: ApplicationIntake(applications: cell.applications, audit: cell.audit),
+                   discovery: cell.candidateDiscovery(catalog: config.catalog, policy: config.policy, purposes: config.transferPurposes))
+            .add(to: peerRouter)
+        let peerResponder = peerRouter.buildResponder()
+        let metrics = HTTPMetrics()
+        var responder = RoleResponder(
+            identity: identity, region: regionID, verifier: verifier, service: service,
+            peers: { request, context in try await peerResponder.respond(to: request, context: context) },
+            probes: Self.probes(cell: cell, ring: ring), endpoints: EndpointTemplates(Cell.endpoints + OAuthServer.endpoints), metrics: metrics,
+            authenticatesCallers: transport.authenticatesCallers)
+        responder.ownAuthorizationPaths = OAuthServer.paths
+        return BackendAPIRole(identity: identity, cell: cell, metrics: metrics, services: [DocumentLifecycleService(cells: [cell], logger: logger)],
+                              responder: responder, transport: transport, client: client, logger: logger)
+    }
+
+    private init(identity: ServiceIdentity, cell: Cell, metrics: HTTPMetrics, services: [any Service], responder: RoleResponder,
+                 transport: InternalTransport, client: HTTPClient, logger: Logger) {
+        self.identity = identity
+        self.cell = cell
+        self.metrics = metrics
+        self.services = services
+        self.responder = responder
+        self.transport = transport
+        self.client = client
+        self.logger = logger
+    }
+
+    static func probes(cell: Cell, ring: SigningKeyRing) -> [String: RoleResponder.Handler] {
+        [
+            "/health": { _, _ in try Response.json(["status": "ok"]) },
+            "/ready": { _, _ in
+                let ready = await cell.isReady()
+                return try Response.json(["status": ready ? "ready" : "not-ready"], status: ready ? .ok : .serviceUnavailable)
+            },
+            "/.well-known/jwks.json": { _, _ in try Response.json(ring.jwks(), headers: [.cacheControl: "public, max-age=300"]) },
+        ]
+    }
+
+    /// The internal listener: mTLS (or plain with `--insecure-internal`), admitting the gateway and
+    /// the peer roles ``PeerPolicy`` allows.
+    public func application(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        throws(PlatformError) -> some Service {
+        let logger = logger
+        return Hummingbird.Application(
+            responder: responder,
+            server: try transport.server(identity) { refused in
+                logger.warning("refused a caller at the handshake", metadata: ["peer": "\(refused?.description ?? "no identity")"])
+            },
+            configuration: .init(address: .hostname(host, port: port), serverName: "iworkz-\(identity.role.rawValue)"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// Closes the database and the client to the other regions.
+    public func close() async {
+        await cell.close()
+        try? await client.shutdown()
+    }
+}

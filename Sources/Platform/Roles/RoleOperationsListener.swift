@@ -1,0 +1,28 @@
+public import Hummingbird
+public import Logging
+public import Observability
+internal import NIOCore
+internal import ServerKit
+
+/// A role's operations listener (`--ops-port`): `/health`, `/ready` and the Prometheus `/metrics`,
+/// on an address only the operators' network reaches.
+public enum RoleOperationsListener {
+    public static func application(
+        host: String, port: Int, metrics: HTTPMetrics, ready: @escaping @Sendable () async -> Bool, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("/health") { _, _ in try Response.json(["status": "ok"]) }
+        router.get("/ready") { _, _ in
+            let isReady = await ready()
+            return try Response.json(["status": isReady ? "ready" : "not-ready"], status: isReady ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+        }
+        return Hummingbird.Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "iworkz-ops"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) }, logger: logger)
+    }
+}

@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# End-to-end check of the distributed shape: a gateway, and for jp-tokyo and kr-seoul a backend-api,
+# each a separate `iworkz` process on loopback with its own data folder, talking mTLS with
+# certificates from `iworkz certs init`. Runs the README journey through the gateway, then checks
+# residency in each region's database, that roles refuse callers without a certificate of the
+# platform's CA, and that one region down answers 503 for its records only and recovers.
+#
+#   scripts/e2e-distributed.sh [path/to/iworkz]
+#
+# Exits non-zero on the first failure and stops every process it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN="${1:-${IWORKZ_BIN:-$(swift build --show-bin-path)/iworkz}}"
+[ -x "$BIN" ] || { echo "e2e-distributed: no iworkz binary at $BIN (swift build first)" >&2; exit 1; }
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/iworkz-e2e.XXXXXX")"
+CERTS="$WORK/shared/certs"
+declare -A PID
+
+stop_all() {
+    for name in "${!PID[@]}"; do kill "${PID[$name]}" 2>/dev/null || true; done
+    for name in "${!PID[@]}"; do
+        for _ in $(seq 1 100); do kill -0 "${PID[$name]}" 2>/dev/null || break; sleep 0.05; done
+        kill -9 "${PID[$name]}" 2>/dev/null || true
+    done
+}
+finish() {
+    local status=$?
+    stop_all
+    if [ "$status" -ne 0 ]; then
+        for log in "$WORK"/*.log; do [ -f "$log" ] && { echo "--- last lines of $(basename "$log")"; tail -n 8 "$log" | cut -c1-400; }; done
+    fi
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap finish EXIT
+
+fail() { echo "e2e-distributed: FAIL: $*" >&2; exit 1; }
+step() { echo "==> $*"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); exec("print(" + sys.argv[2] + ")")' "$WORK/body" "$1"; }
+
+GATEWAY_PORT="$(free_port)"; GATEWAY_OPS="$(free_port)"
+JP_PORT="$(free_port)"; JP_OPS="$(free_port)"
+KR_PORT="$(free_port)"; KR_OPS="$(free_port)"
+GW="http://127.0.0.1:$GATEWAY_PORT"
+ISSUER="$GW"
+cat > "$WORK/topology.yaml" <<YAML
+upstream: { connect_timeout_ms: 1000, request_timeout_ms: 10000, attempts: 2, eject_after_failures: 1, ejection_seconds: 1, health_check_seconds: 1 }
+regions:
+  jp-tokyo: { backend-api: [https://127.0.0.1:$JP_PORT] }
+  kr-seoul: { backend-api: [https://127.0.0.1:$KR_PORT] }
+YAML
+
+# A request through the gateway: status in $STATUS, body in $WORK/body.
+call() {
+    local method="$1" url="$2"; shift 2
+    STATUS="$(curl -s -o "$WORK/body" -w '%{http_code}' -X "$method" "$GW$url" "$@")"
+}
+expect() {
+    [ "$STATUS" = "$1" ] || fail "$2: expected $1, got $STATUS: $(head -c 400 "$WORK/body")"
+}
+
+start_backend() {
+    local region="$1" port="$2" ops="$3"
+    "$BIN" serve --role backend-api --region "$region" --host 127.0.0.1 --port "$port" --ops-port "$ops" \
+        --data-dir "$WORK/$region" --certs-dir "$CERTS" --topology "$WORK/topology.yaml" --issuer "$ISSUER" \
+        >> "$WORK/$region.log" 2>&1 &
+    PID[$region]=$!
+}
+wait_ready() {
+    local url="$1" what="$2"
+    for _ in $(seq 1 300); do
+        curl -sf -o /dev/null "$url" && return 0
+        sleep 0.1
+    done
+    fail "$what did not become ready at $url"
+}
+
+step "certificates"
+"$BIN" certs init --data-dir "$WORK/shared" > /dev/null
+"$BIN" certs init --data-dir "$WORK/rogue" > /dev/null   # another CA, whose certificates must be refused
+
+step "starting jp-tokyo and kr-seoul backend-api and the gateway"
+IWORKZ_BCRYPT_COST=4 start_backend jp-tokyo "$JP_PORT" "$JP_OPS"
+start_backend kr-seoul "$KR_PORT" "$KR_OPS"
+"$BIN" serve --role gateway --region jp-tokyo --host 127.0.0.1 --port "$GATEWAY_PORT" --ops-port "$GATEWAY_OPS" \
+    --data-dir "$WORK/gateway" --certs-dir "$CERTS" --topology "$WORK/topology.yaml" --issuer "$ISSUER" > "$WORK/gateway.log" 2>&1 &
+PID[gateway]=$!
+wait_ready "http://127.0.0.1:$JP_OPS/ready" "jp-tokyo backend-api"
+wait_ready "http://127.0.0.1:$KR_OPS/ready" "kr-seoul backend-api"
+wait_ready "$GW/ready" "the gateway"
+
+step "a Korean worker and a Japanese employer register; each record is written in its home region"
+call POST /api/v1/users -H 'Content-Type: application/json' -d '{
+  "role": "worker", "email": "jisoo.park@example.kr", "display_name": "Park Ji-soo", "country_of_residence": "KR",
+  "profile": {"skills": ["welding", "forklift"],
+    "languages": [{"language": "ko", "test": "native", "level": ""}, {"language": "ja", "test": "JLPT", "level": "N3"}],
+    "residence": {"status": "specified-skilled-worker-1", "expires_on": "2028-01-31"},
+    "location": {"country": "KR", "city": "Busan"}, "desired_salary": {"amount": 240000, "currency": "JPY", "period": "month"}}}'
+expect 201 "worker registration"
+WORKER="$(json 'd["access_token"]')"; WORKER_ID="$(json 'd["user"]["id"]')"
+[[ "$WORKER_ID" == usr_kr1_* ]] || fail "the worker was not homed in kr-seoul: $WORKER_ID"
+call POST /api/v1/users -H 'Content-Type: application/json' -d '{
+  "role": "employer", "email": "hr@fuji-metal.example", "display_name": "Fuji Metal HR",
+  "country_of_residence": "JP", "company_name": "Fuji Metal K.K.", "corporate_number": "1180301018771"}'
+expect 201 "employer registration"
+EMPLOYER="$(json 'd["access_token"]')"; EMPLOYER_ID="$(json 'd["user"]["id"]')"
+[[ "$EMPLOYER_ID" == usr_jp1_* ]] || fail "the employer was not homed in jp-tokyo: $EMPLOYER_ID"
+
+step "the employer posts a job in jp-tokyo; it is replicated to kr-seoul"
+call POST /api/v1/jobs -H "Authorization: Bearer $EMPLOYER" -H 'Content-Type: application/json' -d '{
+  "title": "Welder (溶接工), Osaka", "description": "Steel frame welding.",
+  "required_skills": ["welding"], "minimum_language": {"language": "ja", "test": "JLPT", "level": "N4"},
+  "eligible_residence_statuses": ["specified-skilled-worker-1"],
+  "location": {"country": "JP", "prefecture": "Osaka", "city": "Osaka"},
+  "salary": {"min": 230000, "max": 260000, "currency": "JPY", "period": "month"},
+  "employment_type": "full-time", "field": "industrial-manufacturing", "visa_sponsorship": true}'
+expect 201 "job posting"
+JOB="$(json 'd["id"]')"
+call GET "/api/v1/matching/jobs?limit=3" -H "Authorization: Bearer $WORKER"
+expect 200 "the worker's matches (computed in kr-seoul)"
+python3 -c 'import json,sys; ids=[m["job"]["id"] for m in json.load(open(sys.argv[1]))["matches"]]; sys.exit(0 if sys.argv[2] in ids else 1)' \
+    "$WORK/body" "$JOB" || fail "the replicated job is not among the worker's matches in kr-seoul: $(head -c 300 "$WORK/body")"
+
+step "the ai-agent reads a résumé in the worker's home region"
+call POST /api/v1/agent/skills -H "Authorization: Bearer $WORKER" -H 'Content-Type: application/json' \
+    -d '{"text": "용접공 3년, 지게차 운전 가능. TIG welding, 日本語 N3."}'
+expect 200 "skill extraction"
+
+step "a cross-border application is refused without consent, then delivered to jp-tokyo with it"
+call POST /api/v1/users/me/applications -H "Authorization: Bearer $WORKER" -H 'Content-Type: application/json' -d "{\"job_id\": \"$JOB\"}"
+expect 403 "application without consent"
+call GET '/api/v1/transfers/notice?destination=JP&purpose=job-application'
+expect 200 "the transfer notice"
+NOTICE="$(json 'd["version"]')"
+call POST /api/v1/users/me/consents -H "Authorization: Bearer $WORKER" -H 'Content-Type: application/json' \
+    -d "{\"destination\": \"JP\", \"purpose\": \"job-application\", \"notice_version\": \"$NOTICE\"}"
+expect 201 "consent to the transfer"
+call POST /api/v1/users/me/applications -H "Authorization: Bearer $WORKER" -H 'Content-Type: application/json' -d "{\"job_id\": \"$JOB\"}"
+expect 201 "application with consent"
+call GET "/api/v1/jobs/$JOB/applications" -H "Authorization: Bearer $EMPLOYER"
+expect 200 "the employer's received applications"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); a=a.get("applications", a); sys.exit(0 if len(a)==1 else 1)' "$WORK/body" \
+    || fail "jp-tokyo did not receive the application: $(head -c 300 "$WORK/body")"
+
+step "candidate cards: the worker opts in, an operator verifies the employer, the employer sees a card from kr-seoul"
+call GET '/api/v1/transfers/notice?destination=JP&purpose=candidate-discovery'
+expect 200 "the candidate-discovery notice"
+NOTICE="$(json 'd["version"]')"
+call POST /api/v1/users/me/consents -H "Authorization: Bearer $WORKER" -H 'Content-Type: application/json' \
+    -d "{\"destination\": \"JP\", \"purpose\": \"candidate-discovery\", \"notice_version\": \"$NOTICE\"}"
+expect 201 "consent to candidate discovery"
+SECRET="$(cat "$WORK/jp-tokyo/keys/clients/operations-console.secret")"
+STATUS="$(curl -s -o "$WORK/body" -w '%{http_code}' -u "operations-console:$SECRET" -H 'X-Region: jp-tokyo' \
+    -d grant_type=client_credentials -d scope=operator "$GW/oauth/token")"
+expect 200 "operator token (client_credentials at jp-tokyo's authorization server)"
+OPERATOR="$(json 'd["access_token"]')"
+call POST "/api/v1/employers/$EMPLOYER_ID/verification" -H "Authorization: Bearer $OPERATOR"
+expect 200 "employer verification"
+call GET "/api/v1/jobs/$JOB/candidates" -H "Authorization: Bearer $EMPLOYER"
+expect 200 "candidates"
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["cards"]; sys.exit(0 if any(x.get("home_region")=="kr-seoul" for x in c) else 1)' \
+    "$WORK/body" || fail "no candidate card from kr-seoul: $(head -c 400 "$WORK/body")"
+grep -q "Park" "$WORK/body" && fail "a candidate card shows the worker's name"
+
+step "documents and export in the worker's home region"
+printf '%%PDF-1.7\n%% résumé\n' > "$WORK/resume.pdf"
+call POST '/api/v1/users/me/documents?kind=resume' -H "Authorization: Bearer $WORKER" -H 'Content-Type: application/pdf' --data-binary @"$WORK/resume.pdf"
+expect 201 "résumé upload"
+call GET /api/v1/users/me/export -H "Authorization: Bearer $WORKER"
+expect 200 "export"
+
+step "residency: each region's database holds its own people only (and the lawful transfer)"
+python3 - "$WORK" <<'PY' || fail "residency check"
+import sqlite3, sys
+work = sys.argv[1]
+def ids(region, sql):
+    db = sqlite3.connect(f"file:{work}/{region}/cells/{region}.sqlite?mode=ro", uri=True)
+    try:
+        return [row[0] for row in db.execute(sql)]
+    finally:
+        db.close()
+jp_users, kr_users = ids("jp-tokyo", "SELECT id FROM users"), ids("kr-seoul", "SELECT id FROM users")
+assert jp_users and all(u.startswith("usr_jp1_") for u in jp_users), f"jp-tokyo holds {jp_users}"
+assert kr_users and all(u.startswith("usr_kr1_") for u in kr_users), f"kr-seoul holds {kr_users}"
+received = ids("jp-tokyo", "SELECT worker_id FROM applications WHERE direction = 'received'")
+assert len(received) == 1 and received[0].startswith("usr_kr1_"), f"jp-tokyo received {received}"
+sent = ids("kr-seoul", "SELECT worker_id FROM applications WHERE direction = 'sent'")
+assert len(sent) == 1, f"kr-seoul sent {sent}"
+import os
+for region, other in (("jp-tokyo", "kr-seoul"), ("kr-seoul", "jp-tokyo")):
+    cells = os.listdir(f"{work}/{region}/cells")
+    assert not any(name.startswith(other) for name in cells), f"{region}'s data folder holds {other}'s files: {cells}"
+print("    jp-tokyo:", len(jp_users), "people; kr-seoul:", len(kr_users), "people; one lawful transfer")
+PY
+
+step "mTLS: no certificate, another CA's certificate, a role that may not call: all refused"
+for port in "$JP_PORT" "$KR_PORT"; do
+    curl -s -o /dev/null --cacert "$CERTS/ca.pem" "https://127.0.0.1:$port/health" && fail "port $port answered a client without a certificate"
+    curl -s -o /dev/null --cacert "$CERTS/ca.pem" --cert "$WORK/rogue/certs/jp-tokyo/gateway.pem" \
+        --key "$WORK/rogue/certs/jp-tokyo/gateway-key.pem" "https://127.0.0.1:$port/health" && fail "port $port answered another CA's certificate"
+    curl -s -o /dev/null --cacert "$CERTS/ca.pem" --cert "$CERTS/kr-seoul/ai-agent.pem" \
+        --key "$CERTS/kr-seoul/ai-agent-key.pem" "https://127.0.0.1:$port/health" && [ "$port" = "$JP_PORT" ] \
+        && fail "jp-tokyo backend-api answered kr-seoul's ai-agent"
+    STATUS="$(curl -s -o "$WORK/body" -w '%{http_code}' --cacert "$CERTS/ca.pem" --cert "$CERTS/jp-tokyo/gateway.pem" \
+        --key "$CERTS/jp-tokyo/gateway-key.pem" "https://127.0.0.1:$port/health")"
+    expect 200 "the gateway's certificate at port $port"
+done
+STATUS="$(curl -s -o "$WORK/body" -w '%{http_code}' --cacert "$CERTS/ca.pem" --cert "$CERTS/jp-tokyo/gateway.pem" \
+    --key "$CERTS/jp-tokyo/gateway-key.pem" -X PUT "https://127.0.0.1:$JP_PORT/internal/v1/retractions/$WORKER_ID")"
+expect 403 "the gateway calling an internal route"
+
+step "kr-seoul's backend-api down: Korean records 503, Japanese ones served; back when it restarts"
+kill "${PID[kr-seoul]}"; wait "${PID[kr-seoul]}" 2>/dev/null || true
+call GET /api/v1/users/me -H "Authorization: Bearer $WORKER"
+expect 503 "a Korean record while kr-seoul is down"
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); sys.exit(0 if p.get("region")=="kr-seoul" else 1)' "$WORK/body" \
+    || fail "the 503 does not name kr-seoul: $(head -c 300 "$WORK/body")"
+call GET "/api/v1/jobs/$JOB" -H "Authorization: Bearer $EMPLOYER"
+expect 200 "a Japanese record while kr-seoul is down"
+call GET /api/v1/users/me -H "Authorization: Bearer $EMPLOYER"
+expect 200 "the Japanese employer while kr-seoul is down"
+start_backend kr-seoul "$KR_PORT" "$KR_OPS"
+wait_ready "http://127.0.0.1:$KR_OPS/ready" "kr-seoul backend-api (restarted)"
+for _ in $(seq 1 50); do
+    call GET /api/v1/users/me -H "Authorization: Bearer $WORKER"
+    [ "$STATUS" = 200 ] && break
+    sleep 0.2
+done
+expect 200 "a Korean record after kr-seoul restarted"
+
+step "erasure in kr-seoul retracts the application jp-tokyo received"
+call DELETE /api/v1/users/me -H "Authorization: Bearer $WORKER"
+expect 200 "erasure"
+call GET "/api/v1/jobs/$JOB/applications" -H "Authorization: Bearer $EMPLOYER"
+expect 200 "the employer's applications after the erasure"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); a=a.get("applications", a); sys.exit(0 if len(a)==0 else 1)' "$WORK/body" \
+    || fail "jp-tokyo still holds the erased worker's application: $(head -c 300 "$WORK/body")"
+call GET /api/v1/users/me -H "Authorization: Bearer $WORKER"
+expect 401 "the erased worker's token"
+
+echo "e2e-distributed: all checks passed"

@@ -412,7 +412,7 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                "MutualTLS",
+                "MutualTLS", "Peering",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: testSwiftSettings

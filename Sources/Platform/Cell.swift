@@ -145,7 +145,7 @@ struct InProcessApplicationDelivery: ApplicationDelivery {
 
     func deliver(_ application: Transfers.Application, to region: RegionID) async throws {
         guard let intake = intakes[region] else { throw PlatformError("no running cell \(region) to deliver to") }
-        try await intake.receive(application)
+        try await intake.receiveOnce(application)
     }
 
     func retract(worker: RegionalID, from region: RegionID) async throws {

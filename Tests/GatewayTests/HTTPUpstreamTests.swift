@@ -30,7 +30,7 @@ struct HTTPUpstreamTests {
                 hits.add(1, ordering: .relaxed)
                 let body = try await request.body.collect(upTo: 1 << 20)
                 seen.withLock { seen in
-                    for name in ["x-request-id", "authorization", "traceparent", "connection"] {
+                    for name in ["x-request-id", "authorization", "traceparent", "connection", "x-forwarded-for", "x-iworkz-peer"] {
                         seen[name] = HTTPField.Name(name).flatMap { request.headers[$0] }
                     }
                     seen["body"] = String(buffer: body)
@@ -105,7 +105,14 @@ struct HTTPUpstreamTests {
     @Test func forwardsTheRequestWithItsIdentityHeadersAndRelaysTheAnswer() async throws {
         let backend = Backend()
         try await Self.withBackends([backend]) { upstream, _ in
-            let response = try await upstream.forward(Self.request(.post, body: #"{"a":1}"#), context: Self.context())
+            let plain = Self.request(.post, body: #"{"a":1}"#)
+            var head = plain.head
+            head.headerFields[HTTPField.Name("X-Forwarded-For")!] = "10.0.0.1"
+            head.headerFields[HTTPField.Name("X-Iworkz-Peer")!] = "kr-seoul/backend-api"
+            let request = Request(head: head, body: plain.body)
+            var context = Self.context()
+            context.clientAddress = "203.0.113.9"
+            let response = try await upstream.forward(request, context: context)
             #expect(response.status == .created)
             #expect(response.headers[HTTPField.Name("X-Backend")!] == "yes")
             let seen = backend.seen.withLock { $0 }
@@ -113,6 +120,8 @@ struct HTTPUpstreamTests {
             #expect(seen["authorization"] == "Bearer token-1", "the role behind verifies the token again")
             #expect(seen["traceparent"] == "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
             #expect(seen["connection"] != "close", "hop-by-hop headers stay on their connection")
+            #expect(seen["x-forwarded-for"] == "203.0.113.9", "the client's address as the gateway settled it, not as the client said")
+            #expect(seen["x-iworkz-peer"] == nil, "who calls is for the callee's certificate check to say")
             #expect(seen["body"] == #"{"a":1}"#)
             #expect(seen["path"] == "/api/v1/things?x=1")
         }

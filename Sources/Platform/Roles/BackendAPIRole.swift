@@ -30,6 +30,7 @@ internal import Transfers
 /// region's published keys.
 public final class BackendAPIRole: Sendable {
     public let identity: ServiceIdentity
+    public let configuration: LoadedConfiguration
     public let cell: Cell
     public let metrics: HTTPMetrics
     /// The document lifecycle; run beside ``application(host:port:onServerRunning:)``.
@@ -131,13 +132,14 @@ public final class BackendAPIRole: Sendable {
             probes: Self.probes(cell: cell, ring: ring), endpoints: EndpointTemplates(Cell.endpoints + OAuthServer.endpoints), metrics: metrics,
             authenticatesCallers: transport.authenticatesCallers)
         responder.ownAuthorizationPaths = OAuthServer.paths
-        return BackendAPIRole(identity: identity, cell: cell, metrics: metrics, services: [DocumentLifecycleService(cells: [cell], logger: logger)],
+        return BackendAPIRole(identity: identity, configuration: config, cell: cell, metrics: metrics, services: [DocumentLifecycleService(cells: [cell], logger: logger)],
                               responder: responder, transport: transport, client: client, logger: logger)
     }
 
-    private init(identity: ServiceIdentity, cell: Cell, metrics: HTTPMetrics, services: [any Service], responder: RoleResponder,
+    private init(identity: ServiceIdentity, configuration: LoadedConfiguration, cell: Cell, metrics: HTTPMetrics, services: [any Service], responder: RoleResponder,
                  transport: InternalTransport, client: HTTPClient, logger: Logger) {
         self.identity = identity
+        self.configuration = configuration
         self.cell = cell
         self.metrics = metrics
         self.services = services

@@ -246,8 +246,11 @@ let package = Package(
         .target(
             name: "Peering",
             dependencies: [
-                "Sovereignty", "ServerKit", "JobService", "Transfers", "MutualTLS",
+                "Sovereignty", "ServerKit", "JobService", "Transfers", "MutualTLS", "Storage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

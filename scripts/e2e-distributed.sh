@@ -211,7 +211,7 @@ STATUS="$(curl -s -o "$WORK/body" -w '%{http_code}' --cacert "$CERTS/ca.pem" --c
     --key "$CERTS/jp-tokyo/gateway-key.pem" -X PUT "https://127.0.0.1:$JP_PORT/internal/v1/retractions/$WORKER_ID")"
 expect 403 "the gateway calling an internal route"
 
-step "kr-seoul's backend-api down: Korean records 503, Japanese ones served; back when it restarts"
+step "kr-seoul's backend-api down: Korean records 503, Japanese ones served and posted; back when it restarts, with the posting"
 kill "${PID[kr-seoul]}"; wait "${PID[kr-seoul]}" 2>/dev/null || true
 call GET /api/v1/users/me -H "Authorization: Bearer $WORKER"
 expect 503 "a Korean record while kr-seoul is down"
@@ -221,6 +221,12 @@ call GET "/api/v1/jobs/$JOB" -H "Authorization: Bearer $EMPLOYER"
 expect 200 "a Japanese record while kr-seoul is down"
 call GET /api/v1/users/me -H "Authorization: Bearer $EMPLOYER"
 expect 200 "the Japanese employer while kr-seoul is down"
+call POST /api/v1/jobs -H "Authorization: Bearer $EMPLOYER" -H 'Content-Type: application/json' -d '{
+  "title": "Welder, night shift", "description": "Posted while kr-seoul was down.", "required_skills": ["welding"],
+  "eligible_residence_statuses": ["specified-skilled-worker-1"], "location": {"country": "JP", "prefecture": "Osaka"},
+  "employment_type": "full-time", "field": "industrial-manufacturing"}'
+expect 201 "a posting written while kr-seoul is down"
+LATE_JOB="$(json 'd["id"]')"
 start_backend kr-seoul "$KR_PORT" "$KR_OPS"
 wait_ready "http://127.0.0.1:$KR_OPS/ready" "kr-seoul backend-api (restarted)"
 for _ in $(seq 1 50); do
@@ -229,6 +235,13 @@ for _ in $(seq 1 50); do
     sleep 0.2
 done
 expect 200 "a Korean record after kr-seoul restarted"
+for _ in $(seq 1 100); do
+    python3 -c 'import sqlite3,sys; db=sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True); sys.exit(0 if db.execute("SELECT 1 FROM jobs WHERE id=?", (sys.argv[2],)).fetchone() else 1)' \
+        "$WORK/kr-seoul/cells/kr-seoul.sqlite" "$LATE_JOB" && break
+    sleep 0.2
+done
+python3 -c 'import sqlite3,sys; db=sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True); sys.exit(0 if db.execute("SELECT 1 FROM jobs WHERE id=?", (sys.argv[2],)).fetchone() else 1)' \
+    "$WORK/kr-seoul/cells/kr-seoul.sqlite" "$LATE_JOB" || fail "the posting written while kr-seoul was down did not reach it"
 
 step "erasure in kr-seoul retracts the application jp-tokyo received"
 call DELETE /api/v1/users/me -H "Authorization: Bearer $WORKER"

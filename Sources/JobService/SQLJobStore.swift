@@ -37,7 +37,30 @@ public struct SQLJobStore: JobStore {
         Migration(id: "jobs-002", statements: [
             "CREATE VIRTUAL TABLE jobs_search USING fts5(job_id UNINDEXED, tokens, tokenize = 'unicode61')",
         ]),
+        // Every write of a posting takes the next number of the cell's change sequence, so the
+        // cell's own postings can be sent to other regions in the order they changed, from where
+        // each region left off (see ``changes(from:after:limit:)``). Rows from before are numbered
+        // in insertion order and sent once.
+        Migration(id: "jobs-003", statements: [
+            "ALTER TABLE jobs ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0",
+            "UPDATE jobs SET change_seq = rowid",
+            "CREATE INDEX jobs_changes ON jobs (origin_region, change_seq)",
+        ]),
     ]
+
+    /// A posting as it was written, with its place in the cell's change sequence.
+    public struct Change: Sendable {
+        public let sequence: Int64
+        public let job: Job
+    }
+
+    /// Postings of `origin` written after change `sequence`, oldest change first.
+    public func changes(from origin: RegionID, after sequence: Int64, limit: Int) async throws -> [Change] {
+        try await database.sql.raw("""
+            SELECT change_seq, document FROM jobs WHERE origin_region = \(bind: origin.rawValue) AND change_seq > \(bind: sequence)
+            ORDER BY change_seq LIMIT \(unsafeRaw: String(max(1, min(limit, 1000))))
+            """).all().map { row in Change(sequence: try row.decode(column: "change_seq", as: Int64.self), job: try Self.decode(row)) }
+    }
 
     /// Fills the search table for postings stored before it existed (or after it was lost).
     public func rebuildSearchIndexIfNeeded() async throws {
@@ -73,14 +96,17 @@ public struct SQLJobStore: JobStore {
             // Only a newer version replaces the stored one, so late replication never regresses a posting.
             let stored = try await sql.raw("SELECT updated_at FROM jobs WHERE id = \(bind: id)").first()
             if let stored, try stored.decode(column: "updated_at", as: String.self) >= updated { return }
+            // Writes are serialised (one writer per cell), so the next number is never taken twice.
             try await sql.raw("""
                 INSERT INTO jobs (id, employer_id, origin_region, status, country, prefecture, employment_type,
-                                  search_text, document, created_at, updated_at)
+                                  search_text, document, created_at, updated_at, change_seq)
                 VALUES (\(bind: id), \(bind: employer), \(bind: origin), \(bind: status), \(bind: country), \(bind: prefecture),
-                        \(bind: type), \(bind: searchText), \(bind: document), \(bind: created), \(bind: updated))
+                        \(bind: type), \(bind: searchText), \(bind: document), \(bind: created), \(bind: updated),
+                        (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM jobs))
                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, country = excluded.country,
                     prefecture = excluded.prefecture, employment_type = excluded.employment_type,
-                    search_text = excluded.search_text, document = excluded.document, updated_at = excluded.updated_at
+                    search_text = excluded.search_text, document = excluded.document, updated_at = excluded.updated_at,
+                    change_seq = excluded.change_seq
                 """).run()
             try await sql.raw("DELETE FROM jobs_search WHERE job_id = \(bind: id)").run()
             try await sql.raw("INSERT INTO jobs_search (job_id, tokens) VALUES (\(bind: id), \(bind: tokens))").run()

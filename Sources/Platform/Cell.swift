@@ -14,6 +14,7 @@ public import Transfers
 public import KeyManagement
 internal import ObjectStorage
 internal import Synchronization
+internal import Peering
 
 /// One regional cell of the all-in-one process: its database and the services answering from it.
 public struct Cell: Sendable {
@@ -29,6 +30,8 @@ public struct Cell: Sendable {
     let documents: DocumentStore
     /// The cell's postings; every write also updates the matching index.
     let jobs: IndexingJobStore
+    /// The same postings without the index: their change sequence is the replication outbox.
+    let postings: SQLJobStore
     /// The open postings this cell matches workers against, in memory.
     public let matchingIndex: MatchingIndex
     /// Workers listening for new matches in this cell.
@@ -53,6 +56,7 @@ public struct Cell: Sendable {
     /// Every migration a cell's database carries.
     static let migrations = SQLUserStore.migrations + SQLJobStore.migrations + GrantStore.migrations + AuditLog.migrations
         + ConsentStore.migrations + ApplicationStore.migrations + CandidateCardStore.migrations + EmailChangeStore.migrations
+        + ReplicationCursors.migrations
 
     /// Opens the cell's database, key store and object store, seals records written before sealing
     /// existed, and builds the matching index from the postings the cell holds.
@@ -86,7 +90,7 @@ public struct Cell: Sendable {
                                  acceptedKind: configuration.policy.consentKind(of: region.jurisdiction))
         try await pool.load()
         return Cell(region: region, database: database, keyStore: keyStore, dataKeys: vault, users: users, documents: documents,
-                    jobs: IndexingJobStore(store: postings, index: index, notifier: notifier, bus: jobEvents), matchingIndex: index,
+                    jobs: IndexingJobStore(store: postings, index: index, notifier: notifier, bus: jobEvents), postings: postings, matchingIndex: index,
                     matchNotifier: notifier, jobEventsListening: jobEvents == nil ? nil : ReadyFlag(), grants: GrantStore(database: database),
                     consents: consents, applications: ApplicationStore(database: database, cipher: cipher),
                     cards: CandidateCardStore(database: database),

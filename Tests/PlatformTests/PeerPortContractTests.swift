@@ -13,6 +13,7 @@ import Peering
 @testable import Platform
 import ServiceLifecycle
 import Sovereignty
+import Storage
 import Synchronization
 import Testing
 import TestSupport
@@ -29,7 +30,8 @@ struct PeerPortContractTests {
     }
 
     struct Ports: Sendable {
-        let replicator: any JobReplicator
+        /// Writes a posting in its origin region and carries it to jp-tokyo.
+        let publish: @Sendable (Job) async throws -> Void
         let delivery: any ApplicationDelivery
         let cards: any CandidateCardSource
     }
@@ -42,8 +44,11 @@ struct PeerPortContractTests {
         try await RegionProcess.withBackend(Self.japan) { backend in
             let korea = ServiceIdentity(region: "kr-seoul", role: .backendAPI)
             try await backend.withClient(as: korea) { client in
-                let ports = adapter == .inProcess ? Self.inProcess(backend.role) : backend.httpPorts(as: korea, client: client)
-                try await Self.checkContract(ports, cell: backend.role.cell)
+                try await KoreanOrigin.with { origin in
+                    let ports = adapter == .inProcess ? Self.inProcess(backend.role)
+                        : backend.httpPorts(as: korea, client: client, origin: origin)
+                    try await Self.checkContract(ports, cell: backend.role.cell)
+                }
             }
         }
     }
@@ -57,9 +62,9 @@ struct PeerPortContractTests {
         var older = newer
         older.updatedAt = "2026-12-01T00:00:00.000Z"
         older.content.title = "Old title"
-        try await ports.replicator.replicate(newer)
-        try await ports.replicator.replicate(newer)
-        try await ports.replicator.replicate(older)
+        try await ports.publish(newer)
+        try await ports.publish(newer)
+        try await ports.publish(older)
         let stored = try await cell.jobs.find(newer.id)
         #expect(stored?.updatedAt == newer.updatedAt)
         #expect(stored?.content.title == newer.content.title)
@@ -81,7 +86,7 @@ struct PeerPortContractTests {
         let cell = role.cell
         let catalog = role.configuration.catalog
         return Ports(
-            replicator: InProcessJobReplicator(stores: [japan: cell.jobs]),
+            publish: { job in try await InProcessJobReplicator(stores: [japan: cell.jobs]).replicate(job) },
             delivery: InProcessApplicationDelivery(intakes: [japan: ApplicationIntake(applications: cell.applications, audit: cell.audit)]),
             cards: cell.candidateDiscovery(catalog: catalog, policy: role.configuration.policy, purposes: role.configuration.transferPurposes))
     }
@@ -114,21 +119,20 @@ struct RegionProcess: Sendable {
     let port: Int
     let files: CertificateFiles
 
-    static func withBackend(_ region: RegionID, _ body: (RegionProcess) async throws -> Void) async throws {
+    /// - Parameter port: the listener's port; 0 for any free one.
+    ///   - certificates: the CA and certificates to use; new ones when nil.
+    static func withBackend(_ region: RegionID, port fixedPort: Int = 0, certificates: CertificateFiles? = nil,
+                            _ body: (RegionProcess) async throws -> Void) async throws {
         let folder = PlatformHarness.temporaryDataDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let files = CertificateFiles(dataDirectory: folder)
-        let authority = try DevelopmentCertificateAuthority.loadOrCreate(at: files)
-        for identity in ["jp-tokyo", "kr-seoul"].flatMap({ region in ServiceRole.allCases.map { ServiceIdentity(region: region, role: $0) } }) {
-            try authority.issue(identity, into: files)
-        }
+        let files = try certificates ?? Self.certificates(in: folder)
         let config = try LoadedConfiguration.load(from: PlatformHarness.configDirectory)
         let role = try await BackendAPIRole.start(
             config: config, region: region, dataDirectory: folder.appendingPathComponent(region.rawValue).path, peers: [:],
             transport: .mutualTLS(files), issuerURL: "https://iworkz.test", bcryptCost: 4,
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let port = Mutex(0)
-        let application = try role.application(host: "127.0.0.1", port: 0) { bound in port.withLock { $0 = bound } }
+        let application = try role.application(host: "127.0.0.1", port: fixedPort) { bound in port.withLock { $0 = bound } }
         let group = ServiceGroup(services: [application], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -147,6 +151,24 @@ struct RegionProcess: Sendable {
         await role.close()
     }
 
+    /// A development CA with a certificate for every role of jp-tokyo and kr-seoul.
+    static func certificates(in folder: URL) throws -> CertificateFiles {
+        let files = CertificateFiles(dataDirectory: folder)
+        let authority = try DevelopmentCertificateAuthority.loadOrCreate(at: files)
+        for identity in ["jp-tokyo", "kr-seoul"].flatMap({ region in ServiceRole.allCases.map { ServiceIdentity(region: region, role: $0) } }) {
+            try authority.issue(identity, into: files)
+        }
+        return files
+    }
+
+    /// A loopback port nothing listens on (bound, then released).
+    static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress!.port!
+        try await channel.close()
+        return port
+    }
+
     var baseURL: String { "https://127.0.0.1:\(port)" }
 
     /// Runs `body` with a client presenting `identity`'s certificate, then shuts the client down.
@@ -162,10 +184,15 @@ struct RegionProcess: Sendable {
     }
 
     /// The HTTP adapters another region's backend-api would use, with its certificate.
-    func httpPorts(as caller: ServiceIdentity, client: HTTPClient) -> PeerPortContractTests.Ports {
+    func httpPorts(as caller: ServiceIdentity, client: HTTPClient, origin: KoreanOrigin) -> PeerPortContractTests.Ports {
         let peers = PeerDirectory(endpoints: [RegionID(role.identity.region): [baseURL]], caller: caller, client: client)
         let region = RegionID(role.identity.region)
-        return .init(replicator: HTTPJobReplicator(peers: peers, origin: RegionID(caller.region)),
+        let replicator = origin.replicator(to: region, peers: peers)
+        return .init(publish: { job in
+                         try await origin.postings.upsert(job)
+                         try await replicator.replicate(job)
+                         await replicator.deliverAll()
+                     },
                      delivery: HTTPApplicationDelivery(peers: peers), cards: HTTPCandidateCardSource(peers: peers, region: region))
     }
 
@@ -193,5 +220,33 @@ struct RegionProcess: Sendable {
         } catch {
             return nil
         }
+    }
+}
+
+/// kr-seoul's side of catalog replication: a cell database holding postings, and the replicator that
+/// sends them on.
+struct KoreanOrigin: Sendable {
+    let database: CellDatabase
+    let postings: SQLJobStore
+
+    static func with(_ body: (KoreanOrigin) async throws -> Void) async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try await CellDatabase.open(path: folder.appendingPathComponent("kr-seoul.sqlite").path,
+                                                   migrations: SQLJobStore.migrations + ReplicationCursors.migrations,
+                                                   logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        do {
+            try await body(KoreanOrigin(database: database, postings: SQLJobStore(database: database)))
+        } catch {
+            try? await database.close()
+            throw error
+        }
+        try await database.close()
+    }
+
+    func replicator(to target: RegionID, peers: PeerDirectory) -> CatalogReplicator {
+        CatalogReplicator(origin: RegionID("kr-seoul"), targets: [target], postings: postings, cursors: ReplicationCursors(database: database),
+                          peers: peers, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, pollInterval: .milliseconds(20),
+                          maxBackoff: .milliseconds(200))
     }
 }

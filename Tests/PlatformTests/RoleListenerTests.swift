@@ -40,6 +40,13 @@ struct RoleListenerTests {
                                            body: encoder.encode(koreanJob))?.status == 204)
             #expect(try await backend.call(as: Self.koreanBackend, .PUT, "/internal/v1/catalog/jobs/\(japaneseJob.id)",
                                            body: encoder.encode(japaneseJob))?.status == 403)
+            // A late, older copy is acknowledged and changes nothing.
+            var stale = koreanJob
+            stale.updatedAt = "2026-11-01T00:00:00.000Z"
+            stale.content.title = "Stale title"
+            #expect(try await backend.call(as: Self.koreanBackend, .PUT, "/internal/v1/catalog/jobs/\(koreanJob.id)",
+                                           body: encoder.encode(stale))?.status == 204)
+            #expect(try await backend.role.cell.jobs.find(koreanJob.id)?.content.title == koreanJob.content.title)
             // The path's id must be the record's.
             #expect(try await backend.call(as: Self.koreanBackend, .PUT, "/internal/v1/catalog/jobs/\(japaneseJob.id)",
                                            body: encoder.encode(koreanJob))?.status == 400)

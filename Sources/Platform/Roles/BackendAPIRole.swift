@@ -23,8 +23,9 @@ internal import Transfers
 /// backend-api --region X`): the region's cell (users, jobs, transfers, documents, and until they
 /// run apart, its matching engine and agent) behind an internal listener the gateway calls over mTLS.
 ///
-/// It holds only its own region's people. Postings it writes are replicated to the other regions'
-/// backend-api, applications are delivered to the job's region, and candidate cards are asked of the
+/// It holds only its own region's people. Postings it writes reach the other regions' backend-api
+/// through the cell's change sequence (``CatalogReplicator``, whatever is down when they are
+/// written), applications are delivered to the job's region, and candidate cards are asked of the
 /// other jurisdictions, each through the HTTP adapters of ``Peering``. It signs the tokens of the
 /// people it registers with its own keys, and verifies any region's token against the union of every
 /// region's published keys.
@@ -33,7 +34,7 @@ public final class BackendAPIRole: Sendable {
     public let configuration: LoadedConfiguration
     public let cell: Cell
     public let metrics: HTTPMetrics
-    /// The document lifecycle; run beside ``application(host:port:onServerRunning:)``.
+    /// The document lifecycle and the catalog's replication; run beside ``application(host:port:onServerRunning:)``.
     public let services: [any Service]
     let responder: RoleResponder
     let transport: InternalTransport
@@ -87,6 +88,8 @@ public final class BackendAPIRole: Sendable {
             keys += await remoteKeys.keys()["keys"] ?? []
             return ["keys": keys]
         }
+        let replicator = CatalogReplicator(origin: regionID, targets: Array(others.keys), postings: cell.postings,
+                                           cursors: ReplicationCursors(database: cell.database), peers: directory, logger: logger)
         let extractor = SkillExtractor(taxonomy: config.matching.taxonomy)
         let issuer = AccessTokenIssuer(ring: ring, issuer: issuerURL)
         let passwords = BcryptPasswords(cost: bcryptCost)
@@ -95,7 +98,7 @@ public final class BackendAPIRole: Sendable {
             .map { ($0.id, HTTPCandidateCardSource(peers: directory, region: $0.id) as any CandidateCardSource) })
         let handler = cell.handler(
             catalog: config.catalog, tokens: issuer, passwords: passwords,
-            replicator: HTTPJobReplicator(peers: directory, origin: regionID),
+            replicator: replicator,
             agent: AgentRoutes(extractor: extractor, reviewer: JobAdReviewer(rules: config.jobAdRules)),
             policy: config.policy, purposes: config.transferPurposes, delivery: HTTPApplicationDelivery(peers: directory),
             candidateSources: sources, summarizer: Summarizer(extractor: extractor),
@@ -132,7 +135,7 @@ public final class BackendAPIRole: Sendable {
             probes: Self.probes(cell: cell, ring: ring), endpoints: EndpointTemplates(Cell.endpoints + OAuthServer.endpoints), metrics: metrics,
             authenticatesCallers: transport.authenticatesCallers)
         responder.ownAuthorizationPaths = OAuthServer.paths
-        return BackendAPIRole(identity: identity, configuration: config, cell: cell, metrics: metrics, services: [DocumentLifecycleService(cells: [cell], logger: logger)],
+        return BackendAPIRole(identity: identity, configuration: config, cell: cell, metrics: metrics, services: [DocumentLifecycleService(cells: [cell], logger: logger), replicator],
                               responder: responder, transport: transport, client: client, logger: logger)
     }
 

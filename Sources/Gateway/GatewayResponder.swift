@@ -10,6 +10,8 @@ public import Sovereignty
 public import TokenVerification
 public import WebFirewall
 public import ResponseCache
+internal import Tracing
+internal import Instrumentation
 
 /// The gateway: correlation id, authentication, route rules, region resolution and in-process
 /// dispatch to the serving cell, with metrics and one log line per request.
@@ -61,6 +63,17 @@ public struct GatewayResponder: HTTPResponder {
     }
 
     public func respond(to request: Request, context: AppRequestContext) async throws -> Response {
+        // Only a trusted proxy may continue a trace: anyone else could force every request sampled.
+        var parent = ServiceContext.topLevel
+        if let proxies, proxies.trusts(context.clientAddress) {
+            InstrumentationSystem.instrument.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
+        }
+        return try await withSpan("HTTP \(request.method.rawValue)", context: parent, ofKind: .server) { span in
+            try await respond(to: request, context: context, span: span)
+        }
+    }
+
+    private func respond(to request: Request, context: AppRequestContext, span: any Span) async throws -> Response {
         let start = ContinuousClock.now
         var context = context
         var request = request
@@ -107,7 +120,7 @@ public struct GatewayResponder: HTTPResponder {
             // A document upload is not text: the firewall's text signatures would misfire on it, and the
             // service checks that its bytes are the type declared.
             let binary = rule?.takesBinaryBody(contentType: request.headers[.contentType]) ?? false
-            try screen(request, body: binary ? nil : body, context: context)
+            try withSpan("firewall") { _ in try screen(request, body: binary ? nil : body, context: context) }
             let allowed = endpoints.methods(for: path)
             if !allowed.isEmpty, !allowed.contains(request.method.rawValue) {
                 let answered = allowed.contains("GET") ? (allowed + ["HEAD"]).sorted() : allowed
@@ -142,6 +155,15 @@ public struct GatewayResponder: HTTPResponder {
         let status = Int(response.status.code)
         metrics.record(route: routeLabel, method: request.method.rawValue, status: status,
                        region: context.region?.rawValue ?? "none", duration: elapsed)
+        if span.isRecording {
+            span.operationName = "\(request.method.rawValue) \(routeLabel)"
+            span.attributes["http.request.method"] = request.method.rawValue
+            span.attributes["http.route"] = routeLabel
+            span.attributes["http.response.status_code"] = status
+            span.attributes["iworkz.region"] = context.region?.rawValue ?? "none"
+            span.attributes["iworkz.request_id"] = context.requestID
+            if status >= 500 { span.setStatus(SpanStatus(code: .error)) }
+        }
         context.logger.info("request finished", metadata: [
             "region": "\(context.region?.rawValue ?? "none")", "http_method": "\(request.method.rawValue)",
             "http_route": "\(routeLabel)", "http_status": "\(status)",
@@ -189,7 +211,11 @@ public struct GatewayResponder: HTTPResponder {
                 throw Problem.unauthorized("only Bearer tokens are accepted", error: "invalid_request")
             }
             do {
-                let verified = try await tokens.verify(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+                let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+                let outcome: Result<AccessTokenVerifier.Verified, AccessTokenVerifier.Failure> = await withSpan("authenticate") { _ in
+                    do throws(AccessTokenVerifier.Failure) { return .success(try await tokens.verify(token)) } catch { return .failure(error) }
+                }
+                let verified = try outcome.get()
                 context.principal = verified.principal
                 context.scopes = verified.claims.scopes
                 context.clientID = verified.claims.clientID
@@ -224,14 +250,16 @@ public struct GatewayResponder: HTTPResponder {
         if let rateLimits {
             let caller = RateLimitGate.Caller(
                 ip: context.clientAddress ?? "unknown", userID: context.principal?.userID.description, route: rule.path)
-            limitHeaders = try await rateLimits.admit(method: request.method.rawValue, path: request.uri.path, caller: caller)
+            limitHeaders = try await withSpan("rate limit") { _ in
+                try await rateLimits.admit(method: request.method.rawValue, path: request.uri.path, caller: caller)
+            }
         }
         let isRead = request.method == .get || request.method == .head
         let subject = context.principal?.userID.description ?? context.clientID.map { "client:\($0)" } ?? "anonymous"
         let cacheKey = cache?.key(region: resolution.region.id.rawValue, request: request, subject: subject)
         var staleCopy: CachedResponse?
         if isRead, let cache, let cacheKey, request.headers[.cacheControl]?.contains("no-cache") != true {
-            switch await cache.lookup(cacheKey, request: request) {
+            switch await withSpan("cache lookup", { _ in await cache.lookup(cacheKey, request: request) }) {
             case .fresh(var hit):
                 for field in limitHeaders { hit.headers[field.name] = field.value }
                 hit.headers[HTTPField.Name("X-Region-Source")!] = resolution.source.rawValue

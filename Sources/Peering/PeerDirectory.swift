@@ -6,6 +6,9 @@ internal import NIOHTTP1
 internal import Synchronization
 internal import HTTPTypes
 public import MutualTLS
+internal import Observability
+internal import Tracing
+internal import Instrumentation
 
 /// Where the backend-api of every other region listens, and the client (mTLS, or plain with
 /// `--insecure-internal`) that calls it: what the cross-region ports' HTTP adapters send through.
@@ -52,18 +55,33 @@ public final class PeerDirectory: Sendable {
                 request.body = .bytes(ByteBuffer(bytes: body))
             }
             do {
-                let response = try await client.execute(request, timeout: .init(timeout))
-                let bytes = try await response.body.collect(upTo: 16 << 20)
-                if [502, 503, 504].contains(Int(response.status.code)) {
-                    failure = .unreachable(region, "an endpoint answered \(response.status.code)")
+                let answer = try await send(request, method: method, to: region)
+                if [502, 503, 504].contains(answer.status) {
+                    failure = .unreachable(region, "an endpoint answered \(answer.status)")
                     continue
                 }
-                return (Int(response.status.code), Data(bytes.readableBytesView))
+                return answer
             } catch {
                 failure = .unreachable(region, "an endpoint could not be reached (\(type(of: error)))")
             }
         }
         throw failure
+    }
+}
+
+extension PeerDirectory {
+    /// One attempt: a client span whose context the callee continues.
+    private func send(_ request: HTTPClientRequest, method: HTTPMethod, to region: RegionID) async throws -> (status: Int, body: Data) {
+        try await withSpan(method.rawValue, ofKind: .client) { span in
+            var request = request
+            span.attributes["http.request.method"] = method.rawValue
+            span.attributes["iworkz.region"] = region.rawValue
+            InstrumentationSystem.instrument.inject(ServiceContext.current ?? .topLevel, into: &request.headers, using: HTTPHeadersInjector())
+            let response = try await client.execute(request, timeout: .init(timeout))
+            let bytes = try await response.body.collect(upTo: 16 << 20)
+            span.attributes["http.response.status_code"] = Int(response.status.code)
+            return (Int(response.status.code), Data(bytes.readableBytesView))
+        }
     }
 }
 

@@ -27,6 +27,12 @@ public struct PeerRoutes: Sendable {
         self.discovery = discovery
     }
 
+    /// Every method and path template answered, for metric and span names.
+    public static let endpoints: [(method: String, path: String)] = [
+        ("PUT", "/internal/v1/catalog/jobs/{id}"), ("PUT", "/internal/v1/applications/{id}"), ("PUT", "/internal/v1/retractions/{worker}"),
+        ("POST", "/internal/v1/candidate-cards"),
+    ]
+
     /// Every path below is under this prefix.
     public static let prefix = "/internal/v1/"
     static let cardsPath = "/internal/v1/candidate-cards"

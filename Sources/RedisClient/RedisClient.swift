@@ -1,5 +1,6 @@
 public import NIOCore
 public import NIOPosix
+internal import Tracing
 
 /// A small Redis client: a pipelined connection pool and the commands the platform needs.
 public final class RedisClient: Sendable {
@@ -15,16 +16,29 @@ public final class RedisClient: Sendable {
 
     /// Sends any command, e.g. `["HSET", "k", "f", "v"]`.
     public func send(_ arguments: [String]) async throws -> RESPValue {
-        try await pool.connection().send(arguments)
+        try await traced(arguments.first ?? "") { try await pool.connection().send(arguments) }
     }
 
     public func send(buffers arguments: [ByteBuffer]) async throws -> RESPValue {
-        try await pool.connection().send(buffers: arguments)
+        try await traced(arguments.first.map { String(buffer: $0) } ?? "") { try await pool.connection().send(buffers: arguments) }
     }
 
     /// Sends several commands in one round trip on one connection.
     public func pipeline(_ commands: [[String]]) async throws -> [Result<RESPValue, any Error>] {
-        try await pool.connection().pipeline(commands.map { $0.map { ByteBuffer(string: $0) } })
+        try await traced("PIPELINE") { try await pool.connection().pipeline(commands.map { $0.map { ByteBuffer(string: $0) } }) }
+    }
+
+    /// A client span per command, named by the command alone: keys and values may name people.
+    private func traced<T>(_ command: String, _ body: () async throws -> T) async throws -> T {
+        try await withSpan("redis", ofKind: .client) { span in
+            if span.isRecording {
+                let name = command.count <= 32 ? command.uppercased() : "command"
+                span.operationName = name
+                span.attributes["db.system.name"] = "redis"
+                span.attributes["db.operation.name"] = name
+            }
+            return try await body()
+        }
     }
 
     public func ping() async throws -> Bool {

@@ -18,7 +18,7 @@ public final class CellDatabase: TransactionalDatabase {
 
     private init(connection: SQLiteConnection, path: String, migrationIDs: [String]) {
         self.connection = connection
-        self.sql = connection.sql(queryLogLevel: nil)
+        self.sql = TracedSQLDatabase(connection.sql(queryLogLevel: nil), system: "sqlite")
         self.path = path
         self.migrationIDs = migrationIDs
     }

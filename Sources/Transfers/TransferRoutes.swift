@@ -1,5 +1,6 @@
 public import Foundation
 public import Hummingbird
+internal import Tracing
 public import JobService
 public import ServerKit
 public import Sovereignty
@@ -197,7 +198,16 @@ public struct TransferRoutes: Sendable {
             question.personsBefore = try await applications.workersSent(
                 to: job.employerID, since: Timestamps.format(now().addingTimeInterval(-Double(restriction.windowDays) * 86_400)))
         }
-        let decision = policy.decide(question)
+        let decision = withSpan("transfer decision") { span in
+            let decision = policy.decide(question)
+            // Jurisdictions, the rule and the outcome: the decision's shape, nothing about the person.
+            span.attributes["iworkz.transfer.source"] = source.code
+            span.attributes["iworkz.transfer.destination"] = destination.code
+            span.attributes["iworkz.transfer.purpose"] = purpose.id
+            span.attributes["iworkz.transfer.rule"] = decision.ruleID
+            span.attributes["iworkz.transfer.outcome"] = decision.outcome.rawValue
+            return decision
+        }
         let record = TransferRecord(
             source: source.code, destination: destination.code, outcome: decision.outcome.rawValue, rule: decision.ruleID,
             article: decision.article, basis: decision.basis?.rawValue, reason: decision.reason,

@@ -83,6 +83,7 @@ extension ServeCommand {
         let topology = try loadTopology(common, required: false)
         let peers = (topology?.endpoints ?? [:]).compactMapValues { $0[.backendAPI] }
         let issuer = issuer ?? common.settings.string("issuer") ?? "http://\(common.host):\(common.port)"
+        let tracing = try startTracing(common.settings, role: "backend-api", region: region)
         let role: BackendAPIRole
         do {
             role = try await BackendAPIRole.start(config: common.config, region: region, dataDirectory: common.dataDirectory, peers: peers,
@@ -105,7 +106,7 @@ extension ServeCommand {
         let cell = role.cell
         let operations = RoleOperationsListener.application(host: host, port: common.opsPort, metrics: role.metrics,
                                                             ready: { await cell.isReady() }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application, operations] + role.services,
+        let group = ServiceGroup(configuration: .init(services: [application, operations] + role.services + tracing,
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await role.close()
@@ -121,6 +122,7 @@ extension ServeCommand {
         let issuer = issuer ?? common.settings.string("issuer") ?? "\(scheme)://\(common.host):\(common.port)"
         let openAPI: String
         do throws(PlatformError) { openAPI = try ConfigDirectory.openAPIDocument() } catch { throw Failure(error.message) }
+        let tracing = try startTracing(common.settings, role: "gateway", region: region)
         let role: GatewayRole
         do throws(PlatformError) {
             role = try GatewayRole.start(config: common.config, topology: topology, region: region, transport: common.transport,
@@ -138,11 +140,24 @@ extension ServeCommand {
         let upstreams = role.upstreams
         let operations = RoleOperationsListener.application(
             host: host, port: common.opsPort, metrics: role.metrics, ready: { upstreams.values.allSatisfy(\.hasEndpointInRotation) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application, operations] + role.services,
+        let group = ServiceGroup(configuration: .init(services: [application, operations] + role.services + tracing,
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await role.close()
         logger.info("iworkz stopped")
+    }
+
+    /// Bootstraps tracing when an OTLP endpoint is configured: the exporter's service, or none.
+    func startTracing(_ settings: Settings, role: String, region: RegionID?) throws -> [any Service] {
+        var tracing = TracingBootstrap.Settings(
+            endpoint: otlpEndpoint ?? settings.string("otlpEndpoint"), sampleRatio: traceSampleRatio ?? settings.double("traceSampleRatio") ?? 0.01,
+            serviceName: "iworkz-\(role)", resource: ["service.namespace": "iworkz"].merging(region.map { ["cloud.region": $0.rawValue] } ?? [:]) { a, _ in a })
+        tracing.json = settings.string("otlpProtocol") == "http/json"
+        do throws(TracingBootstrap.SettingsError) {
+            return try TracingBootstrap.bootstrap(tracing).map { [$0] } ?? []
+        } catch {
+            throw Failure(error.description)
+        }
     }
 
     /// The edge certificate (`--tls-cert`, `--tls-key`), if one is configured.

@@ -85,6 +85,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of --tls-cert (env IWORKZ_TLS_KEY).", valueName: "path"))
     var tlsKey: String?
 
+    @Option(name: .customLong("otlp-endpoint"),
+            help: ArgumentHelp("Export trace spans over OTLP/HTTP to this collector, e.g. http://127.0.0.1:4318 (env IWORKZ_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT; off when unset).",
+                               valueName: "url"))
+    var otlpEndpoint: String?
+
+    @Option(name: .customLong("trace-sample-ratio"),
+            help: ArgumentHelp("Share of traces kept, 0 to 1 (env IWORKZ_TRACE_SAMPLE_RATIO; default 0.01, the seed's production rate; 1 for staging).",
+                               valueName: "ratio"))
+    var traceSampleRatio: Double?
+
     @Flag(help: "Load sample employers, jobs and workers in several regions (env IWORKZ_DEMO=true).")
     var demo = false
 
@@ -117,6 +127,7 @@ struct ServeCommand: AsyncParsableCommand {
         let dataDirectory = dataDirectory ?? settings.string("dataDir") ?? "./iworkz-data"
         let tls = try edgeTLS(settings)
         let scheme = tls == nil ? "http" : "https"
+        let tracing = try startTracing(settings, role: "all-in-one", region: nil)
         let platform: Platform
         do {
             let directory = try ConfigDirectory.locate(explicit: config.configDirectory ?? settings.string("configDir"))
@@ -153,7 +164,7 @@ struct ServeCommand: AsyncParsableCommand {
             runningLogger.info("operations listener", metadata: ["listen_url": "http://\(host):\(bound)", "paths": "/metrics /health /ready"])
         }
         let group = ServiceGroup(
-            configuration: .init(services: [application, operations] + platform.services, gracefulShutdownSignals: [.sigterm, .sigint],
+            configuration: .init(services: [application, operations] + platform.services + tracing, gracefulShutdownSignals: [.sigterm, .sigint],
                                  logger: logger))
         try await group.run()
         await platform.close()

@@ -13,4 +13,5 @@ struct Settings {
     func string(_ key: String) -> String? { reader.string(forKey: ConfigKey(key)) }
     func int(_ key: String) -> Int? { reader.int(forKey: ConfigKey(key)) }
     func bool(_ key: String) -> Bool? { reader.bool(forKey: ConfigKey(key)) }
+    func double(_ key: String) -> Double? { reader.double(forKey: ConfigKey(key)) }
 }

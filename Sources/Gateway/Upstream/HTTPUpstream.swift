@@ -6,6 +6,10 @@ internal import HTTPTypes
 internal import NIOCore
 internal import NIOHTTP1
 internal import MutualTLS
+internal import Observability
+internal import Tracing
+internal import Instrumentation
+internal import Foundation
 
 /// A region's cell in other processes, reached over HTTP (over mTLS when the client is configured so):
 /// round-robin over its endpoints, retries only for idempotent requests, passive ejection of failing
@@ -68,7 +72,22 @@ public final class HTTPUpstream: Upstream, Service {
         throw Problem.upstreamUnavailable(region: region, detail: lastFailure)
     }
 
+    /// One attempt at one endpoint: a client span whose context the next hop continues.
     private func send(_ request: Request, context: AppRequestContext, body: ByteBuffer, to endpoint: String) async throws -> Response {
+        try await withSpan(request.method.rawValue, ofKind: .client) { span in
+            if span.isRecording, let url = URL(string: endpoint) {
+                span.attributes["http.request.method"] = request.method.rawValue
+                span.attributes["server.address"] = url.host ?? ""
+                span.attributes["server.port"] = url.port ?? 0
+                span.attributes["iworkz.region"] = region
+            }
+            let response = try await attempt(request, context: context, body: body, to: endpoint)
+            span.attributes["http.response.status_code"] = Int(response.status.code)
+            return response
+        }
+    }
+
+    private func attempt(_ request: Request, context: AppRequestContext, body: ByteBuffer, to endpoint: String) async throws -> Response {
         var outgoing = HTTPClientRequest(url: endpoint + (request.uri.string.hasPrefix("/") ? request.uri.string : "/" + request.uri.string))
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) && !Self.replaced.contains(field.name) {
@@ -77,6 +96,7 @@ public final class HTTPUpstream: Upstream, Service {
         // The role behind learns the client's address from the gateway alone; who calls it, from the
         // certificate alone.
         if let client = context.clientAddress { outgoing.headers.add(name: "X-Forwarded-For", value: client) }
+        InstrumentationSystem.instrument.inject(ServiceContext.current ?? .topLevel, into: &outgoing.headers, using: HTTPHeadersInjector())
         if body.readableBytes > 0 || request.method == .post || request.method == .put || request.method == .patch {
             outgoing.body = .bytes(body)
         }

@@ -132,7 +132,7 @@ public final class BackendAPIRole: Sendable {
         var responder = RoleResponder(
             identity: identity, region: regionID, verifier: verifier, service: service,
             peers: { request, context in try await peerResponder.respond(to: request, context: context) },
-            probes: Self.probes(cell: cell, ring: ring), endpoints: EndpointTemplates(Cell.endpoints + OAuthServer.endpoints), metrics: metrics,
+            probes: Self.probes(cell: cell, ring: ring), endpoints: EndpointTemplates(Cell.endpoints + OAuthServer.endpoints + PeerRoutes.endpoints), metrics: metrics,
             authenticatesCallers: transport.authenticatesCallers)
         responder.ownAuthorizationPaths = OAuthServer.paths
         return BackendAPIRole(identity: identity, configuration: config, cell: cell, metrics: metrics, services: [DocumentLifecycleService(cells: [cell], logger: logger), replicator],

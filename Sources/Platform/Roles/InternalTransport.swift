@@ -29,6 +29,8 @@ public enum InternalTransport: Sendable {
         configuration.timeout.connect = .init(connectTimeout)
         // Pooled keep-alive connections: the handshake is paid once per connection, not per call.
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        // The callers make their own client spans (with the region they call) and inject their context.
+        configuration.tracing.tracer = nil
         if case .mutualTLS(let files) = self {
             do {
                 configuration.tlsConfiguration = try MutualTLS.client(identity, files: files)

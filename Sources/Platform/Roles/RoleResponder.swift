@@ -8,6 +8,8 @@ public import MutualTLS
 internal import Foundation
 internal import HTTPTypes
 internal import Logging
+internal import Tracing
+internal import Instrumentation
 
 /// The internal listener of one role of one region: what the gateway and peer roles call.
 ///
@@ -35,6 +37,15 @@ public struct RoleResponder: HTTPResponder {
     static let internalPrefix = "/internal/v1/"
 
     public func respond(to request: Request, context: AppRequestContext) async throws -> Response {
+        // Callers are the gateway and peer roles: their trace context is continued.
+        var parent = ServiceContext.topLevel
+        InstrumentationSystem.instrument.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
+        return try await withSpan("HTTP \(request.method.rawValue)", context: parent, ofKind: .server) { span in
+            try await respond(to: request, context: context, span: span)
+        }
+    }
+
+    private func respond(to request: Request, context: AppRequestContext, span: any Span) async throws -> Response {
         let start = ContinuousClock.now
         var context = context
         context.requestID = GatewayResponder.requestID(from: request.headers[.requestID])
@@ -50,7 +61,7 @@ public struct RoleResponder: HTTPResponder {
             if let probe = probes[path], request.method == .get {
                 response = try await probe(request, context)
             } else if path.hasPrefix(Self.internalPrefix) {
-                route = "internal"
+                route = endpoints.template(method: request.method.rawValue, path: path) ?? "internal"
                 guard let peers else { throw Problem.notFound("no endpoint \(path)") }
                 response = try await peers(request, context)
             } else {
@@ -64,6 +75,15 @@ public struct RoleResponder: HTTPResponder {
         response.headers[.requestID] = context.requestID
         let elapsed = ContinuousClock.now - start
         metrics.record(route: route, method: request.method.rawValue, status: Int(response.status.code), region: region.rawValue, duration: elapsed)
+        if span.isRecording {
+            span.operationName = "\(request.method.rawValue) \(route)"
+            span.attributes["http.request.method"] = request.method.rawValue
+            span.attributes["http.route"] = route
+            span.attributes["http.response.status_code"] = Int(response.status.code)
+            span.attributes["iworkz.region"] = region.rawValue
+            span.attributes["iworkz.role"] = identity.role.rawValue
+            if response.status.code >= 500 { span.setStatus(SpanStatus(code: .error)) }
+        }
         context.logger.info("request finished", metadata: [
             "http_method": "\(request.method.rawValue)", "http_route": "\(route)", "http_status": "\(response.status.code)",
             "peer": "\(caller?.description ?? "none")",

@@ -208,7 +208,7 @@ for port in "$JP_PORT" "$KR_PORT"; do
     expect 200 "the gateway's certificate at port $port"
 done
 STATUS="$(curl -s -o "$WORK/body" -w '%{http_code}' --cacert "$CERTS/ca.pem" --cert "$CERTS/jp-tokyo/gateway.pem" \
-    --key "$CERTS/jp-tokyo/gateway-key.pem" -X PUT "https://127.0.0.1:$JP_PORT/internal/v1/retractions/$WORKER_ID")"
+    --key "$CERTS/jp-tokyo/gateway-key.pem" -X PUT "https://127.0.0.1:$JP_PORT/internal/v1/erasures/$WORKER_ID")"
 expect 403 "the gateway calling an internal route"
 
 step "kr-seoul's backend-api down: Korean records 503, Japanese ones served and posted; back when it restarts, with the posting"
@@ -243,14 +243,25 @@ done
 python3 -c 'import sqlite3,sys; db=sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True); sys.exit(0 if db.execute("SELECT 1 FROM jobs WHERE id=?", (sys.argv[2],)).fetchone() else 1)' \
     "$WORK/kr-seoul/cells/kr-seoul.sqlite" "$LATE_JOB" || fail "the posting written while kr-seoul was down did not reach it"
 
-step "erasure in kr-seoul retracts the application jp-tokyo received"
+step "erasure in kr-seoul retracts the application jp-tokyo received, and jp-tokyo refuses the worker's token"
 call DELETE /api/v1/users/me -H "Authorization: Bearer $WORKER"
 expect 200 "erasure"
-call GET "/api/v1/jobs/$JOB/applications" -H "Authorization: Bearer $EMPLOYER"
-expect 200 "the employer's applications after the erasure"
+# The notice to jp-tokyo is sent by kr-seoul's erasure notifier, within moments.
+for _ in $(seq 1 50); do
+    call GET "/api/v1/jobs/$JOB/applications" -H "Authorization: Bearer $EMPLOYER"
+    expect 200 "the employer's applications after the erasure"
+    python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); a=a.get("applications", a); sys.exit(0 if len(a)==0 else 1)' "$WORK/body" && break
+    sleep 0.2
+done
 python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); a=a.get("applications", a); sys.exit(0 if len(a)==0 else 1)' "$WORK/body" \
     || fail "jp-tokyo still holds the erased worker's application: $(head -c 300 "$WORK/body")"
 call GET /api/v1/users/me -H "Authorization: Bearer $WORKER"
 expect 401 "the erased worker's token"
+for _ in $(seq 1 50); do
+    call GET "/api/v1/jobs/$JOB" -H "Authorization: Bearer $WORKER"
+    [ "$STATUS" = 401 ] && break
+    sleep 0.2
+done
+expect 401 "the erased worker's token at jp-tokyo (told by kr-seoul's erasure notice)"
 
 echo "e2e-distributed: all checks passed"

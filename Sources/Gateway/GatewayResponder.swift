@@ -206,12 +206,11 @@ public struct GatewayResponder: HTTPResponder {
             throw Problem.unauthorized("this endpoint needs a bearer token")
         }
         if let authorization = request.headers[.authorization] {
-            guard authorization.lowercased().hasPrefix("bearer ") else {
+            guard let token = BearerToken.parse(authorization) else {
                 metrics.recordAuthFailure(reason: "not-bearer")
                 throw Problem.unauthorized("only Bearer tokens are accepted", error: "invalid_request")
             }
             do {
-                let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
                 let outcome: Result<AccessTokenVerifier.Verified, AccessTokenVerifier.Failure> = await withSpan("authenticate") { _ in
                     do throws(AccessTokenVerifier.Failure) { return .success(try await tokens.verify(token)) } catch { return .failure(error) }
                 }

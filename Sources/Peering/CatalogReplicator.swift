@@ -27,7 +27,7 @@ public final class CatalogReplicator: JobReplicator, Service {
     let pollInterval: Duration
     let maxBackoff: Duration
     private let pending = Atomic<Bool>(true)
-    private let backoff = Mutex<[RegionID: (delay: Duration, until: ContinuousClock.Instant)]>([:])
+    private let backoff: RetryBackoff
 
     public init(origin: RegionID, targets: [RegionID], postings: SQLJobStore, cursors: ReplicationCursors, peers: PeerDirectory,
                 logger: Logger, pollInterval: Duration = .milliseconds(100), maxBackoff: Duration = .seconds(30)) {
@@ -39,6 +39,7 @@ public final class CatalogReplicator: JobReplicator, Service {
         self.logger = logger
         self.pollInterval = pollInterval
         self.maxBackoff = maxBackoff
+        backoff = RetryBackoff(ceiling: maxBackoff)
     }
 
     /// The posting is already in the cell's change sequence: wake the sender.
@@ -49,7 +50,7 @@ public final class CatalogReplicator: JobReplicator, Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let due = self.pending.exchange(false, ordering: .acquiringAndReleasing) || self.anyRetryDue()
+                let due = self.pending.exchange(false, ordering: .acquiringAndReleasing) || self.backoff.anyDue
                 if due { await self.deliverAll() }
                 try? await Task.sleep(for: self.pollInterval)
             }
@@ -58,19 +59,14 @@ public final class CatalogReplicator: JobReplicator, Service {
 
     /// Sends every region what it has not acknowledged; regions backing off wait their turn.
     public func deliverAll() async {
-        for target in targets where isDue(target) {
+        for target in targets where backoff.isDue(target) {
             do {
                 try await deliver(to: target)
-                backoff.withLock { $0[target] = nil }
+                backoff.succeeded(target)
             } catch {
-                let delay = backoff.withLock { state -> Duration in
-                    let delay = min(maxBackoff, (state[target]?.delay ?? .milliseconds(500)) * 2)
-                    state[target] = (delay, .now + delay)
-                    return delay
-                }
+                let delay = backoff.failed(target)
                 logger.warning("catalog replication to a region failed; retrying", metadata: [
-                    "target_region": "\(target)", "retry_in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
-                    "error": "\(error)",
+                    "target_region": "\(target)", "retry_in_ms": "\(delay.milliseconds)", "error": "\(error)",
                 ])
             }
         }
@@ -93,13 +89,5 @@ public final class CatalogReplicator: JobReplicator, Service {
                 position = change.sequence
             }
         }
-    }
-
-    private func isDue(_ target: RegionID) -> Bool {
-        backoff.withLock { $0[target].map { $0.until <= .now } ?? true }
-    }
-
-    private func anyRetryDue() -> Bool {
-        backoff.withLock { state in state.values.contains { $0.until <= .now } }
     }
 }

@@ -7,8 +7,8 @@ internal import Foundation
 internal import HTTPTypes
 internal import MutualTLS
 
-/// A backend-api's side of the cross-region ports: catalog replication, application delivery and
-/// retraction, and candidate cards, under `/internal/v1/`. The gateway never forwards these paths;
+/// A backend-api's side of the cross-region ports: catalog replication, application delivery,
+/// erasure notices and candidate cards, under `/internal/v1/`. The gateway never forwards these paths;
 /// each also checks who calls, by the identity ``PeerIdentityGate`` read from the caller's certificate
 /// (or, with internal TLS off, the identity the caller claims): only another region's backend-api,
 /// and for each record only the region it comes from.
@@ -18,8 +18,13 @@ public struct PeerRoutes: Sendable {
     let jobs: any JobStore
     let intake: ApplicationIntake
     let discovery: any CandidateCardSource
+    let revoked: RevokedSubjects
+    let revocations: RevocationStore
 
-    public init(region: Region, catalog: RegionCatalog, jobs: any JobStore, intake: ApplicationIntake, discovery: any CandidateCardSource) {
+    public init(region: Region, catalog: RegionCatalog, jobs: any JobStore, intake: ApplicationIntake, discovery: any CandidateCardSource,
+                revoked: RevokedSubjects, revocations: RevocationStore) {
+        self.revoked = revoked
+        self.revocations = revocations
         self.region = region
         self.catalog = catalog
         self.jobs = jobs
@@ -29,7 +34,7 @@ public struct PeerRoutes: Sendable {
 
     /// Every method and path template answered, for metric and span names.
     public static let endpoints: [(method: String, path: String)] = [
-        ("PUT", "/internal/v1/catalog/jobs/{id}"), ("PUT", "/internal/v1/applications/{id}"), ("PUT", "/internal/v1/retractions/{worker}"),
+        ("PUT", "/internal/v1/catalog/jobs/{id}"), ("PUT", "/internal/v1/applications/{id}"), ("PUT", "/internal/v1/erasures/{person}"),
         ("POST", "/internal/v1/candidate-cards"),
     ]
 
@@ -38,7 +43,7 @@ public struct PeerRoutes: Sendable {
     static let cardsPath = "/internal/v1/candidate-cards"
     static func jobPath(_ id: RegionalID) -> String { "/internal/v1/catalog/jobs/\(id)" }
     static func applicationPath(_ id: RegionalID) -> String { "/internal/v1/applications/\(id)" }
-    static func retractionPath(_ worker: RegionalID) -> String { "/internal/v1/retractions/\(worker)" }
+    static func erasurePath(_ person: String) -> String { "/internal/v1/erasures/\(person)" }
     /// The largest internal body (a posting or an application with its applicant).
     static let bodyLimit = 1 << 20
 
@@ -50,7 +55,7 @@ public struct PeerRoutes: Sendable {
     public func add(to router: Router<AppRequestContext>) {
         router.put("/internal/v1/catalog/jobs/{id}") { request, context in try await replicate(request, context) }
         router.put("/internal/v1/applications/{id}") { request, context in try await receive(request, context) }
-        router.put("/internal/v1/retractions/{worker}") { request, context in try await retract(request, context) }
+        router.put("/internal/v1/erasures/{person}") { request, context in try await erased(request, context) }
         router.post("/internal/v1/candidate-cards") { request, context in try await cards(request, context) }
     }
 
@@ -98,11 +103,14 @@ public struct PeerRoutes: Sendable {
         return Response(status: .noContent)
     }
 
-    func retract(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    /// A person erased in their home region: their applications here go, and their tokens are refused.
+    func erased(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let caller = try caller(request)
-        let worker = try id(context, "worker", kind: .user)
-        guard worker.regionCode == caller.idCode else { throw Problem.forbidden("\(caller.id) may retract only its own workers' applications") }
-        try await intake.retract(worker: worker)
+        let person = try id(context, "person", kind: .user)
+        guard person.regionCode == caller.idCode else { throw Problem.forbidden("\(caller.id) may report only its own people's erasure") }
+        try await revocations.record(person.description)
+        revoked.revoke(person.description)
+        try await intake.retract(worker: person)
         return Response(status: .noContent)
     }
 

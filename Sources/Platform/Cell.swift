@@ -56,7 +56,7 @@ public struct Cell: Sendable {
     /// Every migration a cell's database carries.
     static let migrations = SQLUserStore.migrations + SQLJobStore.migrations + GrantStore.migrations + AuditLog.migrations
         + ConsentStore.migrations + ApplicationStore.migrations + CandidateCardStore.migrations + EmailChangeStore.migrations
-        + ReplicationCursors.migrations
+        + ReplicationCursors.migrations + ErasureNotifier.migrations + RevocationStore.migrations
 
     /// Opens the cell's database, key store and object store, seals records written before sealing
     /// existed, and builds the matching index from the postings the cell holds.
@@ -102,7 +102,7 @@ public struct Cell: Sendable {
     /// The cell's router: user-service, job-service and matching-engine over this cell's data.
     func handler(
         catalog: RegionCatalog, tokens: any AccessTokenMinting, passwords: any PasswordHashing, replicator: any JobReplicator,
-        agent: AgentRoutes, policy: TransferPolicy, purposes: TransferPurposes, delivery: any ApplicationDelivery,
+        agent: AgentRoutes, policy: TransferPolicy, purposes: TransferPurposes, delivery: any ApplicationDelivery, notices: any ErasureNotices,
         candidateSources: [RegionID: any CandidateCardSource], summarizer: Summarizer, languageModel: (any LanguageModel)?,
         revoked: RevokedSubjects, corporateNumbers: CorporateNumbers
     ) -> GatewayResponder.CellHandler {
@@ -119,7 +119,7 @@ public struct Cell: Sendable {
         TransferRoutes(cell: identity, policy: policy, purposes: purposes, users: users, jobs: jobs, consents: consents,
                        applications: applications, audit: audit, delivery: delivery, pool: candidatePool).add(to: router)
         DataSubjectRoutes(cell: identity, users: users, consents: consents, applications: applications, documents: documents,
-                          cards: cards, otherRecords: [grants, emailChanges, outbox], delivery: delivery, audit: audit, revoked: revoked,
+                          cards: cards, otherRecords: [grants, emailChanges, outbox], notices: notices, audit: audit, revoked: revoked,
                           pool: candidatePool).add(to: router)
         CandidateRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex, pool: candidatePool, sources: candidateSources,
                         audit: audit).add(to: router)
@@ -152,9 +152,21 @@ struct InProcessApplicationDelivery: ApplicationDelivery {
         try await intake.receiveOnce(application)
     }
 
-    func retract(worker: RegionalID, from region: RegionID) async throws {
-        guard let intake = intakes[region] else { throw PlatformError("no running cell \(region) to retract from") }
-        try await intake.retract(worker: worker)
+}
+
+/// Tells the cells of this process of an erasure: those that received the person's applications
+/// delete them. Their tokens are refused in every cell already: the process shares one revocation list.
+struct InProcessErasureNotices: ErasureNotices {
+    let intakes: [RegionID: ApplicationIntake]
+
+    func erased(_ person: RegionalID, recipients: [RegionID]) async throws -> [RegionID] {
+        var told: [RegionID] = []
+        for region in recipients {
+            guard let intake = intakes[region] else { continue }
+            try await intake.retract(worker: person)
+            told.append(region)
+        }
+        return told
     }
 }
 

@@ -110,16 +110,16 @@ public final class Platform: Sendable {
         let extractor = SkillExtractor(taxonomy: config.matching.taxonomy)
         let agent = AgentRoutes(extractor: extractor, reviewer: JobAdReviewer(rules: config.jobAdRules))
         let languageModel = config.languageModel.map { OpenAICompatibleModel(settings: $0) as any LanguageModel }
-        let delivery = InProcessApplicationDelivery(intakes: Dictionary(uniqueKeysWithValues: cells.map {
-            ($0.region.id, ApplicationIntake(applications: $0.applications, audit: $0.audit))
-        }))
+        let intakes = Dictionary(uniqueKeysWithValues: cells.map { ($0.region.id, ApplicationIntake(applications: $0.applications, audit: $0.audit)) })
+        let delivery = InProcessApplicationDelivery(intakes: intakes)
+        let notices = InProcessErasureNotices(intakes: intakes)
         let discoveries = cells.map { ($0.region, $0.candidateDiscovery(catalog: config.catalog, policy: config.policy, purposes: config.transferPurposes)) }
         let handlers = Dictionary(uniqueKeysWithValues: cells.map { cell in
             // Employers see cards from every other jurisdiction's cells; same-jurisdiction cells share people.
             let sources = Dictionary(uniqueKeysWithValues: discoveries.filter { $0.0.jurisdiction != cell.region.jurisdiction }
                 .map { ($0.0.id, $0.1 as any CandidateCardSource) })
             return (cell.region.id, cell.handler(catalog: config.catalog, tokens: issuer, passwords: passwords, replicator: replicator, agent: agent,
-                                                 policy: config.policy, purposes: config.transferPurposes, delivery: delivery,
+                                                 policy: config.policy, purposes: config.transferPurposes, delivery: delivery, notices: notices,
                                                  candidateSources: sources, summarizer: Summarizer(extractor: extractor),
                                                  languageModel: languageModel, revoked: revoked,
                                                  corporateNumbers: config.corporateNumbers))

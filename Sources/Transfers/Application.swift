@@ -183,6 +183,13 @@ public struct ApplicationStore: PersonalRecords {
 /// Hands an application, with the data that may travel, to the job's home cell.
 public protocol ApplicationDelivery: Sendable {
     func deliver(_ application: Application, to region: RegionID) async throws
-    /// Tells the job's cell that the worker was erased: it deletes what it received from them.
-    func retract(worker: RegionalID, from region: RegionID) async throws
+}
+
+/// Tells the other regions that a person was erased in their home cell: each deletes what it
+/// received from them and refuses their tokens from then on.
+public protocol ErasureNotices: Sendable {
+    /// Called once the home cell has erased the person. `recipients` are the regions their
+    /// applications went to; the answer names the regions told (or, where delivery waits for a
+    /// region to come back, committed to be told).
+    func erased(_ person: RegionalID, recipients: [RegionID]) async throws -> [RegionID]
 }

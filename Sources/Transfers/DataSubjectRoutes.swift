@@ -18,7 +18,7 @@ public struct DataSubjectRoutes: Sendable {
     let cards: CandidateCardStore
     /// Every other store holding records about people (sessions, candidate cards…), erased too.
     let otherRecords: [any PersonalRecords]
-    let delivery: any ApplicationDelivery
+    let notices: any ErasureNotices
     let audit: AuditLog
     /// Where an erased person's tokens are revoked, in every cell at once.
     let revoked: RevokedSubjects
@@ -27,7 +27,7 @@ public struct DataSubjectRoutes: Sendable {
     let now: @Sendable () -> Date
 
     public init(cell: CellIdentity, users: any UserStore, consents: ConsentStore, applications: ApplicationStore,
-                documents: DocumentStore, cards: CandidateCardStore, otherRecords: [any PersonalRecords], delivery: any ApplicationDelivery,
+                documents: DocumentStore, cards: CandidateCardStore, otherRecords: [any PersonalRecords], notices: any ErasureNotices,
                 audit: AuditLog, revoked: RevokedSubjects, pool: CandidatePool,
                 now: @escaping @Sendable () -> Date = Date.init) {
         self.revoked = revoked
@@ -39,7 +39,7 @@ public struct DataSubjectRoutes: Sendable {
         self.documents = documents
         self.cards = cards
         self.otherRecords = otherRecords
-        self.delivery = delivery
+        self.notices = notices
         self.audit = audit
         self.now = now
     }
@@ -83,14 +83,10 @@ public struct DataSubjectRoutes: Sendable {
             records[store.recordKind] = try await store.erase(person: person)
         }
         var notified: [String] = []
-        for region in recipients where region != cell.region.id {
-            do {
-                try await delivery.retract(worker: person, from: region)
-                notified.append(region.rawValue)
-            } catch {
-                context.logger.error("could not tell a cell to delete an erased worker's applications",
-                                     metadata: ["target_region": "\(region)", "error_type": "\(type(of: error))"])
-            }
+        do {
+            notified = try await notices.erased(person, recipients: recipients.filter { $0 != cell.region.id }).map(\.rawValue)
+        } catch {
+            context.logger.error("could not tell other regions of an erasure", metadata: ["error_type": "\(type(of: error))"])
         }
         let erasure = Erasure(person: person.description, records: records, recipientsNotified: notified)
         try await audit.append(event: "person-erased", details: erasure, at: now())

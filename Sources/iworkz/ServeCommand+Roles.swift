@@ -26,7 +26,7 @@ extension ServeCommand {
 
     func common(role: ServiceRole) throws -> Common {
         let settings = Settings()
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        try bootstrapLogging(settings)
         var logger = Logger(label: "iworkz")
         logger[metadataKey: "role"] = "\(role.rawValue)"
         let host = host ?? settings.string("host") ?? "127.0.0.1"
@@ -145,6 +145,19 @@ extension ServeCommand {
         try await group.run()
         await role.close()
         logger.info("iworkz stopped")
+    }
+
+    /// One JSON object per log line on standard output, from the configured level up.
+    func bootstrapLogging(_ settings: Settings) throws {
+        let name = logLevel ?? settings.string("logLevel") ?? "info"
+        guard let level = Logger.Level(rawValue: name.lowercased()) else {
+            throw ValidationError("log level \(name.prefix(20)) is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = JSONLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        }
     }
 
     /// Bootstraps tracing when an OTLP endpoint is configured: the exporter's service, or none.

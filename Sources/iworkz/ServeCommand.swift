@@ -95,6 +95,11 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "ratio"))
     var traceSampleRatio: Double?
 
+    @Option(name: .customLong("log-level"),
+            help: ArgumentHelp("Lowest level logged: trace, debug, info, notice, warning, error or critical (env IWORKZ_LOG_LEVEL; default info).",
+                               valueName: "level"))
+    var logLevel: String?
+
     @Flag(help: "Load sample employers, jobs and workers in several regions (env IWORKZ_DEMO=true).")
     var demo = false
 
@@ -115,7 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func serve() async throws {
         let settings = Settings()
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        try bootstrapLogging(settings)
         var logger = Logger(label: "iworkz")
         logger[metadataKey: "role"] = "all-in-one"
         let host = host ?? settings.string("host") ?? "127.0.0.1"

@@ -33,6 +33,8 @@ struct PeerPortContractTests {
         /// Writes a posting in its origin region and carries it to jp-tokyo.
         let publish: @Sendable (Job) async throws -> Void
         let delivery: any ApplicationDelivery
+        /// Tells jp-tokyo of an erasure and waits until it was told.
+        let erased: @Sendable (RegionalID) async throws -> Void
         let cards: any CandidateCardSource
     }
 
@@ -69,12 +71,12 @@ struct PeerPortContractTests {
         #expect(stored?.updatedAt == newer.updatedAt)
         #expect(stored?.content.title == newer.content.title)
 
-        // A delivery retried after a lost answer is stored once; a retraction removes it.
+        // A delivery retried after a lost answer is stored once; the worker's erasure removes it.
         let application = application(for: employerJob)
         try await ports.delivery.deliver(application, to: japan)
         try await ports.delivery.deliver(application, to: japan)
         #expect(try await cell.applications.received(for: employerJob.id).map(\.id) == [application.id])
-        try await ports.delivery.retract(worker: application.workerID, from: japan)
+        try await ports.erased(application.workerID)
         #expect(try await cell.applications.received(for: employerJob.id).isEmpty)
 
         // Nobody in jp-tokyo opted in to being shown in Korea: no card leaves.
@@ -88,6 +90,11 @@ struct PeerPortContractTests {
         return Ports(
             publish: { job in try await InProcessJobReplicator(stores: [japan: cell.jobs]).replicate(job) },
             delivery: InProcessApplicationDelivery(intakes: [japan: ApplicationIntake(applications: cell.applications, audit: cell.audit)]),
+            erased: { person async throws in
+                let told = try await InProcessErasureNotices(intakes: [japan: ApplicationIntake(applications: cell.applications, audit: cell.audit)])
+                    .erased(person, recipients: [japan])
+                #expect(told == [japan])
+            },
             cards: cell.candidateDiscovery(catalog: catalog, policy: role.configuration.policy, purposes: role.configuration.transferPurposes))
     }
 
@@ -193,7 +200,15 @@ struct RegionProcess: Sendable {
                          try await replicator.replicate(job)
                          await replicator.deliverAll()
                      },
-                     delivery: HTTPApplicationDelivery(peers: peers), cards: HTTPCandidateCardSource(peers: peers, region: region))
+                     delivery: HTTPApplicationDelivery(peers: peers),
+                     erased: { person async throws in
+                         let notifier = ErasureNotifier(database: origin.database, targets: [region], peers: peers,
+                                                        logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+                         #expect(try await notifier.erased(person, recipients: [region]) == [region])
+                         await notifier.deliverAll()
+                         #expect(try await notifier.waiting(for: region).isEmpty, "jp-tokyo acknowledged the notice")
+                     },
+                     cards: HTTPCandidateCardSource(peers: peers, region: region))
     }
 
     /// A raw call to the listener with `identity`'s certificate; nil when the connection was refused.
@@ -233,7 +248,7 @@ struct KoreanOrigin: Sendable {
         let folder = PlatformHarness.temporaryDataDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try await CellDatabase.open(path: folder.appendingPathComponent("kr-seoul.sqlite").path,
-                                                   migrations: SQLJobStore.migrations + ReplicationCursors.migrations,
+                                                   migrations: SQLJobStore.migrations + ReplicationCursors.migrations + ErasureNotifier.migrations,
                                                    logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         do {
             try await body(KoreanOrigin(database: database, postings: SQLJobStore(database: database)))

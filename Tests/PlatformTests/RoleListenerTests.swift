@@ -1,6 +1,7 @@
 import Foundation
 import JobService
 import MutualTLS
+import Peering
 import NIOHTTP1
 @testable import Platform
 import Sovereignty
@@ -59,16 +60,23 @@ struct RoleListenerTests {
                 for: japaneseJob, worker: RegionalID.generate(kind: .user, regionCode: "eu1", millisecondsSince1970: 1_765_000_000_000))
             #expect(try await backend.call(as: Self.koreanBackend, .PUT, "/internal/v1/applications/\(someoneElses.id)",
                                            body: encoder.encode(someoneElses))?.status == 403)
+            // kr-seoul reports only its own people's erasure.
             let europeanWorker = RegionalID.generate(kind: .user, regionCode: "eu1", millisecondsSince1970: 1_765_000_000_000)
-            #expect(try await backend.call(as: Self.koreanBackend, .PUT, "/internal/v1/retractions/\(europeanWorker)")?.status == 403)
+            #expect(try await backend.call(as: Self.koreanBackend, .PUT, "/internal/v1/erasures/\(europeanWorker)")?.status == 403)
             #expect(try await backend.role.cell.applications.received(for: japaneseJob.id).map(\.id) == [own.id])
+            #expect(try await RevocationStore(database: backend.role.cell.database).all().isEmpty)
 
             // The gateway never calls these routes, whatever header it sends.
             let asGateway = try #require(try await backend.call(
-                as: Self.gateway, .PUT, "/internal/v1/retractions/\(own.workerID)",
+                as: Self.gateway, .PUT, "/internal/v1/erasures/\(own.workerID)",
                 headers: [(PeerIdentityGate.callerHeader.rawName, Self.koreanBackend.description)]))
             #expect(asGateway.status == 403)
             #expect(try await backend.role.cell.applications.received(for: japaneseJob.id).count == 1)
+
+            // The worker's own region reports the erasure: the application goes, the id is refused from now on.
+            #expect(try await backend.call(as: Self.koreanBackend, .PUT, "/internal/v1/erasures/\(own.workerID)")?.status == 204)
+            #expect(try await backend.role.cell.applications.received(for: japaneseJob.id).isEmpty)
+            #expect(try await RevocationStore(database: backend.role.cell.database).all() == [own.workerID.description])
 
             // Candidate cards: for the asking region's own postings, a bounded number.
             let cards = try JSONSerialization.data(withJSONObject: ["job": try JSONSerialization.jsonObject(with: encoder.encode(koreanJob)), "limit": 5])

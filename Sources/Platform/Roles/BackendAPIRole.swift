@@ -34,7 +34,7 @@ public final class BackendAPIRole: Sendable {
     public let configuration: LoadedConfiguration
     public let cell: Cell
     public let metrics: HTTPMetrics
-    /// The document lifecycle and the catalog's replication; run beside ``application(host:port:onServerRunning:)``.
+    /// The document lifecycle, the catalog's replication and erasure notices; run beside ``application(host:port:onServerRunning:)``.
     public let services: [any Service]
     let responder: RoleResponder
     let transport: InternalTransport
@@ -73,7 +73,9 @@ public final class BackendAPIRole: Sendable {
             throw PlatformError("cannot open the cell database in \(folder.root.path): \(error)")
         }
         let revoked: RevokedSubjects
-        do { revoked = RevokedSubjects(try await cell.dataKeys.destroyedSubjects()) } catch {
+        do {
+            revoked = RevokedSubjects(try await cell.dataKeys.destroyedSubjects() + RevocationStore(database: cell.database).all())
+        } catch {
             await cell.close()
             try? await client.shutdown()
             throw PlatformError("cannot read the erased subjects: \(error)")
@@ -90,6 +92,7 @@ public final class BackendAPIRole: Sendable {
         }
         let replicator = CatalogReplicator(origin: regionID, targets: Array(others.keys), postings: cell.postings,
                                            cursors: ReplicationCursors(database: cell.database), peers: directory, logger: logger)
+        let notices = ErasureNotifier(database: cell.database, targets: Array(others.keys), peers: directory, logger: logger)
         let extractor = SkillExtractor(taxonomy: config.matching.taxonomy)
         let issuer = AccessTokenIssuer(ring: ring, issuer: issuerURL)
         let passwords = BcryptPasswords(cost: bcryptCost)
@@ -100,7 +103,7 @@ public final class BackendAPIRole: Sendable {
             catalog: config.catalog, tokens: issuer, passwords: passwords,
             replicator: replicator,
             agent: AgentRoutes(extractor: extractor, reviewer: JobAdReviewer(rules: config.jobAdRules)),
-            policy: config.policy, purposes: config.transferPurposes, delivery: HTTPApplicationDelivery(peers: directory),
+            policy: config.policy, purposes: config.transferPurposes, delivery: HTTPApplicationDelivery(peers: directory), notices: notices,
             candidateSources: sources, summarizer: Summarizer(extractor: extractor),
             languageModel: config.languageModel.map { OpenAICompatibleModel(settings: $0) as any LanguageModel },
             revoked: revoked, corporateNumbers: config.corporateNumbers)
@@ -125,7 +128,8 @@ public final class BackendAPIRole: Sendable {
         let peerRouter = Router(context: AppRequestContext.self)
         PeerRoutes(region: region, catalog: config.catalog, jobs: cell.jobs,
                    intake: ApplicationIntake(applications: cell.applications, audit: cell.audit),
-                   discovery: cell.candidateDiscovery(catalog: config.catalog, policy: config.policy, purposes: config.transferPurposes))
+                   discovery: cell.candidateDiscovery(catalog: config.catalog, policy: config.policy, purposes: config.transferPurposes),
+                   revoked: revoked, revocations: RevocationStore(database: cell.database))
             .add(to: peerRouter)
         let peerResponder = peerRouter.buildResponder()
         let metrics = HTTPMetrics()
@@ -135,7 +139,7 @@ public final class BackendAPIRole: Sendable {
             probes: Self.probes(cell: cell, ring: ring), endpoints: EndpointTemplates(Cell.endpoints + OAuthServer.endpoints + PeerRoutes.endpoints), metrics: metrics,
             authenticatesCallers: transport.authenticatesCallers)
         responder.ownAuthorizationPaths = OAuthServer.paths
-        return BackendAPIRole(identity: identity, configuration: config, cell: cell, metrics: metrics, services: [DocumentLifecycleService(cells: [cell], logger: logger), replicator],
+        return BackendAPIRole(identity: identity, configuration: config, cell: cell, metrics: metrics, services: [DocumentLifecycleService(cells: [cell], logger: logger), replicator, notices],
                               responder: responder, transport: transport, client: client, logger: logger)
     }
 

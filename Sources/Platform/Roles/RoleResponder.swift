@@ -100,11 +100,11 @@ public struct RoleResponder: HTTPResponder {
             context.clientAddress = forwarded.trimmingCharacters(in: .whitespaces)
         }
         if let authorization = request.headers[.authorization], !ownAuthorizationPaths.contains(request.uri.path) {
-            guard authorization.lowercased().hasPrefix("bearer ") else {
+            guard let token = BearerToken.parse(authorization) else {
                 throw Problem.unauthorized("only Bearer tokens are accepted", error: "invalid_request")
             }
             do {
-                let verified = try await verifier.verify(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+                let verified = try await verifier.verify(token)
                 context.principal = verified.principal
                 context.scopes = verified.claims.scopes
                 context.clientID = verified.claims.clientID

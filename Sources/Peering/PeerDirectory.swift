@@ -5,6 +5,7 @@ internal import NIOCore
 internal import NIOHTTP1
 internal import Synchronization
 internal import HTTPTypes
+internal import ServerKit
 public import MutualTLS
 internal import Observability
 internal import Tracing
@@ -39,8 +40,7 @@ public final class PeerDirectory: Sendable {
 
     /// Sends a JSON body (or none) to `path` on the region's backend-api; the status and body of the
     /// first endpoint that answers.
-    func call(_ method: HTTPMethod, _ path: String, body: Data? = nil, to region: RegionID,
-              requestID: String? = nil) async throws(PeerError) -> (status: Int, body: Data) {
+    func call(_ method: HTTPMethod, _ path: String, body: Data? = nil, to region: RegionID) async throws(PeerError) -> (status: Int, body: Data) {
         guard let urls = endpoints[region], !urls.isEmpty else { throw .noEndpoint(region) }
         let start = next.add(1, ordering: .relaxed).newValue
         var failure = PeerError.unreachable(region, "no endpoint answered")
@@ -49,7 +49,8 @@ public final class PeerDirectory: Sendable {
             request.method = method
             request.headers.add(name: "Accept", value: "application/json")
             request.headers.add(name: PeerIdentityGate.callerHeader.rawName, value: caller.description)
-            if let requestID { request.headers.add(name: "X-Request-ID", value: requestID) }
+            // The request being served, when there is one (deliveries from background senders have none).
+            if let requestID = CorrelationID.current { request.headers.add(name: "X-Request-ID", value: requestID) }
             if let body {
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.body = .bytes(ByteBuffer(bytes: body))

@@ -45,7 +45,7 @@ struct TracingTests {
                     && spans.contains { $0.attributes["http.route"] == "/internal/v1/applications/{id}" && $0.kind == "server" }
             }
             let byID = Dictionary(trace.map { ($0.spanID, $0) }) { first, _ in first }
-            let root = try #require(trace.first { $0.attributes["iworkz.request_id"] == requestID })
+            let root = try #require(trace.first { $0.attributes["iworkz.request_id"] == requestID && $0.parentSpanID.isEmpty })
             #expect(root.kind == "server" && root.parentSpanID.isEmpty, "the gateway's server span is the root")
             #expect(root.name == "POST /api/v1/users/*")
             for span in trace where span.spanID != root.spanID {
@@ -68,6 +68,8 @@ struct TracingTests {
             let toJapan = try #require(inKorea.first { $0.kind == "client" && $0.attributes["iworkz.region"] == "jp-tokyo" })
             let japan = try #require(children(of: toJapan).first { $0.kind == "server" })
             #expect(japan.attributes["http.route"] == "/internal/v1/applications/{id}")
+            #expect(korea.attributes["iworkz.request_id"] == requestID && japan.attributes["iworkz.request_id"] == requestID,
+                    "the request id travels on every hop")
             #expect(descendants(of: japan).contains { $0.attributes["db.operation.name"] == "INSERT" })
 
             // Nothing that names the person: not their id, email, name or token.
@@ -154,7 +156,7 @@ final class SpanReceiver: Sendable {
         var last = -1
         while ContinuousClock.now < deadline {
             let all = spans.withLock { $0 }
-            if let root = all.first(where: { $0.attributes["iworkz.request_id"] == requestID }) {
+            if let root = all.first(where: { $0.attributes["iworkz.request_id"] == requestID && $0.parentSpanID.isEmpty }) {
                 let trace = all.filter { $0.traceID == root.traceID }
                 if isComplete(trace), trace.count == last { return trace }
                 last = trace.count
@@ -162,7 +164,7 @@ final class SpanReceiver: Sendable {
             try await Task.sleep(for: .milliseconds(500))
         }
         let all = spans.withLock { $0 }
-        let root = all.first { $0.attributes["iworkz.request_id"] == requestID }
+        let root = all.first { $0.attributes["iworkz.request_id"] == requestID && $0.parentSpanID.isEmpty }
         return all.filter { $0.traceID == root?.traceID }
     }
 }

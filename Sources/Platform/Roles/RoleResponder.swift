@@ -40,15 +40,18 @@ public struct RoleResponder: HTTPResponder {
         // Callers are the gateway and peer roles: their trace context is continued.
         var parent = ServiceContext.topLevel
         InstrumentationSystem.instrument.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
-        return try await withSpan("HTTP \(request.method.rawValue)", context: parent, ofKind: .server) { span in
-            try await respond(to: request, context: context, span: span)
+        let requestID = GatewayResponder.requestID(from: request.headers[.requestID])
+        return try await CorrelationID.$current.withValue(requestID) {
+            try await withSpan("HTTP \(request.method.rawValue)", context: parent, ofKind: .server) { span in
+                try await respond(to: request, context: context, span: span)
+            }
         }
     }
 
     private func respond(to request: Request, context: AppRequestContext, span: any Span) async throws -> Response {
         let start = ContinuousClock.now
         var context = context
-        context.requestID = GatewayResponder.requestID(from: request.headers[.requestID])
+        context.requestID = CorrelationID.current ?? GatewayResponder.requestID(from: request.headers[.requestID])
         context.region = region
         context.logger[metadataKey: "request_id"] = "\(context.requestID)"
         context.logger[metadataKey: "role"] = "\(identity.role.rawValue)"
@@ -82,6 +85,7 @@ public struct RoleResponder: HTTPResponder {
             span.attributes["http.response.status_code"] = Int(response.status.code)
             span.attributes["iworkz.region"] = region.rawValue
             span.attributes["iworkz.role"] = identity.role.rawValue
+            span.attributes["iworkz.request_id"] = context.requestID
             if response.status.code >= 500 { span.setStatus(SpanStatus(code: .error)) }
         }
         context.logger.info("request finished", metadata: [

@@ -12,7 +12,7 @@ import UnixSignals
 
 /// `iworkz serve --role gateway` and `--role backend-api`: one role per process.
 extension ServeCommand {
-    /// What every role's start reads the same way.
+    /// What a role's start reads, every key checked before anything starts.
     struct Common {
         let settings: Settings
         let host: String
@@ -21,67 +21,92 @@ extension ServeCommand {
         let dataDirectory: String
         let config: LoadedConfiguration
         let transport: InternalTransport
+        let region: RegionID
+        let topology: Topology?
         let logger: Logger
     }
 
+    /// Reads and checks the role's settings; a bad or missing one stops the start with every problem
+    /// found named in one message, not the first alone.
     func common(role: ServiceRole) throws -> Common {
         let settings = Settings()
-        try bootstrapLogging(settings)
-        var logger = Logger(label: "iworkz")
-        logger[metadataKey: "role"] = "\(role.rawValue)"
+        var problems: [String] = []
         let host = host ?? settings.string("host") ?? "127.0.0.1"
         let port = port ?? settings.int("port") ?? 8000
-        guard (0...65535).contains(port) else { throw ValidationError("port must be between 0 and 65535") }
+        if !(0...65535).contains(port) { problems.append("port must be between 0 and 65535") }
         let opsPort = opsPort ?? settings.int("opsPort") ?? 9464
-        guard (0...65535).contains(opsPort) else { throw ValidationError("ops port must be between 0 and 65535") }
-        guard opsPort != port || port == 0 else { throw ValidationError("the ops port must differ from the port") }
+        if !(0...65535).contains(opsPort) { problems.append("ops port must be between 0 and 65535") }
+        if opsPort == port, port != 0 { problems.append("the ops port must differ from the port") }
+        let levelName = logLevel ?? settings.string("logLevel") ?? "info"
+        let level = Logger.Level(rawValue: levelName.lowercased())
+        if level == nil { problems.append("log level \(levelName.prefix(20)) is not one of trace, debug, info, notice, warning, error, critical") }
         let dataDirectory = dataDirectory ?? settings.string("dataDir") ?? "./iworkz-data"
-        let config = try ConfigLoading.load(self.config)
-        let transport: InternalTransport
-        if insecureInternal || settings.bool("insecureInternal") == true {
+        var config: LoadedConfiguration?
+        do { config = try ConfigLoading.load(self.config) } catch let failure as Failure { problems.append(failure.message) }
+
+        let insecure = insecureInternal || settings.bool("insecureInternal") == true
+        let files = (certificatesDirectory ?? settings.string("certsDir")).map { CertificateFiles(directory: URL(fileURLWithPath: $0)) }
+            ?? CertificateFiles(dataDirectory: URL(fileURLWithPath: dataDirectory))
+        var region: RegionID?
+        var topology: Topology?
+        if let config {
+            region = regionOption(config, settings: settings, required: role == .backendAPI, problems: &problems)
+            topology = loadTopology(config, settings: settings, allowPlainHTTP: insecure, required: role == .gateway, problems: &problems)
+            if !insecure, let region {
+                let identity = ServiceIdentity(region: region.rawValue, role: role)
+                let missing = [files.caCertificate, files.paths(for: identity).certificate, files.paths(for: identity).key]
+                    .filter { !FileManager.default.fileExists(atPath: $0.path) }
+                    .map { $0.path.hasPrefix(files.directory.path + "/") ? String($0.path.dropFirst(files.directory.path.count + 1)) : $0.path }
+                if !missing.isEmpty {
+                    problems.append("no certificate for \(identity) in \(files.directory.path): \(missing.joined(separator: ", ")) missing (run `iworkz certs init`, or --insecure-internal)")
+                }
+            }
+        }
+        guard problems.isEmpty, let config, let region, let level else { throw Failure(problems.joined(separator: "; ")) }
+        bootstrapLogging(level)
+        var logger = Logger(label: "iworkz")
+        logger[metadataKey: "role"] = "\(role.rawValue)"
+        if insecure {
             logger.warning("internal TLS is off (--insecure-internal): roles talk plain HTTP and accept any caller; never do this in production")
-            transport = .insecure
-        } else {
-            let directory = certificatesDirectory ?? settings.string("certsDir")
-            transport = .mutualTLS(directory.map { CertificateFiles(directory: URL(fileURLWithPath: $0)) }
-                                   ?? CertificateFiles(dataDirectory: URL(fileURLWithPath: dataDirectory)))
         }
         return Common(settings: settings, host: host, port: port, opsPort: opsPort, dataDirectory: dataDirectory, config: config,
-                      transport: transport, logger: logger)
+                      transport: insecure ? .insecure : .mutualTLS(files), region: region, topology: topology, logger: logger)
     }
 
-    func loadTopology(_ common: Common, required: Bool) throws -> Topology? {
-        guard let path = topology ?? common.settings.string("topology") else {
-            if required { throw ValidationError("--role gateway needs --topology (where each region's roles listen)") }
+    private func loadTopology(_ config: LoadedConfiguration, settings: Settings, allowPlainHTTP: Bool, required: Bool,
+                              problems: inout [String]) -> Topology? {
+        guard let path = topology ?? settings.string("topology") else {
+            if required { problems.append("--role gateway needs --topology (where each region's roles listen)") }
             return nil
         }
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw Failure("cannot read the topology file \(path)") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            problems.append("cannot read the topology file \(path)")
+            return nil
+        }
         do {
-            if case .insecure = common.transport {
-                return try Topology(yaml: text, catalog: common.config.catalog, allowPlainHTTP: true)
-            }
-            return try Topology(yaml: text, catalog: common.config.catalog)
+            return try Topology(yaml: text, catalog: config.catalog, allowPlainHTTP: allowPlainHTTP)
         } catch {
-            throw Failure("\(path): \(error.description)")
+            problems.append("\(path): \(error.description)")
+            return nil
         }
     }
 
-    func regionOption(_ common: Common, required: Bool) throws -> RegionID {
-        guard let name = region ?? common.settings.string("region") else {
-            if required { throw ValidationError("--role backend-api needs --region") }
-            return common.config.catalog.regions.first { $0.role == .primary }?.id ?? common.config.catalog.regions[0].id
+    private func regionOption(_ config: LoadedConfiguration, settings: Settings, required: Bool, problems: inout [String]) -> RegionID? {
+        guard let name = region ?? settings.string("region") else {
+            if required { problems.append("--role backend-api needs --region") }
+            return config.catalog.regions.first { $0.role == .primary }?.id ?? config.catalog.regions.first?.id
         }
-        let id = RegionID(name)
-        guard common.config.catalog.region(id) != nil else { throw ValidationError("region \(name.prefix(40)) is not in regions.yaml") }
-        return id
+        guard config.catalog.region(RegionID(name)) != nil else {
+            problems.append("region \(name.prefix(40)) is not in regions.yaml")
+            return nil
+        }
+        return RegionID(name)
     }
 
     func serveBackendAPI() async throws {
         let common = try common(role: .backendAPI)
-        let region = try regionOption(common, required: true)
-        let topology = try loadTopology(common, required: false)
-        let peers = (topology?.endpoints ?? [:]).compactMapValues { $0[.backendAPI] }
+        let region = common.region
+        let peers = (common.topology?.endpoints ?? [:]).compactMapValues { $0[.backendAPI] }
         let issuer = issuer ?? common.settings.string("issuer") ?? "http://\(common.host):\(common.port)"
         let tracing = try startTracing(common.settings, role: "backend-api", region: region)
         let role: BackendAPIRole
@@ -115,8 +140,8 @@ extension ServeCommand {
 
     func serveGateway() async throws {
         let common = try common(role: .gateway)
-        let region = try regionOption(common, required: false)
-        guard let topology = try loadTopology(common, required: true) else { return }
+        let region = common.region
+        guard let topology = common.topology else { return }
         let tls = try edgeTLS(common.settings)
         let scheme = tls == nil ? "http" : "https"
         let issuer = issuer ?? common.settings.string("issuer") ?? "\(scheme)://\(common.host):\(common.port)"
@@ -147,17 +172,22 @@ extension ServeCommand {
         logger.info("iworkz stopped")
     }
 
-    /// One JSON object per log line on standard output, from the configured level up.
-    func bootstrapLogging(_ settings: Settings) throws {
-        let name = logLevel ?? settings.string("logLevel") ?? "info"
-        guard let level = Logger.Level(rawValue: name.lowercased()) else {
-            throw ValidationError("log level \(name.prefix(20)) is not one of trace, debug, info, notice, warning, error, critical")
-        }
+    /// One JSON object per log line on standard output, from `level` up.
+    func bootstrapLogging(_ level: Logger.Level) {
         LoggingSystem.bootstrap { label in
             var handler = JSONLogHandler(label: label)
             handler.logLevel = level
             return handler
         }
+    }
+
+    /// The `--log-level` (or `IWORKZ_LOG_LEVEL`) as a level.
+    func logLevel(_ settings: Settings) throws -> Logger.Level {
+        let name = logLevel ?? settings.string("logLevel") ?? "info"
+        guard let level = Logger.Level(rawValue: name.lowercased()) else {
+            throw ValidationError("log level \(name.prefix(20)) is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        return level
     }
 
     /// Bootstraps tracing when an OTLP endpoint is configured: the exporter's service, or none.

@@ -120,7 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func serve() async throws {
         let settings = Settings()
-        try bootstrapLogging(settings)
+        bootstrapLogging(try logLevel(settings))
         var logger = Logger(label: "iworkz")
         logger[metadataKey: "role"] = "all-in-one"
         let host = host ?? settings.string("host") ?? "127.0.0.1"

@@ -45,6 +45,26 @@ struct CommandLineTests {
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func aRoleWithBadSettingsNamesEveryProblemAndDoesNotStart() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try await Self.run(["serve", "--role", "backend-api", "--region", "mars-1", "--port", "70000", "--log-level", "loud",
+                                      "--config-dir", PlatformHarness.configDirectory.path, "--data-dir", folder.path])
+        #expect(run.status == 1)
+        for problem in ["port must be between 0 and 65535", "log level loud", "region mars-1 is not in regions.yaml"] {
+            #expect(run.error.contains(problem), "\(run.error)")
+        }
+        #expect(run.error.split(separator: "\n").count == 1, "one line")
+
+        let gateway = try await Self.run(["serve", "--role", "gateway", "--config-dir", PlatformHarness.configDirectory.path,
+                                          "--data-dir", folder.path])
+        #expect(gateway.status == 1)
+        #expect(gateway.error.contains("--role gateway needs --topology"), "\(gateway.error)")
+        #expect(gateway.error.contains("no certificate for jp-tokyo/gateway"), "\(gateway.error)")
+        #expect(gateway.error.contains("iworkz certs init"), "\(gateway.error)")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
     func complianceCheckPassesOnTheShippedConfiguration() async throws {
         // On a day when every table of legal data is current: the Japanese wages are due on 2026-10-01.
         let run = try await Self.run(["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path, "--on", "2026-09-30"])

@@ -22,7 +22,7 @@ public struct TrustedProxies: Sendable {
     public var isEmpty: Bool { blocks.isEmpty }
 
     public func trusts(_ address: String?) -> Bool {
-        guard let address, let ip = IPAddress(address) else { return false }
+        guard !blocks.isEmpty, let address, let ip = IPAddress(address) else { return false }
         return blocks.contains { $0.contains(ip) }
     }
 

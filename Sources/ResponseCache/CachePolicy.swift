@@ -16,9 +16,10 @@ public struct CacheControl: Sendable, Equatable {
         var noStore = false, isPrivate = false, noCache = false
         var maxAge: Int?, sharedMaxAge: Int?, staleIfError: Int?
         for directive in (header ?? "").lowercased().split(separator: ",") {
-            let parts = directive.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            // Plain ASCII trimming: Foundation's goes through UTF-16 and showed in the gateway's profile.
+            let parts = Self.trimmed(directive, dropping: " \t").split(separator: "=", maxSplits: 1)
             let name = parts.first.map(String.init) ?? ""
-            let value = parts.count == 2 ? Int(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\" "))) : nil
+            let value = parts.count == 2 ? Int(Self.trimmed(parts[1], dropping: "\" \t")) : nil
             switch name {
             case "no-store": noStore = true
             case "private": isPrivate = true
@@ -35,6 +36,12 @@ public struct CacheControl: Sendable, Equatable {
         self.maxAge = maxAge
         self.sharedMaxAge = sharedMaxAge
         self.staleIfError = staleIfError
+    }
+
+    static func trimmed(_ text: Substring, dropping characters: String) -> Substring {
+        let start = text.firstIndex { !characters.contains($0) } ?? text.endIndex
+        let end = text.lastIndex { !characters.contains($0) }.map { text.index(after: $0) } ?? start
+        return text[start..<max(start, end)]
     }
 
     /// Seconds a shared cache may keep the response; nil when it must not store it.

@@ -390,6 +390,7 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "ServerKit", "Sovereignty", "RateLimiting", "MutualTLS", "Identity", "TokenVerification", "Observability",
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -206,23 +206,7 @@ public struct GatewayResponder: HTTPResponder {
             throw Problem.unauthorized("this endpoint needs a bearer token")
         }
         if let authorization = request.headers[.authorization] {
-            guard let token = BearerToken.parse(authorization) else {
-                metrics.recordAuthFailure(reason: "not-bearer")
-                throw Problem.unauthorized("only Bearer tokens are accepted", error: "invalid_request")
-            }
-            do {
-                let outcome: Result<AccessTokenVerifier.Verified, AccessTokenVerifier.Failure> = await withSpan("authenticate") { _ in
-                    do throws(AccessTokenVerifier.Failure) { return .success(try await tokens.verify(token)) } catch { return .failure(error) }
-                }
-                let verified = try outcome.get()
-                context.principal = verified.principal
-                context.scopes = verified.claims.scopes
-                context.clientID = verified.claims.clientID
-                hints.principal = verified.principal
-            } catch {
-                metrics.recordAuthFailure(reason: error.rawValue)
-                throw Problem.unauthorized("the access token is not valid (\(error.rawValue))", error: "invalid_token")
-            }
+            hints.principal = try await context.authenticate(authorization, with: tokens, metrics: metrics).principal
         }
         if let body, !rule.takesBinaryBody(contentType: request.headers[.contentType]) {
             if let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] {

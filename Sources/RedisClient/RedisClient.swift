@@ -29,9 +29,10 @@ public final class RedisClient: Sendable {
     }
 
     /// A client span per command, named by the command alone: keys and values may name people.
-    private func traced<T>(_ command: String, _ body: () async throws -> T) async throws -> T {
+    private func traced<T>(_ command: @autoclosure () -> String, _ body: () async throws -> T) async throws -> T {
         try await withSpan("redis", ofKind: .client) { span in
             if span.isRecording {
+                let command = command()
                 let name = command.count <= 32 ? command.uppercased() : "command"
                 span.operationName = name
                 span.attributes["db.system.name"] = "redis"

@@ -43,6 +43,15 @@ extension ServeCommand {
         let dataDirectory = dataDirectory ?? settings.string("dataDir") ?? "./iworkz-data"
         var config: LoadedConfiguration?
         do { config = try ConfigLoading.load(self.config) } catch let failure as Failure { problems.append(failure.message) }
+        if var loaded = config {
+            // The gateway's limits, as all-in-one takes them.
+            loaded.limits.maxInFlightRequests = maxInFlight ?? settings.int("maxInFlight") ?? loaded.limits.maxInFlightRequests
+            loaded.limits.maxConnectionsPerAddress = maxConnectionsPerAddress ?? settings.int("maxConnectionsPerAddress")
+                ?? loaded.limits.maxConnectionsPerAddress
+            problems += loaded.limits.problems
+            config = loaded
+        }
+        if demo || settings.bool("demo") == true { problems.append("--demo loads the all-in-one platform's sample data; a role starts with its own data only") }
 
         let insecure = insecureInternal || settings.bool("insecureInternal") == true
         let files = (certificatesDirectory ?? settings.string("certsDir")).map { CertificateFiles(directory: URL(fileURLWithPath: $0)) }

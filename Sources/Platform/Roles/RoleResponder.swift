@@ -104,18 +104,7 @@ public struct RoleResponder: HTTPResponder {
             context.clientAddress = forwarded.trimmingCharacters(in: .whitespaces)
         }
         if let authorization = request.headers[.authorization], !ownAuthorizationPaths.contains(request.uri.path) {
-            guard let token = BearerToken.parse(authorization) else {
-                throw Problem.unauthorized("only Bearer tokens are accepted", error: "invalid_request")
-            }
-            do {
-                let verified = try await verifier.verify(token)
-                context.principal = verified.principal
-                context.scopes = verified.claims.scopes
-                context.clientID = verified.claims.clientID
-            } catch {
-                metrics.recordAuthFailure(reason: error.rawValue)
-                throw Problem.unauthorized("the access token is not valid (\(error.rawValue))", error: "invalid_token")
-            }
+            _ = try await context.authenticate(authorization, with: verifier, metrics: metrics)
         }
         let response = try await service(request, context)
         if response.status == .notFound, response.headers[.contentType] == nil {

@@ -222,6 +222,7 @@ let package = Package(
             name: "MatchingEngine",
             dependencies: [
                 "Sovereignty", "ServerKit", "UserService", "JobService", "Workforce", "Yams",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -259,7 +260,7 @@ let package = Package(
         .target(
             name: "Peering",
             dependencies: [
-                "Sovereignty", "ServerKit", "JobService", "Transfers", "MutualTLS", "Storage", "Observability",
+                "Sovereignty", "ServerKit", "JobService", "MatchingEngine", "Transfers", "MutualTLS", "Storage", "Observability",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

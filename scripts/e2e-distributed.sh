@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# End-to-end check of the distributed shape: a gateway, and for jp-tokyo and kr-seoul a backend-api,
-# each a separate `iworkz` process on loopback with its own data folder, talking mTLS with
-# certificates from `iworkz certs init`. Runs the README journey through the gateway, then checks
-# residency in each region's database, that roles refuse callers without a certificate of the
-# platform's CA, and that one region down answers 503 for its records only and recovers.
+# End-to-end check of the distributed shape: a gateway, and for jp-tokyo and kr-seoul a backend-api
+# (with its own data folder), a matching engine and an agent, each a separate `iworkz` process on
+# loopback, talking mTLS with certificates from `iworkz certs init`. Runs the README journey through
+# the gateway, then checks residency in each region's database, that roles refuse callers without a
+# certificate of the platform's CA or of a role that may not call them, and that one region's
+# backend-api down answers 503 for its records only and recovers.
 #
 #   scripts/e2e-distributed.sh [path/to/iworkz]
 #
@@ -43,13 +44,25 @@ json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); exec("prin
 GATEWAY_PORT="$(free_port)"; GATEWAY_OPS="$(free_port)"
 JP_PORT="$(free_port)"; JP_OPS="$(free_port)"
 KR_PORT="$(free_port)"; KR_OPS="$(free_port)"
+declare -A ROLE_PORT ROLE_OPS
+for region in jp-tokyo kr-seoul; do
+    for role in matching-engine ai-agent; do
+        ROLE_PORT[$region/$role]="$(free_port)"; ROLE_OPS[$region/$role]="$(free_port)"
+    done
+done
 GW="http://127.0.0.1:$GATEWAY_PORT"
 ISSUER="$GW"
 cat > "$WORK/topology.yaml" <<YAML
 upstream: { connect_timeout_ms: 1000, request_timeout_ms: 10000, attempts: 2, eject_after_failures: 1, ejection_seconds: 1, health_check_seconds: 1 }
 regions:
-  jp-tokyo: { backend-api: [https://127.0.0.1:$JP_PORT] }
-  kr-seoul: { backend-api: [https://127.0.0.1:$KR_PORT] }
+  jp-tokyo:
+    backend-api: [https://127.0.0.1:$JP_PORT]
+    matching-engine: [https://127.0.0.1:${ROLE_PORT[jp-tokyo/matching-engine]}]
+    ai-agent: [https://127.0.0.1:${ROLE_PORT[jp-tokyo/ai-agent]}]
+  kr-seoul:
+    backend-api: [https://127.0.0.1:$KR_PORT]
+    matching-engine: [https://127.0.0.1:${ROLE_PORT[kr-seoul/matching-engine]}]
+    ai-agent: [https://127.0.0.1:${ROLE_PORT[kr-seoul/ai-agent]}]
 YAML
 
 # A request through the gateway: status in $STATUS, body in $WORK/body.
@@ -68,6 +81,14 @@ start_backend() {
         >> "$WORK/$region.log" 2>&1 &
     PID[$region]=$!
 }
+# The matching engine or the agent of a region; neither has a data folder of its own.
+start_role() {
+    local role="$1" region="$2"
+    "$BIN" serve --role "$role" --region "$region" --host 127.0.0.1 --port "${ROLE_PORT[$region/$role]}" \
+        --ops-port "${ROLE_OPS[$region/$role]}" --certs-dir "$CERTS" --topology "$WORK/topology.yaml" --issuer "$ISSUER" \
+        >> "$WORK/$region-$role.log" 2>&1 &
+    PID[$region/$role]=$!
+}
 wait_ready() {
     local url="$1" what="$2"
     for _ in $(seq 1 300); do
@@ -81,14 +102,19 @@ step "certificates"
 "$BIN" certs init --data-dir "$WORK/shared" > /dev/null
 "$BIN" certs init --data-dir "$WORK/rogue" > /dev/null   # another CA, whose certificates must be refused
 
-step "starting jp-tokyo and kr-seoul backend-api and the gateway"
+step "starting jp-tokyo's and kr-seoul's backend-api, matching engine and agent, and the gateway"
 IWORKZ_BCRYPT_COST=4 start_backend jp-tokyo "$JP_PORT" "$JP_OPS"
 start_backend kr-seoul "$KR_PORT" "$KR_OPS"
+for region in jp-tokyo kr-seoul; do
+    start_role matching-engine "$region"
+    start_role ai-agent "$region"
+done
 "$BIN" serve --role gateway --region jp-tokyo --host 127.0.0.1 --port "$GATEWAY_PORT" --ops-port "$GATEWAY_OPS" \
     --data-dir "$WORK/gateway" --certs-dir "$CERTS" --topology "$WORK/topology.yaml" --issuer "$ISSUER" > "$WORK/gateway.log" 2>&1 &
 PID[gateway]=$!
 wait_ready "http://127.0.0.1:$JP_OPS/ready" "jp-tokyo backend-api"
 wait_ready "http://127.0.0.1:$KR_OPS/ready" "kr-seoul backend-api"
+for name in "${!ROLE_OPS[@]}"; do wait_ready "http://127.0.0.1:${ROLE_OPS[$name]}/ready" "$name"; done
 wait_ready "$GW/ready" "the gateway"
 
 step "a Korean worker and a Japanese employer register; each record is written in its home region"
@@ -118,15 +144,43 @@ call POST /api/v1/jobs -H "Authorization: Bearer $EMPLOYER" -H 'Content-Type: ap
   "employment_type": "full-time", "field": "industrial-manufacturing", "visa_sponsorship": true}'
 expect 201 "job posting"
 JOB="$(json 'd["id"]')"
-call GET "/api/v1/matching/jobs?limit=3" -H "Authorization: Bearer $WORKER"
-expect 200 "the worker's matches (computed in kr-seoul)"
-python3 -c 'import json,sys; ids=[m["job"]["id"] for m in json.load(open(sys.argv[1]))["matches"]]; sys.exit(0 if sys.argv[2] in ids else 1)' \
-    "$WORK/body" "$JOB" || fail "the replicated job is not among the worker's matches in kr-seoul: $(head -c 300 "$WORK/body")"
+# kr-seoul's matching engine learns of it from kr-seoul's backend-api's catalog feed.
+has_match() {
+    python3 -c 'import json,sys; ids=[m["job"]["id"] for m in json.load(open(sys.argv[1]))["matches"]]; sys.exit(0 if sys.argv[2] in ids else 1)' \
+        "$WORK/body" "$1"
+}
+for _ in $(seq 1 50); do
+    call GET "/api/v1/matching/jobs?limit=3" -H "Authorization: Bearer $WORKER"
+    expect 200 "the worker's matches (computed by kr-seoul's matching engine)"
+    has_match "$JOB" && break
+    sleep 0.2
+done
+has_match "$JOB" || fail "the replicated job is not among the worker's matches in kr-seoul: $(head -c 300 "$WORK/body")"
+grep -q '"region":"kr-seoul"' "$WORK/body" || fail "the matches were not computed in kr-seoul: $(head -c 200 "$WORK/body")"
 
-step "the ai-agent reads a résumé in the worker's home region"
+step "real-time matching: a new posting reaches the worker's event stream through the gateway"
+curl -sN --max-time 15 -H "Authorization: Bearer $WORKER" "$GW/api/v1/matching/stream?min_score=0" > "$WORK/stream" &
+STREAM=$!
+for _ in $(seq 1 50); do grep -q ': connected' "$WORK/stream" 2>/dev/null && break; sleep 0.1; done
+grep -q ': connected' "$WORK/stream" || fail "the match stream did not open: $(head -c 200 "$WORK/stream")"
+call POST /api/v1/jobs -H "Authorization: Bearer $EMPLOYER" -H 'Content-Type: application/json' -d '{
+  "title": "Welder, Sakai", "description": "Ship block welding.", "required_skills": ["welding"],
+  "eligible_residence_statuses": ["specified-skilled-worker-1"], "location": {"country": "JP", "prefecture": "Osaka"},
+  "employment_type": "full-time", "field": "industrial-manufacturing"}'
+expect 201 "a second posting"
+STREAMED_JOB="$(json 'd["id"]')"
+for _ in $(seq 1 100); do grep -q "$STREAMED_JOB" "$WORK/stream" && break; sleep 0.1; done
+kill "$STREAM" 2>/dev/null || true; wait "$STREAM" 2>/dev/null || true
+grep -q "event: match" "$WORK/stream" && grep -q "$STREAMED_JOB" "$WORK/stream" \
+    || fail "the new posting did not reach the worker's stream: $(head -c 300 "$WORK/stream")"
+
+step "kr-seoul's ai-agent reads a résumé in the worker's home region"
 call POST /api/v1/agent/skills -H "Authorization: Bearer $WORKER" -H 'Content-Type: application/json' \
     -d '{"text": "용접공 3년, 지게차 운전 가능. TIG welding, 日本語 N3."}'
 expect 200 "skill extraction"
+grep -q 'welding' "$WORK/body" || fail "the agent found no welding skill: $(head -c 300 "$WORK/body")"
+grep -q '"role":"ai-agent".*"region":"kr-seoul"\|"region":"kr-seoul".*"role":"ai-agent"' "$WORK/kr-seoul-ai-agent.log" \
+    && grep -q 'agent/skills' "$WORK/kr-seoul-ai-agent.log" || fail "kr-seoul's agent did not serve the extraction"
 
 step "a cross-border application is refused without consent, then delivered to jp-tokyo with it"
 call POST /api/v1/users/me/applications -H "Authorization: Bearer $WORKER" -H 'Content-Type: application/json' -d "{\"job_id\": \"$JOB\"}"
@@ -195,18 +249,28 @@ for region, other in (("jp-tokyo", "kr-seoul"), ("kr-seoul", "jp-tokyo")):
 print("    jp-tokyo:", len(jp_users), "people; kr-seoul:", len(kr_users), "people; one lawful transfer")
 PY
 
-step "mTLS: no certificate, another CA's certificate, a role that may not call: all refused"
-for port in "$JP_PORT" "$KR_PORT"; do
+step "mTLS: no certificate, another CA's certificate, a role that may not call: all refused, at every role"
+as_role() {  # a request to a role's listener with another role's certificate (CERT_DIR/region/role)
+    local dir="$1" identity="$2"; shift 2
+    curl -s -o "$WORK/body" -w '%{http_code}' --cacert "$CERTS/ca.pem" --cert "$dir/$identity.pem" --key "$dir/$identity-key.pem" "$@"
+}
+for port in "$JP_PORT" "$KR_PORT" "${ROLE_PORT[@]}"; do
     curl -s -o /dev/null --cacert "$CERTS/ca.pem" "https://127.0.0.1:$port/health" && fail "port $port answered a client without a certificate"
-    curl -s -o /dev/null --cacert "$CERTS/ca.pem" --cert "$WORK/rogue/certs/jp-tokyo/gateway.pem" \
-        --key "$WORK/rogue/certs/jp-tokyo/gateway-key.pem" "https://127.0.0.1:$port/health" && fail "port $port answered another CA's certificate"
-    curl -s -o /dev/null --cacert "$CERTS/ca.pem" --cert "$CERTS/kr-seoul/ai-agent.pem" \
-        --key "$CERTS/kr-seoul/ai-agent-key.pem" "https://127.0.0.1:$port/health" && [ "$port" = "$JP_PORT" ] \
-        && fail "jp-tokyo backend-api answered kr-seoul's ai-agent"
-    STATUS="$(curl -s -o "$WORK/body" -w '%{http_code}' --cacert "$CERTS/ca.pem" --cert "$CERTS/jp-tokyo/gateway.pem" \
-        --key "$CERTS/jp-tokyo/gateway-key.pem" "https://127.0.0.1:$port/health")"
+    as_role "$WORK/rogue/certs" jp-tokyo/gateway "https://127.0.0.1:$port/health" > /dev/null && fail "port $port answered another CA's certificate"
+    STATUS="$(as_role "$CERTS" jp-tokyo/gateway "https://127.0.0.1:$port/health")"
     expect 200 "the gateway's certificate at port $port"
 done
+for name in "${!ROLE_PORT[@]}"; do
+    as_role "$CERTS" kr-seoul/ai-agent "https://127.0.0.1:${ROLE_PORT[$name]}/health" > /dev/null \
+        && fail "$name answered kr-seoul's ai-agent, which calls no one but backend-api for keys"
+done
+as_role "$CERTS" jp-tokyo/backend-api "https://127.0.0.1:$JP_PORT/health" > /dev/null && fail "jp-tokyo's backend-api answered itself"
+STATUS="$(as_role "$CERTS" kr-seoul/ai-agent "https://127.0.0.1:$JP_PORT/api/v1/jobs")"
+expect 403 "an agent using the public API around the gateway"
+STATUS="$(as_role "$CERTS" kr-seoul/matching-engine "https://127.0.0.1:$JP_PORT/internal/v1/catalog/changes")"
+expect 403 "kr-seoul's matching engine reading jp-tokyo's catalog feed"
+STATUS="$(as_role "$CERTS" jp-tokyo/matching-engine "https://127.0.0.1:$JP_PORT/internal/v1/worker-profiles/$WORKER_ID")"
+expect 404 "a Korean worker's profile asked of jp-tokyo (it is not there)"
 STATUS="$(curl -s -o "$WORK/body" -w '%{http_code}' --cacert "$CERTS/ca.pem" --cert "$CERTS/jp-tokyo/gateway.pem" \
     --key "$CERTS/jp-tokyo/gateway-key.pem" -X PUT "https://127.0.0.1:$JP_PORT/internal/v1/erasures/$WORKER_ID")"
 expect 403 "the gateway calling an internal route"
@@ -217,6 +281,10 @@ call GET /api/v1/users/me -H "Authorization: Bearer $WORKER"
 expect 503 "a Korean record while kr-seoul is down"
 python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); sys.exit(0 if p.get("region")=="kr-seoul" else 1)' "$WORK/body" \
     || fail "the 503 does not name kr-seoul: $(head -c 300 "$WORK/body")"
+call GET /api/v1/matching/jobs -H "Authorization: Bearer $WORKER"
+expect 503 "the Korean worker's matches while kr-seoul's backend-api (their profile) is down"
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); sys.exit(0 if p.get("region")=="kr-seoul" else 1)' "$WORK/body" \
+    || fail "the matching engine's 503 does not name kr-seoul: $(head -c 300 "$WORK/body")"
 call GET "/api/v1/jobs/$JOB" -H "Authorization: Bearer $EMPLOYER"
 expect 200 "a Japanese record while kr-seoul is down"
 call GET /api/v1/users/me -H "Authorization: Bearer $EMPLOYER"

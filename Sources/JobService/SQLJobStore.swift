@@ -51,7 +51,7 @@ public struct SQLJobStore: JobStore {
     ]
 
     /// A posting as it was written, with its place in the cell's change sequence.
-    public struct Change: Sendable {
+    public struct Change: Codable, Sendable {
         public let sequence: Int64
         public let job: Job
     }
@@ -60,6 +60,15 @@ public struct SQLJobStore: JobStore {
     public func changes(from origin: RegionID, after sequence: Int64, limit: Int) async throws -> [Change] {
         try await database.sql.raw("""
             SELECT change_seq, document FROM jobs WHERE origin_region = \(bind: origin.rawValue) AND change_seq > \(bind: sequence)
+            ORDER BY change_seq LIMIT \(unsafeRaw: String(max(1, min(limit, 1000))))
+            """).all().map { row in Change(sequence: try row.decode(column: "change_seq", as: Int64.self), job: try Self.decode(row)) }
+    }
+
+    /// Every posting the cell holds (its own and the copies it received) written after change
+    /// `sequence`, oldest change first: the feed the region's matching engine follows.
+    public func changes(after sequence: Int64, limit: Int) async throws -> [Change] {
+        try await database.sql.raw("""
+            SELECT change_seq, document FROM jobs WHERE change_seq > \(bind: sequence)
             ORDER BY change_seq LIMIT \(unsafeRaw: String(max(1, min(limit, 1000))))
             """).all().map { row in Change(sequence: try row.decode(column: "change_seq", as: Int64.self), job: try Self.decode(row)) }
     }

@@ -52,6 +52,11 @@ public final class MatchNotifier: Sendable {
         for subscriber in ended { subscriber.continuation.finish() }
     }
 
+    /// The people with a stream open.
+    public var subscribedPersons: Set<String> {
+        subscribers.withLock { Set($0.values.compactMap(\.person)) }
+    }
+
     /// Connected subscribers (for tests and metrics).
     public var subscriberCount: Int { subscribers.withLock { $0.count } }
 

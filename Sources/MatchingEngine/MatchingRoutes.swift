@@ -7,21 +7,22 @@ public import UserService
 internal import Workforce
 
 /// matching-engine: the best open jobs for the calling worker, in the worker's own cell, from the
-/// cell's in-memory index.
+/// cell's in-memory index. The worker's profile comes through the ``WorkerProfiles`` port and the
+/// postings' text through ``PostingLookup``, so the same routes run inside the cell or apart from it.
 public struct MatchingRoutes: Sendable {
     let cell: CellIdentity
-    let users: any UserStore
-    let jobs: any JobStore
+    let profiles: any WorkerProfiles
+    let postings: any PostingLookup
     let index: MatchingIndex
     let notifier: MatchNotifier?
     let heartbeatInterval: Duration
     let now: @Sendable () -> Date
 
-    public init(cell: CellIdentity, users: any UserStore, jobs: any JobStore, index: MatchingIndex, notifier: MatchNotifier? = nil,
-                heartbeatInterval: Duration = .seconds(15), now: @escaping @Sendable () -> Date = Date.init) {
+    public init(cell: CellIdentity, profiles: any WorkerProfiles, postings: any PostingLookup, index: MatchingIndex,
+                notifier: MatchNotifier? = nil, heartbeatInterval: Duration = .seconds(15), now: @escaping @Sendable () -> Date = Date.init) {
         self.cell = cell
-        self.users = users
-        self.jobs = jobs
+        self.profiles = profiles
+        self.postings = postings
         self.index = index
         self.notifier = notifier
         self.heartbeatInterval = heartbeatInterval
@@ -63,10 +64,10 @@ public struct MatchingRoutes: Sendable {
         let principal = try context.requirePrincipal()
         guard principal.role == .worker else { throw Problem.forbidden("job matches are for workers") }
         try cell.requireHome(principal.userID)
-        guard let worker = try await users.find(principal.userID), let profile = worker.profile else {
+        guard let query = try await profiles.query(for: principal.userID) else {
             throw Problem.notFound("no worker profile for the token's user")
         }
-        return WorkerQuery(worker: worker, profile: profile)
+        return query
     }
 
     func bestJobs(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -82,8 +83,8 @@ public struct MatchingRoutes: Sendable {
         let ranking = index.rank(query, limit: limit, on: Timestamps.day(now()))
         var matches: [Match] = []
         for ranked in ranking.matches {
-            // The index holds no text; the posting itself comes from the cell's database.
-            guard let job = try await jobs.find(ranked.jobID) else { continue }
+            // The index holds no text; the posting itself comes from the catalog.
+            guard let job = try await postings.find(ranked.jobID) else { continue }
             matches.append(Match(job: job, score: ranked.score, explanation: ranked.explanation, eligibility: ranked.eligibility))
         }
         return try .json(Matches(workerID: principal.userID.description, region: cell.region.id.rawValue,

@@ -103,6 +103,15 @@ public enum PeerError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
+    /// Why, without the region (for a message that names it already).
+    public var reason: String {
+        switch self {
+        case .noEndpoint: "no endpoint is configured"
+        case .unreachable(_, let why): why
+        case .refused(_, let status, let detail): "answered \(status): \(detail)"
+        }
+    }
+
     /// A problem+json answer's detail, or the start of any other body.
     static func refusal(_ region: RegionID, status: Int, body: Data) -> PeerError {
         let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any]

@@ -59,10 +59,10 @@ public struct PeerRoutes: Sendable {
         router.post("/internal/v1/candidate-cards") { request, context in try await cards(request, context) }
     }
 
-    /// The calling region's backend-api (or, where `roles` allows, another of its roles); 403 otherwise.
-    func caller(_ request: Request, roles: Set<ServiceRole> = [.backendAPI]) throws -> Region {
+    /// The calling region's backend-api; 403 for any other caller.
+    func caller(_ request: Request) throws -> Region {
         guard let claimed = request.headers[PeerIdentityGate.callerHeader], let identity = ServiceIdentity(description: claimed),
-              roles.contains(identity.role), let caller = catalog.region(RegionID(identity.region)), caller.id != region.id else {
+              identity.role == .backendAPI, let caller = catalog.region(RegionID(identity.region)), caller.id != region.id else {
             throw Problem.forbidden("only another region's backend-api may call \(request.uri.path)")
         }
         return caller
@@ -115,7 +115,7 @@ public struct PeerRoutes: Sendable {
     }
 
     func cards(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let caller = try caller(request, roles: [.backendAPI, .matchingEngine])
+        let caller = try caller(request)
         let asked = try await StrictJSON.decode(CardRequest.self, from: request, limit: Self.bodyLimit)
         guard asked.job.originRegion == caller.id else { throw Problem.forbidden("\(caller.id) may ask for cards only for its own postings") }
         guard (1...100).contains(asked.limit) else {

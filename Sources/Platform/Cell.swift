@@ -99,10 +99,11 @@ public struct Cell: Sendable {
                     outbox: try FolderOutbox(directory: folder.outboxDirectory(for: region.id)), candidatePool: pool)
     }
 
-    /// The cell's router: user-service, job-service and matching-engine over this cell's data.
+    /// The cell's router: user-service, job-service and, when they run in the same process
+    /// (`agent` given, `matching` true), the matching engine and the agent, over this cell's data.
     func handler(
         catalog: RegionCatalog, tokens: any AccessTokenMinting, passwords: any PasswordHashing, replicator: any JobReplicator,
-        agent: AgentRoutes, policy: TransferPolicy, purposes: TransferPurposes, delivery: any ApplicationDelivery, notices: any ErasureNotices,
+        agent: AgentRoutes?, matching: Bool = true, policy: TransferPolicy, purposes: TransferPurposes, delivery: any ApplicationDelivery, notices: any ErasureNotices,
         candidateSources: [RegionID: any CandidateCardSource], summarizer: Summarizer, languageModel: (any LanguageModel)?,
         revoked: RevokedSubjects, corporateNumbers: CorporateNumbers
     ) -> GatewayResponder.CellHandler {
@@ -112,8 +113,11 @@ public struct Cell: Sendable {
                    corporateNumbers: corporateNumbers, recordChanged: { [candidatePool] person in try await candidatePool.refresh(person) }).add(to: router)
         DocumentRoutes(cell: identity, documents: documents).add(to: router)
         JobRoutes(cell: identity, store: jobs, replicator: replicator).add(to: router)
-        MatchingRoutes(cell: identity, users: users, jobs: jobs, index: matchingIndex, notifier: matchNotifier).add(to: router)
-        agent.add(to: router)
+        if matching {
+            MatchingRoutes(cell: identity, profiles: StoredWorkerProfiles(users: users), postings: jobs, index: matchingIndex,
+                           notifier: matchNotifier).add(to: router)
+        }
+        agent?.add(to: router)
         SummaryRoutes(cell: identity, summarizer: summarizer, model: languageModel,
                       gate: ConsentedTransferGate(cell: identity, policy: policy, purposes: purposes, consents: consents, audit: audit)).add(to: router)
         TransferRoutes(cell: identity, policy: policy, purposes: purposes, users: users, jobs: jobs, consents: consents,
@@ -135,8 +139,16 @@ public struct Cell: Sendable {
     }
 
     /// Every method and path template the cell serves, for the API-document parity check.
-    public static let endpoints: [(method: String, path: String)] =
-        (UserRoutes.paths + DocumentRoutes.paths + JobRoutes.paths + MatchingRoutes.paths + AgentRoutes.paths + SummaryRoutes.paths + TransferRoutes.paths + DataSubjectRoutes.paths + CandidateRoutes.paths).map { ($0.method.rawValue, $0.path) }
+    public static let endpoints: [(method: String, path: String)] = backendEndpoints + matchingEndpoints + agentEndpoints
+
+    /// What backend-api serves: everything but the matching engine's and the agent's routes.
+    public static let backendEndpoints: [(method: String, path: String)] =
+        (UserRoutes.paths + DocumentRoutes.paths + JobRoutes.paths + SummaryRoutes.paths + TransferRoutes.paths + DataSubjectRoutes.paths
+            + CandidateRoutes.paths).map { ($0.method.rawValue, $0.path) }
+    /// What the matching engine serves.
+    public static let matchingEndpoints: [(method: String, path: String)] = MatchingRoutes.paths.map { ($0.method.rawValue, $0.path) }
+    /// What the agent serves.
+    public static let agentEndpoints: [(method: String, path: String)] = AgentRoutes.paths.map { ($0.method.rawValue, $0.path) }
 
     /// The endpoints of `endpoints` that answer without a bearer token.
     public static let anonymousEndpoints: [(method: String, path: String)] =

@@ -10,7 +10,7 @@ import ServiceLifecycle
 import Sovereignty
 import UnixSignals
 
-/// `iworkz serve --role gateway` and `--role backend-api`: one role per process.
+/// `iworkz serve --role gateway|backend-api|matching-engine|ai-agent`: one role per process.
 extension ServeCommand {
     /// What a role's start reads, every key checked before anything starts.
     struct Common {
@@ -59,8 +59,8 @@ extension ServeCommand {
         var region: RegionID?
         var topology: Topology?
         if let config {
-            region = regionOption(config, settings: settings, required: role == .backendAPI, problems: &problems)
-            topology = loadTopology(config, settings: settings, allowPlainHTTP: insecure, required: role == .gateway, problems: &problems)
+            region = regionOption(config, settings: settings, role: role, problems: &problems)
+            topology = loadTopology(config, settings: settings, allowPlainHTTP: insecure, role: role, problems: &problems)
             if !insecure, let region {
                 let identity = ServiceIdentity(region: region.rawValue, role: role)
                 let missing = [files.caCertificate, files.paths(for: identity).certificate, files.paths(for: identity).key]
@@ -82,10 +82,12 @@ extension ServeCommand {
                       transport: insecure ? .insecure : .mutualTLS(files), region: region, topology: topology, logger: logger)
     }
 
-    private func loadTopology(_ config: LoadedConfiguration, settings: Settings, allowPlainHTTP: Bool, required: Bool,
+    /// The topology: the gateway, the matching engine and the agent need it (whom they call, whose keys
+    /// sign tokens); a backend-api alone may run without peers.
+    private func loadTopology(_ config: LoadedConfiguration, settings: Settings, allowPlainHTTP: Bool, role: ServiceRole,
                               problems: inout [String]) -> Topology? {
         guard let path = topology ?? settings.string("topology") else {
-            if required { problems.append("--role gateway needs --topology (where each region's roles listen)") }
+            if role != .backendAPI { problems.append("--role \(role.rawValue) needs --topology (where each region's roles listen)") }
             return nil
         }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -100,9 +102,9 @@ extension ServeCommand {
         }
     }
 
-    private func regionOption(_ config: LoadedConfiguration, settings: Settings, required: Bool, problems: inout [String]) -> RegionID? {
+    private func regionOption(_ config: LoadedConfiguration, settings: Settings, role: ServiceRole, problems: inout [String]) -> RegionID? {
         guard let name = region ?? settings.string("region") else {
-            if required { problems.append("--role backend-api needs --region") }
+            if role != .gateway { problems.append("--role \(role.rawValue) needs --region") }
             return config.catalog.regions.first { $0.role == .primary }?.id ?? config.catalog.regions.first?.id
         }
         guard config.catalog.region(RegionID(name)) != nil else {
@@ -125,26 +127,69 @@ extension ServeCommand {
         } catch {
             throw Failure(error.message)
         }
-        MetricsSystem.bootstrap(role.metrics.factory)
+        let cell = role.cell
+        try await run(role: role.identity, common: common, metrics: role.metrics, ready: { await cell.isReady() }, services: role.services + tracing,
+                      listener: { host, port, running throws(PlatformError) in try role.application(host: host, port: port, onServerRunning: running) },
+                      close: { await role.close() })
+    }
+
+    func serveMatchingEngine() async throws {
+        let common = try common(role: .matchingEngine)
+        let backends = (common.topology?.endpoints ?? [:]).compactMapValues { $0[.backendAPI] }
+        let issuer = issuer ?? common.settings.string("issuer") ?? "http://\(common.host):\(common.port)"
+        let tracing = try startTracing(common.settings, role: "matching-engine", region: common.region)
+        let role: MatchingEngineRole
+        do throws(PlatformError) {
+            role = try MatchingEngineRole.start(config: common.config, region: common.region, backends: backends, transport: common.transport,
+                                                issuerURL: issuer, logger: common.logger)
+        } catch {
+            throw Failure(error.message)
+        }
+        try await run(role: role.identity, common: common, metrics: role.metrics, ready: { role.isReady }, services: role.services + tracing,
+                      listener: { host, port, running throws(PlatformError) in try role.application(host: host, port: port, onServerRunning: running) },
+                      close: { await role.close() })
+    }
+
+    func serveAIAgent() async throws {
+        let common = try common(role: .aiAgent)
+        let backends = (common.topology?.endpoints ?? [:]).compactMapValues { $0[.backendAPI] }
+        let issuer = issuer ?? common.settings.string("issuer") ?? "http://\(common.host):\(common.port)"
+        let tracing = try startTracing(common.settings, role: "ai-agent", region: common.region)
+        let role: AIAgentRole
+        do throws(PlatformError) {
+            role = try AIAgentRole.start(config: common.config, region: common.region, backends: backends, transport: common.transport,
+                                         issuerURL: issuer, logger: common.logger)
+        } catch {
+            throw Failure(error.message)
+        }
+        try await run(role: role.identity, common: common, metrics: role.metrics, ready: { true }, services: tracing,
+                      listener: { host, port, running throws(PlatformError) in try role.application(host: host, port: port, onServerRunning: running) },
+                      close: { await role.close() })
+    }
+
+    /// Runs a role's internal listener, its operations listener and its services until SIGTERM or SIGINT.
+    private func run(
+        role identity: ServiceIdentity, common: Common, metrics: HTTPMetrics, ready: @escaping @Sendable () async -> Bool, services: [any Service],
+        listener: (String, Int, @escaping @Sendable (Int) async -> Void) throws(PlatformError) -> any Service, close: () async -> Void
+    ) async throws {
+        MetricsSystem.bootstrap(metrics.factory)
         let logger = common.logger
-        let (host, scheme) = (common.host, common.transport.scheme)
+        let (host, scheme, region) = (common.host, common.transport.scheme, common.region)
         let application: any Service
-        do {
-            application = try role.application(host: host, port: common.port) { bound in
+        do throws(PlatformError) {
+            application = try listener(host, common.port) { bound in
                 logger.info("iworkz listening", metadata: ["listen_url": "\(scheme)://\(host):\(bound)", "region": "\(region)"])
             }
         } catch {
-            await role.close()
+            await close()
             throw Failure(error.message)
         }
-        let cell = role.cell
-        let operations = RoleOperationsListener.application(host: host, port: common.opsPort, metrics: role.metrics,
-                                                            ready: { await cell.isReady() }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application, operations] + role.services + tracing,
+        let operations = RoleOperationsListener.application(host: host, port: common.opsPort, metrics: metrics, ready: ready, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [application, operations] + services,
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        await role.close()
-        logger.info("iworkz stopped")
+        await close()
+        logger.info("iworkz stopped", metadata: ["role": "\(identity.role.rawValue)"])
     }
 
     func serveGateway() async throws {
@@ -173,7 +218,7 @@ extension ServeCommand {
         }
         let upstreams = role.upstreams
         let operations = RoleOperationsListener.application(
-            host: host, port: common.opsPort, metrics: role.metrics, ready: { upstreams.values.allSatisfy(\.hasEndpointInRotation) }, logger: logger)
+            host: host, port: common.opsPort, metrics: role.metrics, ready: { upstreams.allSatisfy(\.hasEndpointInRotation) }, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [application, operations] + role.services + tracing,
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -21,14 +21,16 @@ struct ServeCommand: AsyncParsableCommand {
             With --role backend-api --region X, the process runs region X's cell alone, on an internal \
             listener the gateway calls over mTLS (certificates from `iworkz certs init`); the other \
             regions' backend-api, for replication, applications and candidate cards, come from --topology. \
-            With --role gateway --topology FILE, the process runs the gateway in front of them.
+            With --role matching-engine or --role ai-agent and --region X, it runs that region's matching \
+            engine (which follows its backend-api's catalog) or agent. With --role gateway --topology FILE, \
+            the process runs the gateway in front of them all.
 
             The configuration is checked against the transfer rules first; an unlawful backup region \
             stops the start. SIGINT or SIGTERM shuts down gracefully.
             """
     )
 
-    @Option(help: ArgumentHelp("gateway or backend-api: run one role (env IWORKZ_ROLE; default: all-in-one).", valueName: "role"))
+    @Option(help: ArgumentHelp("gateway, backend-api, matching-engine or ai-agent: run one role (env IWORKZ_ROLE; default: all-in-one).", valueName: "role"))
     var role: String?
 
     @Option(help: ArgumentHelp("The region whose role this process runs; for the gateway, the region it runs in (env IWORKZ_REGION).",
@@ -111,9 +113,9 @@ struct ServeCommand: AsyncParsableCommand {
             case nil: try await serve()
             case "gateway": try await serveGateway()
             case "backend-api": try await serveBackendAPI()
-            case "matching-engine", "ai-agent":
-                throw Failure("the matching engine and the agent still run inside backend-api; start --role backend-api")
-            case let other?: throw ValidationError("unknown role \(other.prefix(40)): gateway or backend-api")
+            case "matching-engine": try await serveMatchingEngine()
+            case "ai-agent": try await serveAIAgent()
+            case let other?: throw ValidationError("unknown role \(other.prefix(40)): gateway, backend-api, matching-engine or ai-agent")
             }
         }
     }

@@ -25,7 +25,7 @@ struct HTTPUpstreamTLSTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let files = CertificateFiles(dataDirectory: folder)
         let authority = try DevelopmentCertificateAuthority.loadOrCreate(at: files)
-        for identity in [callee, ServiceIdentity(region: "jp-tokyo", role: .gateway), ServiceIdentity(region: "kr-seoul", role: .aiAgent)] {
+        for identity in [callee, ServiceIdentity(region: "jp-tokyo", role: .gateway)] {
             try authority.issue(identity, into: files)
         }
         let router = Router()
@@ -71,8 +71,8 @@ struct HTTPUpstreamTLSTests {
             let response = try await Self.call(port, as: MutualTLS.client(ServiceIdentity(region: "jp-tokyo", role: .gateway), files: files))
             #expect(response.status == .ok)
 
-            let agent = try MutualTLS.client(ServiceIdentity(region: "kr-seoul", role: .aiAgent), files: files)
-            let refused = await #expect(throws: Problem.self, "another region's agent may not call backend-api") { try await Self.call(port, as: agent) }
+            let itself = try MutualTLS.client(Self.callee, files: files)
+            let refused = await #expect(throws: Problem.self, "a backend-api does not call itself") { try await Self.call(port, as: itself) }
             #expect(refused?.members["region"] == "jp-tokyo")
 
             var anonymous = TLSConfiguration.makeClientConfiguration()

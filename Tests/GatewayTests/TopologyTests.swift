@@ -36,10 +36,11 @@ struct TopologyTests {
         let problems = error?.problems ?? []
         for needle in ["region mars-1 is not in regions.yaml", "http://10.0.0.1:8443 is not an https://", "https://10.0.0.2 is not",
                        "u:p@10.0.0.3", "https://10.0.0.4:8443/api is not", "unknown role gateway", "kr-seoul ai-agent: no endpoint",
-                       "kr-seoul: no backend-api endpoint", "upstream.attempts must be a positive whole number"] {
+                       "kr-seoul: no backend-api endpoint", "kr-seoul: no matching-engine endpoint", "upstream.attempts must be a positive whole number"] {
             #expect(problems.contains { $0.contains(needle) }, "\(needle) in \(problems)")
         }
-        #expect(try Topology(yaml: "regions: { jp-tokyo: { backend-api: [http://127.0.0.1:8101] } }", catalog: Self.catalog(),
+        let plain = "regions: { jp-tokyo: { backend-api: [http://127.0.0.1:8101], matching-engine: [http://127.0.0.1:8102], ai-agent: [http://127.0.0.1:8103] } }"
+        #expect(try Topology(yaml: plain, catalog: Self.catalog(),
                              allowPlainHTTP: true).endpoints["jp-tokyo"]?[.backendAPI]?.count == 1, "plain HTTP only when told")
         #expect(throws: TopologyError.self) { try Topology(yaml: "regions: [1, 2", catalog: Self.catalog()) }
     }

@@ -62,6 +62,14 @@ struct CommandLineTests {
         #expect(gateway.error.contains("--role gateway needs --topology"), "\(gateway.error)")
         #expect(gateway.error.contains("no certificate for jp-tokyo/gateway"), "\(gateway.error)")
         #expect(gateway.error.contains("iworkz certs init"), "\(gateway.error)")
+
+        let engine = try await Self.run(["serve", "--role", "matching-engine", "--insecure-internal", "--config-dir",
+                                         PlatformHarness.configDirectory.path, "--data-dir", folder.path])
+        #expect(engine.status == 1)
+        #expect(engine.error.contains("--role matching-engine needs --region") && engine.error.contains("--role matching-engine needs --topology"),
+                "\(engine.error)")
+        let unknown = try await Self.run(["serve", "--role", "search-engine"])
+        #expect(unknown.status != 0 && unknown.error.contains("gateway, backend-api, matching-engine or ai-agent"), "\(unknown.error)")
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))

@@ -11,11 +11,13 @@ import Sovereignty
 import Synchronization
 import TestSupport
 
-/// A gateway and the backend-api of jp-tokyo and kr-seoul, each with its own data folder, talking
-/// mTLS on loopback inside the test process — the distributed shape without spawning processes.
+/// A gateway and the backend-api, matching engine and agent of jp-tokyo and kr-seoul, each
+/// backend-api with its own data folder, talking mTLS on loopback inside the test process — the
+/// distributed shape without spawning processes.
 struct DistributedHarness: Sendable {
     let gatewayURL: String
     let backends: [RegionID: BackendAPIRole]
+    let engines: [RegionID: MatchingEngineRole]
     let client: HTTPClient
 
     static func with(_ body: (DistributedHarness) async throws -> Void) async throws {
@@ -25,7 +27,13 @@ struct DistributedHarness: Sendable {
         let config = try LoadedConfiguration.load(from: PlatformHarness.configDirectory)
         let regions = [RegionID("jp-tokyo"), RegionID("kr-seoul")]
         var ports: [RegionID: Int] = [:]
-        for region in regions { ports[region] = try await RegionProcess.freePort() }
+        var enginePorts: [RegionID: Int] = [:]
+        var agentPorts: [RegionID: Int] = [:]
+        for region in regions {
+            ports[region] = try await RegionProcess.freePort()
+            enginePorts[region] = try await RegionProcess.freePort()
+            agentPorts[region] = try await RegionProcess.freePort()
+        }
         let peers = ports.mapValues { ["https://127.0.0.1:\($0)"] }
         let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let issuer = "https://iworkz.test"
@@ -38,10 +46,25 @@ struct DistributedHarness: Sendable {
             backends[region] = role
             services += [try role.application(host: "127.0.0.1", port: ports[region]!)] + role.services
         }
+        var engines: [RegionID: MatchingEngineRole] = [:]
+        var agents: [AIAgentRole] = []
+        for region in regions {
+            let engine = try MatchingEngineRole.start(config: config, region: region, backends: peers, transport: .mutualTLS(files),
+                                                      issuerURL: issuer, logger: quiet, pollInterval: .milliseconds(50))
+            engines[region] = engine
+            services += [try engine.application(host: "127.0.0.1", port: enginePorts[region]!)] + engine.services
+            let agent = try AIAgentRole.start(config: config, region: region, backends: peers, transport: .mutualTLS(files), issuerURL: issuer,
+                                              logger: quiet)
+            agents.append(agent)
+            services.append(try agent.application(host: "127.0.0.1", port: agentPorts[region]!))
+        }
         let topology = try Topology(yaml: """
             upstream: { attempts: 2, health_check_seconds: 1 }
             regions:
-            \(regions.map { "  \($0): { backend-api: [https://127.0.0.1:\(ports[$0]!)] }" }.joined(separator: "\n"))
+            \(regions.map { region in
+                let url = { (port: Int?) in "[https://127.0.0.1:\(port!)]" }
+                return "  \(region): { backend-api: \(url(ports[region])), matching-engine: \(url(enginePorts[region])), ai-agent: \(url(agentPorts[region])) }"
+            }.joined(separator: "\n"))
             """, catalog: config.catalog)
         let gateway = try GatewayRole.start(config: config, topology: topology, region: RegionID("jp-tokyo"), transport: .mutualTLS(files),
                                             issuerURL: issuer, openAPI: "", logger: quiet)
@@ -53,23 +76,42 @@ struct DistributedHarness: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             while gatewayPort.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            let harness = DistributedHarness(gatewayURL: "http://127.0.0.1:\(gatewayPort.withLock { $0 })", backends: backends, client: client)
+            let harness = DistributedHarness(gatewayURL: "http://127.0.0.1:\(gatewayPort.withLock { $0 })", backends: backends, engines: engines,
+                                             client: client)
             do {
                 try await harness.waitUntilReady()
                 try await body(harness)
             } catch {
+                await closeClients(of: backends, engines: engines, agents: agents, gateway: gateway)
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
                 try? await client.shutdown()
-                for role in backends.values { await role.close() }
-                await gateway.close()
+                await close(backends: backends, engines: engines, agents: agents, gateway: gateway)
                 throw error
             }
+            await closeClients(of: backends, engines: engines, agents: agents, gateway: gateway)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
         try await client.shutdown()
+        await close(backends: backends, engines: engines, agents: agents, gateway: gateway)
+    }
+
+    /// Closes every role's client first: a listener then has no idle TLS connection whose peer it
+    /// would wait for (up to 5 s each) when it shuts down.
+    private static func closeClients(of backends: [RegionID: BackendAPIRole], engines: [RegionID: MatchingEngineRole], agents: [AIAgentRole],
+                                     gateway: GatewayRole) async {
+        await gateway.close()
+        for role in engines.values { await role.close() }
+        for role in agents { await role.close() }
+        for role in backends.values { try? await role.client.shutdown() }
+    }
+
+    private static func close(backends: [RegionID: BackendAPIRole], engines: [RegionID: MatchingEngineRole], agents: [AIAgentRole],
+                              gateway: GatewayRole) async {
         for role in backends.values { await role.close() }
+        for role in engines.values { await role.close() }
+        for role in agents { await role.close() }
         await gateway.close()
     }
 
@@ -96,6 +138,16 @@ struct DistributedHarness: Sendable {
         let bytes = try await response.body.collect(upTo: 4 << 20)
         let object = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
         return (Int(response.status.code), object)
+    }
+
+    /// Waits until a posting's copy reached `region`'s backend-api (replication runs in the background).
+    func waitForCopy(of job: String, in region: RegionID) async throws {
+        let id = try RegionalID.parse(job)
+        for _ in 0..<200 {
+            if try await backends[region]?.cell.jobs.find(id) != nil { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw HarnessError("posting \(job) did not reach \(region)")
     }
 
     /// Registers a person; their id and access token.

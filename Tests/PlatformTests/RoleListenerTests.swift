@@ -24,8 +24,10 @@ struct RoleListenerTests {
             let forged = try #require(try await backend.call(as: Self.gateway, .GET, "/api/v1/users/me",
                                                              headers: [("Authorization", "Bearer eyJhbGciOiJFUzI1NiJ9.e30.AAAA")]))
             #expect(forged.status == 401, "a token the gateway let through is checked again")
-            #expect(try await backend.call(as: ServiceIdentity(region: "kr-seoul", role: .aiAgent), .GET, "/health") == nil,
-                    "another region's agent is refused at the handshake")
+            #expect(try await backend.call(as: ServiceIdentity(region: "kr-seoul", role: .aiAgent), .GET, "/api/v1/jobs")?.status == 403,
+                    "an agent may read the signing keys, not the public API")
+            #expect(try await backend.call(as: ServiceIdentity(region: "jp-tokyo", role: .backendAPI), .GET, "/health") == nil,
+                    "a region's backend-api does not call itself: refused at the handshake")
         }
     }
 

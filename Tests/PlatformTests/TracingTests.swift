@@ -29,6 +29,7 @@ struct TracingTests {
                 "employment_type": "full-time", "field": "industrial-manufacturing",
             ], token: employer.token)
             let job = try #require(posted.body["id"] as? String)
+            try await platform.waitForCopy(of: job, in: "kr-seoul")
             let notice = try await platform.call(.GET, "/api/v1/transfers/notice?destination=JP&purpose=job-application")
             let consent = try await platform.call(.POST, "/api/v1/users/me/consents", json: [
                 "destination": "JP", "purpose": "job-application", "notice_version": try #require(notice.body["version"] as? String),

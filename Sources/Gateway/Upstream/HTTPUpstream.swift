@@ -19,13 +19,16 @@ internal import Foundation
 /// Run it as a service for its health checks.
 public final class HTTPUpstream: Upstream, Service {
     public let region: String
+    /// The role behind (backend-api, matching-engine, ai-agent), named when none answers.
+    public let role: String
     let client: HTTPClient
     let settings: UpstreamSettings
     let health: EndpointHealth
 
     /// - Parameter endpoints: base URLs, such as `https://10.0.1.5:8443`.
-    public init(region: String, endpoints: [String], client: HTTPClient, settings: UpstreamSettings = .init()) {
+    public init(region: String, role: String = "backend-api", endpoints: [String], client: HTTPClient, settings: UpstreamSettings = .init()) {
         self.region = region
+        self.role = role
         self.client = client
         self.settings = settings
         health = EndpointHealth(endpoints: endpoints.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }, settings: settings)
@@ -69,7 +72,7 @@ public final class HTTPUpstream: Upstream, Service {
                 lastFailure = "an endpoint could not be reached"
             }
         }
-        throw Problem.upstreamUnavailable(region: region, detail: lastFailure)
+        throw Problem.upstreamUnavailable(region: region, detail: "\(role): \(lastFailure)")
     }
 
     /// One attempt at one endpoint: a client span whose context the next hop continues.
@@ -80,6 +83,7 @@ public final class HTTPUpstream: Upstream, Service {
                 span.attributes["server.address"] = url.host ?? ""
                 span.attributes["server.port"] = url.port ?? 0
                 span.attributes["iworkz.region"] = region
+                span.attributes["iworkz.role"] = role
             }
             let response = try await attempt(request, context: context, body: body, to: endpoint)
             span.attributes["http.response.status_code"] = Int(response.status.code)
@@ -101,13 +105,18 @@ public final class HTTPUpstream: Upstream, Service {
             outgoing.body = .bytes(body)
         }
         let received = try await client.execute(outgoing, timeout: .init(settings.requestTimeout))
-        let bytes = try await received.body.collect(upTo: settings.maxBodyBytes)
         var headers = HTTPFields()
         for (name, value) in received.headers where !Self.hopByHop.contains(name.lowercased()) {
             if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
         }
-        return Response(status: .init(code: Int(received.status.code), reasonPhrase: received.status.reasonPhrase), headers: headers,
-                        body: .init(byteBuffer: bytes))
+        let status = HTTPResponse.Status(code: Int(received.status.code), reasonPhrase: received.status.reasonPhrase)
+        if received.headers.first(name: "Content-Type")?.hasPrefix("text/event-stream") == true {
+            // A stream of events (real-time matches) is passed on as it comes: the request timeout
+            // bounds the wait for its head, the client's idle timeout each event.
+            return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: received.body))
+        }
+        let bytes = try await received.body.collect(upTo: settings.maxBodyBytes)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: bytes))
     }
 
     /// Runs the active health checks until shutdown.

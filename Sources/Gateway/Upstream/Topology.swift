@@ -15,7 +15,7 @@ public import MutualTLS
 ///     ai-agent: [https://10.0.1.30:8443]
 /// ```
 ///
-/// Every region must be one of `regions.yaml`, every role one the platform runs, every endpoint an
+/// Every region must be one of `regions.yaml` and name all three roles, every endpoint an
 /// `https://` base URL (plain `http://` only when internal TLS is explicitly off). Problems are
 /// reported together.
 public struct Topology: Sendable {
@@ -48,7 +48,9 @@ public struct Topology: Sendable {
                 }
                 endpoints[region, default: [:]][role] = urls
             }
-            if endpoints[region]?[.backendAPI] == nil { problems.append("\(name): no backend-api endpoint") }
+            for role in [ServiceRole.backendAPI, .matchingEngine, .aiAgent] where endpoints[region]?[role] == nil {
+                problems.append("\(name): no \(role.rawValue) endpoint")
+            }
         }
         if document.regions.isEmpty { problems.append("no region") }
         var settings = UpstreamSettings()

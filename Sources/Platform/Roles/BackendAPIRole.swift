@@ -20,8 +20,10 @@ internal import TokenVerification
 internal import Transfers
 
 /// The composition root of one region's backend-api in its own process (`iworkz serve --role
-/// backend-api --region X`): the region's cell (users, jobs, transfers, documents, and until they
-/// run apart, its matching engine and agent) behind an internal listener the gateway calls over mTLS.
+/// backend-api --region X`): the region's cell (users, jobs, the authorization server, transfers,
+/// documents, candidate discovery) behind an internal listener the gateway calls over mTLS. The
+/// region's matching engine and agent run apart (``MatchingEngineRole``, ``AIAgentRole``); the engine
+/// follows this cell's catalog and reads its workers' profiles through ``MatchingFeedRoutes``.
 ///
 /// It holds only its own region's people. Postings it writes reach the other regions' backend-api
 /// through the cell's change sequence (``CatalogReplicator``, whatever is down when they are
@@ -102,7 +104,7 @@ public final class BackendAPIRole: Sendable {
         let handler = cell.handler(
             catalog: config.catalog, tokens: issuer, passwords: passwords,
             replicator: replicator,
-            agent: AgentRoutes(extractor: extractor, reviewer: JobAdReviewer(rules: config.jobAdRules)),
+            agent: nil, matching: false,
             policy: config.policy, purposes: config.transferPurposes, delivery: HTTPApplicationDelivery(peers: directory), notices: notices,
             candidateSources: sources, summarizer: Summarizer(extractor: extractor),
             languageModel: config.languageModel.map { OpenAICompatibleModel(settings: $0) as any LanguageModel },
@@ -131,12 +133,13 @@ public final class BackendAPIRole: Sendable {
                    discovery: cell.candidateDiscovery(catalog: config.catalog, policy: config.policy, purposes: config.transferPurposes),
                    revoked: revoked, revocations: RevocationStore(database: cell.database))
             .add(to: peerRouter)
+        MatchingFeedRoutes(region: regionID, postings: cell.postings, profiles: StoredWorkerProfiles(users: cell.users)).add(to: peerRouter)
         let peerResponder = peerRouter.buildResponder()
         let metrics = HTTPMetrics()
         var responder = RoleResponder(
             identity: identity, region: regionID, verifier: verifier, service: service,
             peers: { request, context in try await peerResponder.respond(to: request, context: context) },
-            probes: Self.probes(cell: cell, ring: ring), endpoints: EndpointTemplates(Cell.endpoints + OAuthServer.endpoints + PeerRoutes.endpoints), metrics: metrics,
+            probes: Self.probes(cell: cell, ring: ring), endpoints: EndpointTemplates(Cell.backendEndpoints + OAuthServer.endpoints + PeerRoutes.endpoints + MatchingFeedRoutes.endpoints), metrics: metrics,
             authenticatesCallers: transport.authenticatesCallers)
         responder.ownAuthorizationPaths = OAuthServer.paths
         return BackendAPIRole(identity: identity, configuration: config, cell: cell, metrics: metrics, services: [DocumentLifecycleService(cells: [cell], logger: logger), replicator, notices],
@@ -171,15 +174,7 @@ public final class BackendAPIRole: Sendable {
     /// the peer roles ``PeerPolicy`` allows.
     public func application(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         throws(PlatformError) -> some Service {
-        let logger = logger
-        return Hummingbird.Application(
-            responder: responder,
-            server: try transport.server(identity) { refused in
-                logger.warning("refused a caller at the handshake", metadata: ["peer": "\(refused?.description ?? "no identity")"])
-            },
-            configuration: .init(address: .hostname(host, port: port), serverName: "iworkz-\(identity.role.rawValue)"),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
-            logger: logger)
+        try transport.listener(identity, responder: responder, host: host, port: port, logger: logger, onServerRunning: onServerRunning)
     }
 
     /// Closes the database and the client to the other regions.

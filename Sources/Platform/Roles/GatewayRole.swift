@@ -26,9 +26,9 @@ public final class GatewayRole: Sendable {
     public let identity: ServiceIdentity
     public let gateway: GatewayResponder
     public let metrics: HTTPMetrics
-    /// Each region's upstream, whose health checks run as services.
-    public let upstreams: [RegionID: HTTPUpstream]
-    public var services: [any Service] { upstreams.values.sorted { $0.region < $1.region }.map { $0 as any Service } }
+    /// Every role of every region as an upstream, whose health checks run as services.
+    public let upstreams: [HTTPUpstream]
+    public var services: [any Service] { upstreams.map { $0 as any Service } }
     let limits: ServerLimits
     let connectionLimiter: ConnectionLimiter
     let client: HTTPClient
@@ -44,10 +44,23 @@ public final class GatewayRole: Sendable {
         guard config.catalog.region(region) != nil else { throw PlatformError("region \(region) is not in regions.yaml") }
         let identity = ServiceIdentity(region: region.rawValue, role: .gateway)
         let client = try transport.client(as: identity, connectTimeout: topology.settings.connectTimeout)
-        var upstreams: [RegionID: HTTPUpstream] = [:]
+        var backends: [RegionID: HTTPUpstream] = [:]
+        var upstreams: [HTTPUpstream] = []
+        var cells: [RegionID: any Upstream] = [:]
         for (cellRegion, roles) in topology.endpoints {
-            guard let endpoints = roles[.backendAPI] else { continue }
-            upstreams[cellRegion] = HTTPUpstream(region: cellRegion.rawValue, endpoints: endpoints, client: client, settings: topology.settings)
+            func upstream(_ role: ServiceRole) -> HTTPUpstream? {
+                guard let endpoints = roles[role] else { return nil }
+                let upstream = HTTPUpstream(region: cellRegion.rawValue, role: role.rawValue, endpoints: endpoints, client: client,
+                                            settings: topology.settings)
+                upstreams.append(upstream)
+                return upstream
+            }
+            guard let backend = upstream(.backendAPI) else { continue }
+            backends[cellRegion] = backend
+            var byService: [String: any Upstream] = [:]
+            if let engine = upstream(.matchingEngine) { byService[ServiceRole.matchingEngine.rawValue] = engine }
+            if let agent = upstream(.aiAgent) { byService[ServiceRole.aiAgent.rawValue] = agent }
+            cells[cellRegion] = ServiceRoutedUpstream(routes: config.routes, main: backend, byService: byService)
         }
         let keys = RemoteKeySet(
             sources: topology.endpoints.values.flatMap { $0[.backendAPI] ?? [] }.map { $0 + "/.well-known/jwks.json" }, client: client)
@@ -65,10 +78,10 @@ public final class GatewayRole: Sendable {
         } catch {
             throw PlatformError("\(error)")
         }
-        let oauth = OAuthForwarding(catalog: config.catalog, upstreams: upstreams.mapValues { $0 as any Upstream }, fallback: region)
+        let oauth = OAuthForwarding(catalog: config.catalog, upstreams: backends.mapValues { $0 as any Upstream }, fallback: region)
         let local = Self.localHandler(upstreams: upstreams, keys: keys, oauth: oauth, issuer: issuerURL, openAPI: openAPI)
         let gateway = GatewayResponder(
-            routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: upstreams.mapValues { $0 as any Upstream },
+            routes: config.routes, resolver: RegionResolver(catalog: config.catalog), cells: cells,
             local: local, localPaths: Self.localPaths.union(OAuthForwarding.paths), tokens: verifier, metrics: metrics,
             endpoints: EndpointTemplates(Cell.endpoints + Self.localEndpoints, anonymous: Cell.anonymousEndpoints + Self.localEndpoints),
             rateLimits: RateLimitGate(configuration: config.rateLimits, store: rateLimits, metrics: metrics),
@@ -79,7 +92,7 @@ public final class GatewayRole: Sendable {
                            client: client, logger: logger)
     }
 
-    private init(identity: ServiceIdentity, gateway: GatewayResponder, metrics: HTTPMetrics, upstreams: [RegionID: HTTPUpstream],
+    private init(identity: ServiceIdentity, gateway: GatewayResponder, metrics: HTTPMetrics, upstreams: [HTTPUpstream],
                  limits: ServerLimits, connectionLimiter: ConnectionLimiter, client: HTTPClient, logger: Logger) {
         self.identity = identity
         self.gateway = gateway
@@ -96,13 +109,14 @@ public final class GatewayRole: Sendable {
     ]
     static var localEndpoints: [(method: String, path: String)] { localPaths.sorted().map { ("GET", $0) } + OAuthForwarding.endpoints }
 
-    /// Readiness: every region has an endpoint in rotation.
+    /// Readiness: every role of every region has an endpoint in rotation.
     struct Readiness: Encodable {
         let status: String
-        let regions: [String: String]
+        /// `ready` or `no-endpoint` per `region/role`.
+        let roles: [String: String]
     }
 
-    static func localHandler(upstreams: [RegionID: HTTPUpstream], keys: RemoteKeySet, oauth: OAuthForwarding, issuer: String,
+    static func localHandler(upstreams: [HTTPUpstream], keys: RemoteKeySet, oauth: OAuthForwarding, issuer: String,
                              openAPI: String) -> GatewayResponder.CellHandler {
         let router = Router(context: AppRequestContext.self)
         router.get("/oauth/authorize") { request, context in try await oauth.forward(request, context: context) }
@@ -112,10 +126,10 @@ public final class GatewayRole: Sendable {
         router.get("/.well-known/oauth-authorization-server") { _, _ in try Response.json(OperationsRoutes.Discovery(issuer: issuer)) }
         router.get("/health") { _, _ in try Response.json(["status": "ok"]) }
         router.get("/ready") { _, _ in
-            var regions: [String: String] = [:]
-            for (region, upstream) in upstreams { regions[region.rawValue] = upstream.hasEndpointInRotation ? "ready" : "no-endpoint" }
-            let ready = regions.values.allSatisfy { $0 == "ready" }
-            return try Response.json(Readiness(status: ready ? "ready" : "not-ready", regions: regions), status: ready ? .ok : .serviceUnavailable)
+            var roles: [String: String] = [:]
+            for upstream in upstreams { roles["\(upstream.region)/\(upstream.role)"] = upstream.hasEndpointInRotation ? "ready" : "no-endpoint" }
+            let ready = roles.values.allSatisfy { $0 == "ready" }
+            return try Response.json(Readiness(status: ready ? "ready" : "not-ready", roles: roles), status: ready ? .ok : .serviceUnavailable)
         }
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: openAPI)))

@@ -23,8 +23,13 @@ struct RegionsCommand: AsyncParsableCommand {
 /// Loads configuration for a command, turning problems into ``Failure``.
 enum ConfigLoading {
     static func load(_ options: ConfigOptions) throws -> LoadedConfiguration {
+        try load(explicit: options.configDirectory ?? Settings().string("configDir"))
+    }
+
+    /// The configuration folder named (or found: `./config`, then the copy in the executable).
+    static func load(explicit path: String?) throws -> LoadedConfiguration {
         do {
-            let directory = try ConfigDirectory.locate(explicit: options.configDirectory ?? Settings().string("configDir"))
+            let directory = try ConfigDirectory.locate(explicit: path)
             return try LoadedConfiguration.load(from: directory)
         } catch {
             throw Failure(error.message)

@@ -97,6 +97,11 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "ratio"))
     var traceSampleRatio: Double?
 
+    @Option(name: .customLong("settings"),
+            help: ArgumentHelp("A YAML file of settings with these options' names in camel case, e.g. `port: 8443`, below the flags and the environment (env IWORKZ_SETTINGS).",
+                               valueName: "path"))
+    var settingsFile: String?
+
     @Option(name: .customLong("log-level"),
             help: ArgumentHelp("Lowest level logged: trace, debug, info, notice, warning, error or critical (env IWORKZ_LOG_LEVEL; default info).",
                                valueName: "level"))
@@ -109,52 +114,68 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Self.reportingFailures {
-            switch role ?? Settings().string("role") {
-            case nil: try await serve()
-            case "gateway": try await serveGateway()
-            case "backend-api": try await serveBackendAPI()
-            case "matching-engine": try await serveMatchingEngine()
-            case "ai-agent": try await serveAIAgent()
+            let settings = try await Settings.load(flags: flagSettings)
+            switch settings.string("role") {
+            case nil: try await serve(settings)
+            case "gateway": try await serveGateway(settings)
+            case "backend-api": try await serveBackendAPI(settings)
+            case "matching-engine": try await serveMatchingEngine(settings)
+            case "ai-agent": try await serveAIAgent(settings)
             case let other?: throw ValidationError("unknown role \(other.prefix(40)): gateway, backend-api, matching-engine or ai-agent")
             }
         }
     }
 
-    private func serve() async throws {
-        let settings = Settings()
-        bootstrapLogging(try logLevel(settings))
+    /// The values given on the command line, by settings key: the first layer of ``Settings``.
+    var flagSettings: [String: String] {
+        var flags: [String: String] = [:]
+        let given: [(String, (any CustomStringConvertible)?)] = [
+            ("role", role), ("region", region), ("topology", topology), ("certsDir", certificatesDirectory), ("issuer", issuer),
+            ("host", host), ("port", port), ("opsPort", opsPort), ("dataDir", dataDirectory), ("configDir", config.configDirectory),
+            ("redisUrl", redisURL), ("maxInFlight", maxInFlight), ("maxConnectionsPerAddress", maxConnectionsPerAddress),
+            ("tlsCert", tlsCertificate), ("tlsKey", tlsKey), ("otlpEndpoint", otlpEndpoint), ("traceSampleRatio", traceSampleRatio),
+            ("logLevel", logLevel), ("settings", settingsFile),
+        ]
+        for (key, value) in given { if let value { flags[key] = value.description } }
+        if insecureInternal { flags["insecureInternal"] = "true" }
+        if demo { flags["demo"] = "true" }
+        return flags
+    }
+
+    private func serve(_ settings: Settings) async throws {
+        let listener = ListenerSettings(settings)
+        let observability = ObservabilitySettings(settings)
+        let edge = EdgeSettings(settings)
+        let dataDirectory = settings.string("dataDir") ?? "./iworkz-data"
+        let issuerSetting = settings.string("issuer")
+        let loadsDemo = settings.bool("demo") == true
+        var loaded: LoadedConfiguration?
+        do {
+            loaded = try ConfigLoading.load(explicit: settings.string("configDir"))
+        } catch let failure as Failure {
+            settings.add(failure.message)
+        }
+        if var config = loaded {
+            edge.apply(to: &config, settings: settings)
+            loaded = config
+        }
+        guard settings.problems.isEmpty, let loaded else { throw Failure(settings.problems.joined(separator: "; ")) }
+        observability.bootstrapLogging()
         var logger = Logger(label: "iworkz")
         logger[metadataKey: "role"] = "all-in-one"
-        let host = host ?? settings.string("host") ?? "127.0.0.1"
-        let port = port ?? settings.int("port") ?? 8000
-        guard (0...65535).contains(port) else { throw ValidationError("port must be between 0 and 65535") }
-        let opsPort = opsPort ?? settings.int("opsPort") ?? 9464
-        guard (0...65535).contains(opsPort) else { throw ValidationError("ops port must be between 0 and 65535") }
-        guard opsPort != port || port == 0 else { throw ValidationError("the ops port must differ from the port") }
-        let dataDirectory = dataDirectory ?? settings.string("dataDir") ?? "./iworkz-data"
-        let tls = try edgeTLS(settings)
+        let (host, port, opsPort, tls) = (listener.host, listener.port, listener.opsPort, edge.tls)
         let scheme = tls == nil ? "http" : "https"
-        let tracing = try startTracing(settings, role: "all-in-one", region: nil)
+        let tracing = try observability.startTracing(role: "all-in-one", region: nil)
         let platform: Platform
         do {
-            let directory = try ConfigDirectory.locate(explicit: config.configDirectory ?? settings.string("configDir"))
-            var loaded = try LoadedConfiguration.load(from: directory)
-            loaded.limits.maxInFlightRequests = maxInFlight ?? settings.int("maxInFlight") ?? loaded.limits.maxInFlightRequests
-            loaded.limits.maxConnectionsPerAddress = maxConnectionsPerAddress ?? settings.int("maxConnectionsPerAddress")
-                ?? loaded.limits.maxConnectionsPerAddress
-            guard loaded.limits.problems.isEmpty else {
-                throw Failure(loaded.limits.problems.joined(separator: "; "))
-            }
             platform = try await Platform.start(
-                config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(),
-                redisURL: redisURL ?? settings.string("redisUrl"),
-                issuerURL: issuer ?? settings.string("issuer") ?? "\(scheme)://\(host):\(port)", logger: logger,
-                redisNamespace: settings.string("redisNamespace") ?? "iworkz")
+                config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(), redisURL: edge.redisURL,
+                issuerURL: issuerSetting ?? "\(scheme)://\(host):\(port)", logger: logger, redisNamespace: edge.redisNamespace)
         } catch let error as PlatformError {
             throw Failure(error.message)
         }
         MetricsSystem.bootstrap(platform.metrics.factory)
-        if demo || settings.bool("demo") == true {
+        if loadsDemo {
             let summary = try await DemoData.load(into: platform)
             logger.info("demo data loaded", metadata: ["demo_users": "\(summary.users)", "demo_jobs": "\(summary.jobs)"])
         }

@@ -51,7 +51,8 @@ struct CommandLineTests {
         let run = try await Self.run(["serve", "--role", "backend-api", "--region", "mars-1", "--port", "70000", "--log-level", "loud",
                                       "--config-dir", PlatformHarness.configDirectory.path, "--data-dir", folder.path])
         #expect(run.status == 1)
-        for problem in ["port must be between 0 and 65535", "log level loud", "region mars-1 is not in regions.yaml"] {
+        for problem in ["port (--port, IWORKZ_PORT) must be a whole number from 0 to 65535, not 70000", "logLevel (--log-level, IWORKZ_LOG_LEVEL)",
+                        "region (--region, IWORKZ_REGION) mars-1 is not in regions.yaml"] {
             #expect(run.error.contains(problem), "\(run.error)")
         }
         #expect(run.error.split(separator: "\n").count == 1, "one line")
@@ -70,6 +71,36 @@ struct CommandLineTests {
                 "\(engine.error)")
         let unknown = try await Self.run(["serve", "--role", "search-engine"])
         #expect(unknown.status != 0 && unknown.error.contains("gateway, backend-api, matching-engine or ai-agent"), "\(unknown.error)")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func settingsComeFromFlagsThenTheEnvironmentThenTheSettingsFile() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("settings.yaml")
+        try "logLevel: loud\ntraceSampleRatio: 2\nopsPort: many\nregion: jp-tokyo\n".write(to: file, atomically: true, encoding: .utf8)
+        let arguments = ["serve", "--role", "matching-engine", "--insecure-internal", "--settings", file.path,
+                         "--config-dir", PlatformHarness.configDirectory.path, "--data-dir", folder.path]
+        let fromFile = try await Self.run(arguments)
+        #expect(fromFile.status == 1)
+        for problem in ["logLevel (--log-level, IWORKZ_LOG_LEVEL) must be one of", "traceSampleRatio (--trace-sample-ratio, IWORKZ_TRACE_SAMPLE_RATIO) must be a number from 0.0 to 1.0, not 2",
+                        "opsPort (--ops-port, IWORKZ_OPS_PORT) must be a whole number from 0 to 65535, not many", "--role matching-engine needs --topology"] {
+            #expect(fromFile.error.contains(problem), "\(problem) in \(fromFile.error)")
+        }
+        #expect(!fromFile.error.contains("needs --region"), "the file's region is read")
+        #expect(fromFile.error.split(separator: "\n").count == 1, "one line")
+
+        // The environment overrides the file, and a flag the environment.
+        let overridden = try await Self.run(arguments + ["--trace-sample-ratio", "0.5"],
+                                            environment: ["IWORKZ_LOG_LEVEL": "debug", "IWORKZ_TRACE_SAMPLE_RATIO": "7", "IWORKZ_OPS_PORT": "0"])
+        #expect(overridden.status == 1)
+        #expect(!overridden.error.contains("logLevel") && !overridden.error.contains("traceSampleRatio") && !overridden.error.contains("opsPort"),
+                "\(overridden.error)")
+        #expect(overridden.error.contains("--role matching-engine needs --topology"))
+
+        let missing = try await Self.run(["serve", "--settings", folder.appendingPathComponent("none.yaml").path])
+        #expect(missing.status == 1 && missing.error.contains("cannot read the settings file"), "\(missing.error)")
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
@@ -203,7 +234,7 @@ struct CommandLineTests {
         #expect(first.output.contains("2 key(s) in the JWKS"), "the first run creates a key, then rotates it")
         let badBound = try await Self.run(["serve", "--max-in-flight", "0", "--data-dir", folder.path])
         #expect(badBound.status == 1)
-        #expect(badBound.error.contains("max_in_flight_requests must be a positive whole number"))
+        #expect(badBound.error.contains("maxInFlight (--max-in-flight, IWORKZ_MAX_IN_FLIGHT) must be a whole number from 1"), "\(badBound.error)")
         let missingFlag = try await Self.run(["keys", "rotate", "--data-dir", folder.path])
         #expect(missingFlag.status != 0)
         #expect(missingFlag.error.contains("--jwt"))

@@ -149,6 +149,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A small S3 client: Signature V4, buckets, versioning, objects and versions (no S3 SDK in the mirror).
+        .target(
+            name: "S3Client",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Object stores: the protocol, and a versioned filesystem driver with lifecycle rules.
         .target(
             name: "ObjectStorage",
@@ -351,6 +362,11 @@ let package = Package(
             swiftSettings: testSwiftSettings
         ),
         .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage"], swiftSettings: testSwiftSettings),
+        .testTarget(
+            name: "S3ClientTests",
+            dependencies: ["S3Client", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: testSwiftSettings
+        ),
         .testTarget(
             name: "RedisClientTests",
             dependencies: ["RedisClient", "ResponseCache", .product(name: "NIOCore", package: "swift-nio")],

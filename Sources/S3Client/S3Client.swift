@@ -1,0 +1,172 @@
+public import AsyncHTTPClient
+public import Foundation
+internal import NIOCore
+internal import NIOHTTP1
+
+/// A small S3 client over async-http-client: buckets, versioning, objects and their versions, signed
+/// with ``SignatureV4`` (the body's SHA-256 is signed too). Path-style addressing
+/// (`endpoint/bucket/key`), which S3-compatible servers all accept.
+public final class S3Client: Sendable {
+    /// Where the service is and who calls it.
+    public struct Configuration: Sendable {
+        /// Base URL, such as `https://s3.ap-northeast-1.amazonaws.com` or `http://127.0.0.1:8333`.
+        public var endpoint: URL
+        public var region: String
+        public var credentials: AWSCredentials
+        public var timeout: Duration = .seconds(30)
+
+        public init(endpoint: URL, region: String, credentials: AWSCredentials) {
+            self.endpoint = endpoint
+            self.region = region
+            self.credentials = credentials
+        }
+    }
+
+    /// One object as stored: its bytes and what S3 says of them.
+    public struct Object: Sendable {
+        public let data: Data
+        public let contentType: String
+        public let versionID: String?
+        /// User metadata (`x-amz-meta-*`), names in lower case.
+        public let metadata: [String: String]
+        public let lastModified: Date?
+    }
+
+    /// One entry of a bucket's version listing: a version or a delete marker.
+    public struct VersionEntry: Sendable, Hashable {
+        public let key: String
+        public let versionID: String
+        public let isLatest: Bool
+        public let isDeleteMarker: Bool
+        public let lastModified: Date?
+        public let size: Int
+    }
+
+    let configuration: Configuration
+    let signer: SignatureV4
+    let client: HTTPClient
+
+    public init(configuration: Configuration, client: HTTPClient) {
+        self.configuration = configuration
+        self.signer = SignatureV4(credentials: configuration.credentials, region: configuration.region)
+        self.client = client
+    }
+
+    /// Creates the bucket; one that exists and is the caller's already is fine.
+    public func createBucket(_ bucket: String) async throws {
+        let answer = try await send("PUT", bucket: bucket)
+        guard answer.status == 200 || (answer.status == 409 && S3Error.from(status: 409, body: answer.body).code == "BucketAlreadyOwnedByYou")
+        else { throw S3Error.from(status: answer.status, body: answer.body) }
+    }
+
+    /// Turns versioning on: every put keeps the versions before it.
+    public func enableVersioning(_ bucket: String) async throws {
+        let body = Data("<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>Enabled</Status></VersioningConfiguration>".utf8)
+        try await expect(200, send("PUT", bucket: bucket, query: [("versioning", "")], body: body))
+    }
+
+    /// Whether versioning is on.
+    public func isVersioningEnabled(_ bucket: String) async throws -> Bool {
+        let answer = try await expect(200, send("GET", bucket: bucket, query: [("versioning", "")]))
+        return S3XML.parse(answer.body)?.value("Status") == "Enabled"
+    }
+
+    /// Stores an object; the new version's id when the bucket is versioned.
+    @discardableResult
+    public func putObject(_ bucket: String, key: String, data: Data, contentType: String, metadata: [String: String] = [:]) async throws -> String? {
+        var headers = [("Content-Type", contentType)]
+        for (name, value) in metadata.sorted(by: { $0.key < $1.key }) { headers.append(("x-amz-meta-\(name.lowercased())", value)) }
+        let answer = try await expect(200, send("PUT", bucket: bucket, key: key, headers: headers, body: data))
+        return answer.headers.first(name: "x-amz-version-id").flatMap { $0 == "null" ? nil : $0 }
+    }
+
+    /// The object (its latest version, or the one named); nil when there is none.
+    public func getObject(_ bucket: String, key: String, versionID: String? = nil) async throws -> Object? {
+        let answer = try await send("GET", bucket: bucket, key: key, query: versionID.map { [("versionId", $0)] } ?? [])
+        if answer.status == 404 { return nil }
+        guard answer.status == 200 else { throw S3Error.from(status: answer.status, body: answer.body) }
+        var metadata: [String: String] = [:]
+        for (name, value) in answer.headers where name.lowercased().hasPrefix("x-amz-meta-") {
+            metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
+        }
+        return Object(data: answer.body, contentType: answer.headers.first(name: "Content-Type") ?? "application/octet-stream",
+                      versionID: answer.headers.first(name: "x-amz-version-id"), metadata: metadata,
+                      lastModified: answer.headers.first(name: "Last-Modified").flatMap(Self.httpDate))
+    }
+
+    /// Deletes the object's version named, for good; without one, adds a delete marker (versioned
+    /// bucket) or deletes the object.
+    public func deleteObject(_ bucket: String, key: String, versionID: String? = nil) async throws {
+        let answer = try await send("DELETE", bucket: bucket, key: key, query: versionID.map { [("versionId", $0)] } ?? [])
+        guard answer.status == 204 || answer.status == 200 else { throw S3Error.from(status: answer.status, body: answer.body) }
+    }
+
+    /// Every version and delete marker of the objects under `prefix`, as the service orders them
+    /// (by key, newest first within a key), across pages.
+    public func listVersions(_ bucket: String, prefix: String) async throws -> [VersionEntry] {
+        var entries: [VersionEntry] = []
+        var markers: [(String, String)] = []
+        while true {
+            let answer = try await expect(200, send("GET", bucket: bucket, query: [("versions", ""), ("prefix", prefix)] + markers))
+            guard let root = S3XML.parse(answer.body) else { throw S3Error(status: 200, code: "", message: "the version listing is not XML") }
+            for element in root.children where element.name == "Version" || element.name == "DeleteMarker" {
+                guard let key = element.value("Key"), let version = element.value("VersionId") else { continue }
+                entries.append(VersionEntry(key: key, versionID: version, isLatest: element.value("IsLatest") == "true",
+                                            isDeleteMarker: element.name == "DeleteMarker",
+                                            lastModified: element.value("LastModified").flatMap(Self.isoDate),
+                                            size: element.value("Size").flatMap(Int.init) ?? 0))
+            }
+            guard root.value("IsTruncated") == "true", let nextKey = root.value("NextKeyMarker") else { return entries }
+            markers = [("key-marker", nextKey)] + (root.value("NextVersionIdMarker").map { [("version-id-marker", $0)] } ?? [])
+        }
+    }
+
+    struct Answer {
+        let status: Int
+        let headers: HTTPHeaders
+        let body: Data
+    }
+
+    @discardableResult
+    private func expect(_ status: Int, _ answer: Answer) throws -> Answer {
+        guard answer.status == status else { throw S3Error.from(status: answer.status, body: answer.body) }
+        return answer
+    }
+
+    /// One signed request.
+    private func send(_ method: String, bucket: String, key: String? = nil, query: [(String, String)] = [],
+                      headers: [(String, String)] = [], body: Data = Data()) async throws -> Answer {
+        let base = configuration.endpoint.absoluteString.hasSuffix("/") ? String(configuration.endpoint.absoluteString.dropLast())
+            : configuration.endpoint.absoluteString
+        let path = SignatureV4.encodePath("/\(bucket)" + (key.map { "/\($0)" } ?? ""))
+        let encodedQuery = SignatureV4.canonicalQuery(query.map { (name: $0.0, value: $0.1) })
+        var request = HTTPClientRequest(url: base + path + (encodedQuery.isEmpty ? "" : "?" + encodedQuery))
+        request.method = HTTPMethod(rawValue: method)
+        let payloadHash = SignatureV4.payloadHash(body)
+        var host = configuration.endpoint.host ?? ""
+        if let port = configuration.endpoint.port { host += ":\(port)" }
+        let signedHeaders = [("host", host), ("x-amz-content-sha256", payloadHash)] + headers
+        let signature = signer.sign(SignatureV4.Request(method: method, encodedPath: path, query: query.map { (name: $0.0, value: $0.1) },
+                                                        headers: signedHeaders.map { (name: $0.0, value: $0.1) }, payloadHash: payloadHash),
+                                    date: Date())
+        for (name, value) in signedHeaders.dropFirst() + signature.map({ ($0.name, $0.value) }) { request.headers.add(name: name, value: value) }
+        if !body.isEmpty || method == "PUT" || method == "POST" { request.body = .bytes(ByteBuffer(bytes: [UInt8](body))) }
+        let response = try await client.execute(request, timeout: .init(configuration.timeout))
+        let bytes = try await response.body.collect(upTo: 256 << 20)
+        return Answer(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
+    }
+
+    static func isoDate(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
+    }
+}

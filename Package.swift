@@ -163,7 +163,7 @@ let package = Package(
         // Object stores: the protocol, and a versioned filesystem driver with lifecycle rules.
         .target(
             name: "ObjectStorage",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["S3Client", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -361,7 +361,11 @@ let package = Package(
             ],
             swiftSettings: testSwiftSettings
         ),
-        .testTarget(name: "ObjectStorageTests", dependencies: ["ObjectStorage"], swiftSettings: testSwiftSettings),
+        .testTarget(
+            name: "ObjectStorageTests",
+            dependencies: ["ObjectStorage", "S3Client", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: testSwiftSettings
+        ),
         .testTarget(
             name: "S3ClientTests",
             dependencies: ["S3Client", .product(name: "AsyncHTTPClient", package: "async-http-client")],

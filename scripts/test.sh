@@ -58,7 +58,7 @@ if command -v weed >/dev/null 2>&1; then
 JSON
         weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$SERVICES/weed" -master.port=19333 -volume.port=18080 \
             -filer -filer.port=18888 -s3 -s3.port="$S3_PORT" -s3.config="$SERVICES/weed/s3.json" -s3.port.iceberg=0 -s3.port.lance=0 \
-            -master.volumeSizeLimitMB=64 -volume.max=20 -volume.preStopSeconds=0 > "$SERVICES/weed.log" 2>&1 &
+            -master.volumeSizeLimitMB=64 -volume.max=200 -volume.preStopSeconds=0 > "$SERVICES/weed.log" 2>&1 &
         echo $! > "$SERVICES/weed.pid"
         for _ in $(seq 1 300); do
             [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$S3_PORT/" 2>/dev/null)" != "000" ] && break

@@ -24,8 +24,13 @@ public final class S3Client: Sendable {
 
     /// One object as stored: its bytes and what S3 says of them.
     public struct Object: Sendable {
+        /// The bytes (empty for ``S3Client/headObject(_:key:versionID:)``).
         public let data: Data
+        /// The stored size in bytes.
+        public let size: Int
         public let contentType: String
+        /// `STANDARD` unless the object was stored or moved to another class.
+        public let storageClass: String
         public let versionID: String?
         /// User metadata (`x-amz-meta-*`), names in lower case.
         public let metadata: [String: String]
@@ -82,16 +87,41 @@ public final class S3Client: Sendable {
 
     /// The object (its latest version, or the one named); nil when there is none.
     public func getObject(_ bucket: String, key: String, versionID: String? = nil) async throws -> Object? {
-        let answer = try await send("GET", bucket: bucket, key: key, query: versionID.map { [("versionId", $0)] } ?? [])
-        if answer.status == 404 { return nil }
+        try await read("GET", bucket, key: key, versionID: versionID)
+    }
+
+    /// What ``getObject(_:key:versionID:)`` says of the object, without its bytes.
+    public func headObject(_ bucket: String, key: String, versionID: String? = nil) async throws -> Object? {
+        try await read("HEAD", bucket, key: key, versionID: versionID)
+    }
+
+    private func read(_ method: String, _ bucket: String, key: String, versionID: String?) async throws -> Object? {
+        let answer = try await send(method, bucket: bucket, key: key, query: versionID.map { [("versionId", $0)] } ?? [])
+        // A version that is a delete marker answers 405; the object is gone either way.
+        if answer.status == 404 || (answer.status == 405 && versionID != nil) { return nil }
         guard answer.status == 200 else { throw S3Error.from(status: answer.status, body: answer.body) }
         var metadata: [String: String] = [:]
         for (name, value) in answer.headers where name.lowercased().hasPrefix("x-amz-meta-") {
             metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
         }
-        return Object(data: answer.body, contentType: answer.headers.first(name: "Content-Type") ?? "application/octet-stream",
+        return Object(data: answer.body, size: answer.headers.first(name: "Content-Length").flatMap(Int.init) ?? answer.body.count,
+                      contentType: answer.headers.first(name: "Content-Type") ?? "application/octet-stream",
+                      storageClass: answer.headers.first(name: "x-amz-storage-class") ?? "STANDARD",
                       versionID: answer.headers.first(name: "x-amz-version-id"), metadata: metadata,
                       lastModified: answer.headers.first(name: "Last-Modified").flatMap(Self.httpDate))
+    }
+
+    /// Copies a version of an object onto its own key in another storage class, keeping its content
+    /// type and metadata; the copy is the new latest version.
+    @discardableResult
+    public func changeStorageClass(_ bucket: String, key: String, versionID: String, to storageClass: String) async throws -> String? {
+        let source = SignatureV4.encodePath("/\(bucket)/\(key)") + "?versionId=" + SignatureV4.encode(versionID)
+        let answer = try await expect(200, send("PUT", bucket: bucket, key: key, headers: [
+            ("x-amz-copy-source", source), ("x-amz-metadata-directive", "COPY"), ("x-amz-storage-class", storageClass),
+        ]))
+        // A copy can fail after the 200 has been sent: the body then is an error, not a result.
+        if let root = S3XML.parse(answer.body), root.name == "Error" { throw S3Error.from(status: 200, body: answer.body) }
+        return answer.headers.first(name: "x-amz-version-id")
     }
 
     /// Deletes the object's version named, for good; without one, adds a delete marker (versioned

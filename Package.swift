@@ -307,7 +307,7 @@ let package = Package(
             name: "Platform",
             dependencies: [
                 "Sovereignty", "Observability", "Storage", "ServerKit", "Gateway", "RateLimiting", "RedisClient", "Identity", "TokenVerification", "WebFirewall", "ResponseCache",
-                "UserService", "JobService", "MatchingEngine", "AgentService", "Transfers", "KeyManagement", "ObjectStorage", "Peering", "MutualTLS",
+                "UserService", "JobService", "MatchingEngine", "AgentService", "Transfers", "KeyManagement", "ObjectStorage", "S3Client", "Peering", "MutualTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -324,7 +324,7 @@ let package = Package(
             name: "iworkz",
             dependencies: [
                 "Platform", "Gateway", "Sovereignty", "Observability", "Identity", "Transfers", "Storage", "KeyManagement", "UserService", "ServerKit",
-                "MutualTLS",
+                "MutualTLS", "S3Client",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

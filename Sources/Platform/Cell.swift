@@ -60,9 +60,8 @@ public struct Cell: Sendable {
 
     /// Opens the cell's database, key store and object store, seals records written before sealing
     /// existed, and builds the matching index from the postings the cell holds.
-    static func open(region: Region, folder: DataFolder, configuration: LoadedConfiguration, jobEvents: (any JobEventBus)?,
-                     logger: Logger) async throws -> Cell {
-        let matching = configuration.matching
+    static func open(region: Region, folder: DataFolder, configuration: LoadedConfiguration, objects: any ObjectStore,
+                     jobEvents: (any JobEventBus)?, logger: Logger) async throws -> Cell {
         let keysDirectory = folder.cellKeysDirectory(for: region.id)
         let keyStore = try await DataKeyVault.openStore(path: keysDirectory.appendingPathComponent("data-keys.sqlite").path, logger: logger)
         let database: CellDatabase
@@ -72,13 +71,31 @@ public struct Cell: Sendable {
             try? await keyStore.close()
             throw error
         }
+        do {
+            return try await assemble(region: region, folder: folder, configuration: configuration, objects: objects, database: database,
+                                      keyStore: keyStore, jobEvents: jobEvents, logger: logger)
+        } catch {
+            // Whatever failed (or was cancelled) after the databases opened, they are closed, never dropped open.
+            try? await database.close()
+            try? await keyStore.close()
+            throw error
+        }
+    }
+
+    /// The cell's stores and indexes over its opened databases.
+    private static func assemble(
+        region: Region, folder: DataFolder, configuration: LoadedConfiguration, objects: any ObjectStore, database: CellDatabase,
+        keyStore: CellDatabase, jobEvents: (any JobEventBus)?, logger: Logger
+    ) async throws -> Cell {
+        let matching = configuration.matching
+        let keysDirectory = folder.cellKeysDirectory(for: region.id)
         let vault = DataKeyVault(database: keyStore, keys: try LocalKeyEncryptionKeys(directory: keysDirectory.appendingPathComponent("kek")))
         let cipher = PersonalDataCipher(vault: vault)
         let users = SQLUserStore(database: database, cipher: cipher,
                                  emails: try BlindIndex(keyFile: keysDirectory.appendingPathComponent("email-index.key")))
         let sealed = try await users.sealPlaintextRows()
         if sealed > 0 { logger.notice("sealed records stored before per-person encryption", metadata: ["rows": "\(sealed)"]) }
-        let documents = DocumentStore(objects: try FileSystemObjectStore(root: folder.objectStoreDirectory(for: region.id)),
+        let documents = DocumentStore(objects: objects,
                                       cipher: cipher, policy: configuration.documents)
         let index = MatchingIndex(rules: matching.rules, taxonomy: matching.taxonomy, configuration: matching.configuration)
         let postings = SQLJobStore(database: database)

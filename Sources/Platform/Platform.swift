@@ -44,6 +44,8 @@ public final class Platform: Sendable {
     /// Each cell's own handler, without the gateway in front (for benchmarks and diagnostics).
     public let cellHandlers: [RegionID: GatewayResponder.CellHandler]
     let logger: Logger
+    /// The cells' object stores (and the S3 client, when they are buckets).
+    let objectStores: ObjectStores
 
     /// Opens (creating and migrating) every cell's database and wires the services.
     ///
@@ -51,11 +53,14 @@ public final class Platform: Sendable {
     public static func start(
         config: LoadedConfiguration, dataDirectory: String, openAPI: String, redisURL: String? = nil,
         issuerURL: String = "http://127.0.0.1:8000", bcryptCost: UInt8 = 12, logger: Logger,
-        clock: @escaping @Sendable () -> Date = Date.init, redisNamespace: String = "iworkz"
+        clock: @escaping @Sendable () -> Date = Date.init, redisNamespace: String = "iworkz", objectStorage: ObjectStorageChoice = .folder
     ) async throws -> Platform {
         let violations = config.compliance(on: Timestamps.day(clock())).violations()
         guard violations.isEmpty else {
             throw PlatformError("configuration is not lawful:\n  " + violations.joined(separator: "\n  "))
+        }
+        if case .s3(let location) = objectStorage, !location.isPerRegion, config.catalog.regions.count > 1 {
+            throw PlatformError("s3://\(location.bucketTemplate) would hold every region's documents in one bucket: name each region's with {region}")
         }
         let folder = try DataFolder(path: dataDirectory)
         let ring: SigningKeyRing
@@ -78,13 +83,15 @@ public final class Platform: Sendable {
         }
         var cells: [Cell] = []
         var services: [any Service] = []
+        let objectStores = ObjectStores(objectStorage)
         do {
             for region in config.catalog.regions {
                 var cellLogger = logger
                 cellLogger[metadataKey: "region"] = "\(region.id)"
                 let channel = "\(redisNamespace):jobs:\(region.id)"
                 let bus = eventClient.map { RedisJobEventBus(client: $0, channel: channel) }
-                let cell = try await Cell.open(region: region, folder: folder, configuration: config, jobEvents: bus, logger: cellLogger)
+                let cell = try await Cell.open(region: region, folder: folder, configuration: config,
+                                               objects: try await objectStores.store(for: region.id, folder: folder), jobEvents: bus, logger: cellLogger)
                 cells.append(cell)
                 if let eventClient, let flag = cell.jobEventsListening {
                     services.append(RedisJobEventListener(client: eventClient, channel: channel, jobs: cell.jobs, logger: cellLogger,
@@ -93,6 +100,8 @@ public final class Platform: Sendable {
             }
         } catch {
             for cell in cells { await cell.close() }
+            await objectStores.close()
+            if let error = error as? PlatformError { throw error }
             throw PlatformError("cannot open cell databases in \(folder.root.path): \(error)")
         }
         var erased: [String] = []
@@ -141,7 +150,7 @@ public final class Platform: Sendable {
         services.append(DocumentLifecycleService(cells: cells, logger: logger))
         return Platform(configuration: config, cells: cells, services: services, dataFolder: folder, metrics: metrics, issuer: issuer, cellHandlers: handlers, replicator: replicator, loadShedder: shedder,
                         gateway: gateway, connectionLimiter: ConnectionLimiter(maxPerAddress: config.limits.maxConnectionsPerAddress, exempt: proxies),
-                        operations: operations, logger: logger)
+                        operations: operations, objectStores: objectStores, logger: logger)
     }
 
     /// Redis when a URL is configured (shared by every replica, invalidated everywhere), else a 64 MiB LRU.
@@ -170,7 +179,8 @@ public final class Platform: Sendable {
 
     private init(configuration: LoadedConfiguration, cells: [Cell], services: [any Service], dataFolder: DataFolder, metrics: HTTPMetrics,
                  issuer: AccessTokenIssuer, cellHandlers: [RegionID: GatewayResponder.CellHandler], replicator: any JobReplicator, loadShedder: LoadShedder, gateway: GatewayResponder,
-                 connectionLimiter: ConnectionLimiter, operations: OperationsRoutes, logger: Logger) {
+                 connectionLimiter: ConnectionLimiter, operations: OperationsRoutes, objectStores: ObjectStores, logger: Logger) {
+        self.objectStores = objectStores
         self.connectionLimiter = connectionLimiter
         self.operations = operations
         self.services = services
@@ -235,8 +245,9 @@ public final class Platform: Sendable {
         cells.first { $0.region.id == region }
     }
 
-    /// Closes every cell's database.
+    /// Closes every cell's database and the object stores' client.
     public func close() async {
         for cell in cells { await cell.close() }
+        await objectStores.close()
     }
 }

@@ -62,13 +62,15 @@ extension ServeCommand {
     }
 
     func serveBackendAPI(_ settings: Settings) async throws {
+        let objects = ObjectStoreSettings(settings)
         let common = try common(role: .backendAPI, settings: settings)
         let peers = (common.topology?.endpoints ?? [:]).compactMapValues { $0[.backendAPI] }
         let tracing = try common.observability.startTracing(role: "backend-api", region: common.region)
         let role: BackendAPIRole
         do {
             role = try await BackendAPIRole.start(config: common.config, region: common.region, dataDirectory: common.dataDirectory, peers: peers,
-                                                  transport: common.transport, issuerURL: common.internalIssuer, logger: common.logger)
+                                                  transport: common.transport, issuerURL: common.internalIssuer, objectStorage: objects.choice,
+                                                  logger: common.logger)
         } catch {
             throw Failure(error.message)
         }

@@ -97,6 +97,19 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "ratio"))
     var traceSampleRatio: Double?
 
+    @Option(name: .customLong("object-store"),
+            help: ArgumentHelp("Where documents go: folder (default) or s3://BUCKET, {region} standing for each region's id (env IWORKZ_OBJECT_STORE; credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).",
+                               valueName: "url"))
+    var objectStore: String?
+
+    @Option(name: .customLong("s3-endpoint"),
+            help: ArgumentHelp("The S3 service's base URL (env IWORKZ_S3_ENDPOINT or AWS_ENDPOINT_URL_S3; default AWS's).", valueName: "url"))
+    var s3Endpoint: String?
+
+    @Option(name: .customLong("s3-region"), help: ArgumentHelp("The S3 service's region (env IWORKZ_S3_REGION or AWS_REGION; default us-east-1).",
+                                                               valueName: "region"))
+    var s3Region: String?
+
     @Option(name: .customLong("settings"),
             help: ArgumentHelp("A YAML file of settings with these options' names in camel case, e.g. `port: 8443`, below the flags and the environment (env IWORKZ_SETTINGS).",
                                valueName: "path"))
@@ -134,7 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("host", host), ("port", port), ("opsPort", opsPort), ("dataDir", dataDirectory), ("configDir", config.configDirectory),
             ("redisUrl", redisURL), ("maxInFlight", maxInFlight), ("maxConnectionsPerAddress", maxConnectionsPerAddress),
             ("tlsCert", tlsCertificate), ("tlsKey", tlsKey), ("otlpEndpoint", otlpEndpoint), ("traceSampleRatio", traceSampleRatio),
-            ("logLevel", logLevel), ("settings", settingsFile),
+            ("logLevel", logLevel), ("settings", settingsFile), ("objectStore", objectStore), ("s3Endpoint", s3Endpoint), ("s3Region", s3Region),
         ]
         for (key, value) in given { if let value { flags[key] = value.description } }
         if insecureInternal { flags["insecureInternal"] = "true" }
@@ -146,6 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
         let listener = ListenerSettings(settings)
         let observability = ObservabilitySettings(settings)
         let edge = EdgeSettings(settings)
+        let objects = ObjectStoreSettings(settings)
         let dataDirectory = settings.string("dataDir") ?? "./iworkz-data"
         let issuerSetting = settings.string("issuer")
         let loadsDemo = settings.bool("demo") == true
@@ -170,7 +184,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             platform = try await Platform.start(
                 config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(), redisURL: edge.redisURL,
-                issuerURL: issuerSetting ?? "\(scheme)://\(host):\(port)", logger: logger, redisNamespace: edge.redisNamespace)
+                issuerURL: issuerSetting ?? "\(scheme)://\(host):\(port)", logger: logger, redisNamespace: edge.redisNamespace,
+                objectStorage: objects.choice)
         } catch let error as PlatformError {
             throw Failure(error.message)
         }

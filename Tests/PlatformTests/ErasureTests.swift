@@ -101,7 +101,7 @@ struct ErasureTests {
 
     /// Before: the erased person's still-valid token could upload a document (making a new data key),
     /// give consents and keep a match stream open, and a second erasure answered 404.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func erasureIsFinalForEveryTokenStreamAndStoreAndAcrossARestart() async throws {
         let directory = PlatformHarness.temporaryDataDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -24,7 +24,8 @@ public enum PlatformHarness {
     /// Starts a platform; the caller closes it and removes the folder (see ``withPlatform(sink:_:)``).
     public static func start(
         dataDirectory: URL, sink: LogSink? = nil, configure: (inout LoadedConfiguration) -> Void = { _ in }, redisURL: String? = nil,
-        clock: @escaping @Sendable () -> Date = Date.init, redisNamespace: String = "iworkz-test-\(UUID().uuidString)"
+        clock: @escaping @Sendable () -> Date = Date.init, redisNamespace: String = "iworkz-test-\(UUID().uuidString)",
+        objectStorage: ObjectStorageChoice = .folder
     ) async throws -> Platform {
         var logger = Logger(label: "iworkz-test") { label in
             JSONLogHandler(label: label, sink: sink ?? LogSink { _ in })
@@ -35,16 +36,17 @@ public enum PlatformHarness {
         let openAPI = try String(contentsOf: openAPIPath, encoding: .utf8)
         return try await Platform.start(
             config: config, dataDirectory: dataDirectory.path, openAPI: openAPI, redisURL: redisURL, bcryptCost: 4, logger: logger, clock: clock,
-            redisNamespace: redisNamespace)
+            redisNamespace: redisNamespace, objectStorage: objectStorage)
     }
 
     /// Runs a test against a fresh platform, then closes it and deletes its data.
     public static func withPlatform<T>(
         sink: LogSink? = nil, configure: (inout LoadedConfiguration) -> Void = { _ in }, redisURL: String? = nil,
-        clock: @escaping @Sendable () -> Date = Date.init, _ body: (Platform, URL) async throws -> T
+        clock: @escaping @Sendable () -> Date = Date.init, objectStorage: ObjectStorageChoice = .folder, _ body: (Platform, URL) async throws -> T
     ) async throws -> T {
         let directory = temporaryDataDirectory()
-        let platform = try await start(dataDirectory: directory, sink: sink, configure: configure, redisURL: redisURL, clock: clock)
+        let platform = try await start(dataDirectory: directory, sink: sink, configure: configure, redisURL: redisURL, clock: clock,
+                                       objectStorage: objectStorage)
         do {
             let result = try await body(platform, directory)
             await platform.close()

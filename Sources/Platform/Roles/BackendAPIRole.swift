@@ -41,6 +41,8 @@ public final class BackendAPIRole: Sendable {
     let responder: RoleResponder
     let transport: InternalTransport
     let client: HTTPClient
+    /// The region's object store (and its S3 client, when it is a bucket).
+    let objectStores: ObjectStores
     let logger: Logger
 
     /// Opens (creating and migrating) the region's database and wires its services.
@@ -50,7 +52,7 @@ public final class BackendAPIRole: Sendable {
     ///   - issuerURL: the public URL every token names as its issuer (the gateway's), the same in every region.
     public static func start(
         config: LoadedConfiguration, region regionID: RegionID, dataDirectory: String, peers: [RegionID: [String]],
-        transport: InternalTransport, issuerURL: String, bcryptCost: UInt8 = 12, logger: Logger,
+        transport: InternalTransport, issuerURL: String, bcryptCost: UInt8 = 12, objectStorage: ObjectStorageChoice = .folder, logger: Logger,
         clock: @escaping @Sendable () -> Date = Date.init
     ) async throws(PlatformError) -> BackendAPIRole {
         let violations = config.compliance(on: Timestamps.day(clock())).violations()
@@ -65,13 +67,17 @@ public final class BackendAPIRole: Sendable {
             throw PlatformError("cannot open the signing keys in \(folder.signingKeyDirectory.path): \(error.localizedDescription)")
         }
         let client = try transport.client(as: identity)
+        let objectStores = ObjectStores(objectStorage)
         let cell: Cell
         do {
             var cellLogger = logger
             cellLogger[metadataKey: "region"] = "\(regionID)"
-            cell = try await Cell.open(region: region, folder: folder, configuration: config, jobEvents: nil, logger: cellLogger)
+            cell = try await Cell.open(region: region, folder: folder, configuration: config,
+                                       objects: try await objectStores.store(for: regionID, folder: folder), jobEvents: nil, logger: cellLogger)
         } catch {
             try? await client.shutdown()
+            await objectStores.close()
+            if let error = error as? PlatformError { throw error }
             throw PlatformError("cannot open the cell database in \(folder.root.path): \(error)")
         }
         let revoked: RevokedSubjects
@@ -80,6 +86,7 @@ public final class BackendAPIRole: Sendable {
         } catch {
             await cell.close()
             try? await client.shutdown()
+            await objectStores.close()
             throw PlatformError("cannot read the erased subjects: \(error)")
         }
         let notifier = cell.matchNotifier
@@ -117,6 +124,7 @@ public final class BackendAPIRole: Sendable {
         } catch {
             await cell.close()
             try? await client.shutdown()
+            await objectStores.close()
             throw PlatformError("oauth-clients.yaml: \(error)")
         }
         let oauthRouter = Router(context: AppRequestContext.self)
@@ -143,11 +151,12 @@ public final class BackendAPIRole: Sendable {
             authenticatesCallers: transport.authenticatesCallers)
         responder.ownAuthorizationPaths = OAuthServer.paths
         return BackendAPIRole(identity: identity, configuration: config, cell: cell, metrics: metrics, services: [DocumentLifecycleService(cells: [cell], logger: logger), replicator, notices],
-                              responder: responder, transport: transport, client: client, logger: logger)
+                              responder: responder, transport: transport, client: client, objectStores: objectStores, logger: logger)
     }
 
     private init(identity: ServiceIdentity, configuration: LoadedConfiguration, cell: Cell, metrics: HTTPMetrics, services: [any Service], responder: RoleResponder,
-                 transport: InternalTransport, client: HTTPClient, logger: Logger) {
+                 transport: InternalTransport, client: HTTPClient, objectStores: ObjectStores, logger: Logger) {
+        self.objectStores = objectStores
         self.identity = identity
         self.configuration = configuration
         self.cell = cell
@@ -181,5 +190,6 @@ public final class BackendAPIRole: Sendable {
     public func close() async {
         await cell.close()
         try? await client.shutdown()
+        await objectStores.close()
     }
 }

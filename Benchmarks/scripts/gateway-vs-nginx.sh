@@ -18,8 +18,9 @@ for tool in nginx wrk python3; do command -v "$tool" >/dev/null || { echo "needs
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/iworkz-bench.XXXXXX")"
 PIDS=()
+ROLE_PIDS=()
 finish() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}" "${ROLE_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
     sleep 0.5
     rm -rf "$WORK"
@@ -35,10 +36,21 @@ cp scripts/conformance-rate-limits.yaml "$WORK/config/rate-limits.yaml"
 CERTS="$WORK/shared/certs"
 
 BACKEND="$(free_port)"; BACKEND_OPS="$(free_port)"; GATEWAY="$(free_port)"; GATEWAY_OPS="$(free_port)"; NGINX="$(free_port)"
+ENGINE="$(free_port)"; ENGINE_OPS="$(free_port)"; AGENT="$(free_port)"; AGENT_OPS="$(free_port)"
 cat > "$WORK/topology.yaml" <<YAML
 regions:
-  jp-tokyo: { backend-api: [https://127.0.0.1:$BACKEND] }
+  jp-tokyo:
+    backend-api: [https://127.0.0.1:$BACKEND]
+    matching-engine: [https://127.0.0.1:$ENGINE]
+    ai-agent: [https://127.0.0.1:$AGENT]
 YAML
+# The region's matching engine and agent, which the gateway's topology names (the benchmark does not call them).
+"$BIN" serve --role matching-engine --region jp-tokyo --port "$ENGINE" --ops-port "$ENGINE_OPS" --topology "$WORK/topology.yaml" \
+    --config-dir "$WORK/config" --certs-dir "$CERTS" --issuer "http://127.0.0.1:$GATEWAY" > "$WORK/engine.log" 2>&1 &
+ROLE_PIDS=($!)
+"$BIN" serve --role ai-agent --region jp-tokyo --port "$AGENT" --ops-port "$AGENT_OPS" --topology "$WORK/topology.yaml" \
+    --config-dir "$WORK/config" --certs-dir "$CERTS" --issuer "http://127.0.0.1:$GATEWAY" > "$WORK/agent.log" 2>&1 &
+ROLE_PIDS+=($!)
 "$BIN" serve --role backend-api --region jp-tokyo --port "$BACKEND" --ops-port "$BACKEND_OPS" --data-dir "$WORK/jp" \
     --config-dir "$WORK/config" --certs-dir "$CERTS" --issuer "http://127.0.0.1:$GATEWAY" > "$WORK/backend.log" 2>&1 &
 PIDS+=($!)

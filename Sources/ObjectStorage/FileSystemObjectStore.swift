@@ -107,9 +107,7 @@ public struct FileSystemObjectStore: ObjectStore {
                     try writeMetadata(archived, in: folder)
                     report.archived += 1
                 }
-                guard let days = rule.expireNoncurrentAfterDays else { continue }
-                // A version became noncurrent when the next newer one was written.
-                for (newer, older) in zip(all, all.dropFirst()) where now.timeIntervalSince(newer.createdAt) >= Double(days) * 86_400 {
+                for older in rule.expired(all, now: now) {
                     for suffix in ["bin", "json"] {
                         try? FileManager.default.removeItem(at: folder.appendingPathComponent("@\(older.versionID).\(suffix)"))
                     }

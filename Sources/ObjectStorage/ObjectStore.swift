@@ -94,17 +94,36 @@ public struct LifecycleRule: Sendable, Hashable, Codable {
     public let archiveAfterDays: Int?
     /// Versions replaced by a newer one longer ago than this are deleted.
     public let expireNoncurrentAfterDays: Int?
+    /// At most this many versions of an object are kept (the current one included); older ones are
+    /// deleted whatever their age (the seed's "30 versions kept").
+    public let keepVersions: Int?
 
-    public init(prefix: String, archiveAfterDays: Int?, expireNoncurrentAfterDays: Int?) {
+    public init(prefix: String, archiveAfterDays: Int?, expireNoncurrentAfterDays: Int?, keepVersions: Int? = nil) {
         self.prefix = prefix
         self.archiveAfterDays = archiveAfterDays
         self.expireNoncurrentAfterDays = expireNoncurrentAfterDays
+        self.keepVersions = keepVersions
     }
 
     enum CodingKeys: String, CodingKey {
         case prefix
         case archiveAfterDays = "archive_after_days"
         case expireNoncurrentAfterDays = "expire_noncurrent_after_days"
+        case keepVersions = "keep_versions"
+    }
+
+    /// Of an object's versions, newest first, those this rule deletes as of `now`: every one past
+    /// ``keepVersions``, and each replaced longer ago than ``expireNoncurrentAfterDays`` (a version
+    /// became noncurrent when the next newer one was written). The current version is never deleted.
+    public func expired(_ versions: [ObjectVersion], now: Date) -> [ObjectVersion] {
+        var doomed: [ObjectVersion] = []
+        for (position, pair) in zip(versions, versions.dropFirst()).enumerated() {
+            let (newer, older) = pair
+            let beyondCount = keepVersions.map { position + 1 >= max(1, $0) } ?? false
+            let replacedLongAgo = expireNoncurrentAfterDays.map { now.timeIntervalSince(newer.createdAt) >= Double($0) * 86_400 } ?? false
+            if beyondCount || replacedLongAgo { doomed.append(older) }
+        }
+        return doomed
     }
 }
 

@@ -8,14 +8,19 @@ public import S3Client
 /// Lifecycle rules are applied by ``applyLifecycle(_:now:)`` (the platform's lifecycle service runs it
 /// daily): a current version past `archive_after_days` is copied onto itself in the archive storage
 /// class (S3's copy-in-place, which makes the copy the current version), and versions replaced longer
-/// ago than `expire_noncurrent_after_days` are deleted.
+/// ago than `expire_noncurrent_after_days`, or past the newest `keep_versions`, are deleted.
 public struct S3ObjectStore: ObjectStore {
     let s3: S3Client
     public let bucket: String
+    /// Bodies larger than this are uploaded in parts of ``partSize`` bytes.
+    public let multipartThreshold: Int
+    public let partSize: Int
 
-    public init(client: S3Client, bucket: String) {
+    public init(client: S3Client, bucket: String, multipartThreshold: Int = 16 << 20, partSize: Int = 8 << 20) {
         self.s3 = client
         self.bucket = bucket
+        self.multipartThreshold = multipartThreshold
+        self.partSize = partSize
     }
 
     /// Creates the bucket when it is missing and turns versioning on (every put keeps the versions before).
@@ -25,7 +30,9 @@ public struct S3ObjectStore: ObjectStore {
     }
 
     public func put(_ data: Data, key: ObjectKey, contentType: String, metadata: [String: String]) async throws -> ObjectVersion {
-        let version = try await s3.putObject(bucket, key: key.description, data: data, contentType: contentType, metadata: metadata)
+        let version = data.count > multipartThreshold
+            ? try await s3.putObjectInParts(bucket, key: key.description, data: data, contentType: contentType, metadata: metadata, partSize: partSize)
+            : try await s3.putObject(bucket, key: key.description, data: data, contentType: contentType, metadata: metadata)
         guard let version else { throw ObjectStoreError.io("bucket \(bucket) is not versioned: run prepare() first") }
         return ObjectVersion(key: key.description, versionID: version, contentType: contentType, size: data.count, createdAt: Date(),
                              storageClass: .standard, metadata: metadata)
@@ -81,10 +88,8 @@ public struct S3ObjectStore: ObjectStore {
                     try await s3.changeStorageClass(bucket, key: latest.key, versionID: latest.versionID, to: StorageClass.archive.rawValue)
                     report.archived += 1
                 }
-                guard let days = rule.expireNoncurrentAfterDays else { continue }
-                let all = try await versions(of: key)
-                // A version became noncurrent when the next newer one was written.
-                for (newer, older) in zip(all, all.dropFirst()) where now.timeIntervalSince(newer.createdAt) >= Double(days) * 86_400 {
+                guard rule.expireNoncurrentAfterDays != nil || rule.keepVersions != nil else { continue }
+                for older in rule.expired(try await versions(of: key), now: now) {
                     try await s3.deleteObject(bucket, key: older.key, versionID: older.versionID)
                     report.expired += 1
                 }

@@ -85,6 +85,48 @@ public final class S3Client: Sendable {
         return answer.headers.first(name: "x-amz-version-id").flatMap { $0 == "null" ? nil : $0 }
     }
 
+    /// Stores an object in parts of `partSize` bytes (S3's minimum is 5 MiB, the last part aside):
+    /// for bodies above what one request should carry. The upload is aborted when a part fails, so no
+    /// half-written object or orphaned parts stay behind. The new version's id, as for a put.
+    @discardableResult
+    public func putObjectInParts(_ bucket: String, key: String, data: Data, contentType: String, metadata: [String: String] = [:],
+                                 partSize: Int) async throws -> String? {
+        var headers = [("Content-Type", contentType)]
+        for (name, value) in metadata.sorted(by: { $0.key < $1.key }) { headers.append(("x-amz-meta-\(name.lowercased())", value)) }
+        let started = try await expect(200, send("POST", bucket: bucket, key: key, query: [("uploads", "")], headers: headers))
+        guard let upload = S3XML.parse(started.body)?.value("UploadId"), !upload.isEmpty else {
+            throw S3Error(status: 200, code: "", message: "the multipart upload was not started")
+        }
+        do {
+            var parts: [(number: Int, etag: String)] = []
+            var offset = data.startIndex
+            while offset < data.endIndex {
+                let end = min(offset + max(1, partSize), data.endIndex)
+                let number = parts.count + 1
+                let answer = try await expect(200, send("PUT", bucket: bucket, key: key,
+                                                        query: [("partNumber", "\(number)"), ("uploadId", upload)], body: data.subdata(in: offset..<end)))
+                guard let etag = answer.headers.first(name: "ETag") else { throw S3Error(status: 200, code: "", message: "part \(number) has no ETag") }
+                parts.append((number, etag))
+                offset = end
+            }
+            let list = parts.map { "<Part><PartNumber>\($0.number)</PartNumber><ETag>\(Self.escaped($0.etag))</ETag></Part>" }.joined()
+            let body = Data("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\(list)</CompleteMultipartUpload>".utf8)
+            let finished = try await expect(200, send("POST", bucket: bucket, key: key, query: [("uploadId", upload)], body: body))
+            // Completion can fail after the 200 has been sent: the body then is an error, not a result.
+            if let root = S3XML.parse(finished.body), root.name == "Error" { throw S3Error.from(status: 200, body: finished.body) }
+            return finished.headers.first(name: "x-amz-version-id").flatMap { $0 == "null" ? nil : $0 }
+        } catch {
+            _ = try? await send("DELETE", bucket: bucket, key: key, query: [("uploadId", upload)])
+            throw error
+        }
+    }
+
+    /// Text for an XML element's content.
+    static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
     /// The object (its latest version, or the one named); nil when there is none.
     public func getObject(_ bucket: String, key: String, versionID: String? = nil) async throws -> Object? {
         try await read("GET", bucket, key: key, versionID: versionID)

@@ -20,6 +20,7 @@ public struct DocumentPolicy: Sendable {
             struct Lifecycle: Decodable {
                 let archive_after_days: Int?
                 let expire_noncurrent_after_days: Int?
+                let keep_versions: Int?
             }
             let max_bytes: Int
             let kinds: [String: [String]]
@@ -41,9 +42,14 @@ public struct DocumentPolicy: Sendable {
                 throw DocumentPolicyError("documents.yaml: \(kind) lists \(type); supported: \(DocumentContent.supported.joined(separator: ", "))")
             }
         }
+        for (name, value) in [("archive_after_days", file.lifecycle?.archive_after_days),
+                              ("expire_noncurrent_after_days", file.lifecycle?.expire_noncurrent_after_days),
+                              ("keep_versions", file.lifecycle?.keep_versions)] {
+            if let value, value < 1 { throw DocumentPolicyError("documents.yaml: lifecycle.\(name) must be a positive whole number") }
+        }
         self.init(kinds: file.kinds, maxBytes: file.max_bytes, lifecycle: LifecycleRule(
             prefix: DocumentStore.prefix, archiveAfterDays: file.lifecycle?.archive_after_days,
-            expireNoncurrentAfterDays: file.lifecycle?.expire_noncurrent_after_days))
+            expireNoncurrentAfterDays: file.lifecycle?.expire_noncurrent_after_days, keepVersions: file.lifecycle?.keep_versions))
     }
 }
 

@@ -73,5 +73,17 @@ struct ObjectStoreContractTests {
         let remaining = try await store.versions(of: key)
         #expect(remaining.count == 1 && remaining.first?.storageClass == .archive, "only the current version stays")
         #expect(try await store.get(key, version: nil)?.data == Data("two!".utf8))
+
+        // At most `keep_versions` versions stay, the newest, whatever their age.
+        let busy = try ObjectKey("people/usr_jp1_4/doc_4")
+        var written: [String] = []
+        for edition in 1...5 {
+            written.append(try await store.put(Data("edition \(edition)".utf8), key: busy, contentType: "text/plain", metadata: [:]).versionID)
+        }
+        let kept = LifecycleRule(prefix: "people/usr_jp1_4/", archiveAfterDays: nil, expireNoncurrentAfterDays: nil, keepVersions: 3)
+        #expect(try await store.applyLifecycle([kept], now: Date()).expired == 2)
+        #expect(try await store.versions(of: busy).map(\.versionID) == Array(written.reversed().prefix(3)))
+        #expect(try await store.get(busy, version: written[0]) == nil)
+        #expect(try await store.applyLifecycle([kept], now: Date()).expired == 0)
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import ObjectStorage
 import S3Client
 import Testing
 
@@ -65,6 +66,21 @@ struct S3ServerTests {
             try await s3.deleteObject(bucket, key: key, versionID: second)
             #expect(try await s3.getObject(bucket, key: key) == nil)
             #expect(try await s3.listVersions(bucket, prefix: "people/").filter { !$0.isDeleteMarker }.isEmpty)
+        }
+    }
+
+    @Test func aLargeObjectIsUploadedInPartsAndReadBackWhole() async throws {
+        try await TestS3.withClient { s3 in
+            let store = S3ObjectStore(client: s3, bucket: TestS3.bucket(), multipartThreshold: 5 << 20, partSize: 5 << 20)
+            try await store.prepare()
+            // Bytes that depend on their position, so parts put back in another order would not compare equal.
+            let data = Data((0..<(11 << 20)).map { (position: Int) in UInt8(truncatingIfNeeded: position ^ (position >> 8) ^ (position >> 16)) })
+            let key = try ObjectKey("backups/cell-jp-tokyo.sqlite")
+            let version = try await store.put(data, key: key, contentType: "application/octet-stream", metadata: ["kind": "backup"])
+            let read = try #require(try await store.get(key, version: version.versionID))
+            #expect(read.data == data, "three parts, one object")
+            #expect(read.version.metadata == ["kind": "backup"] && read.version.contentType == "application/octet-stream")
+            #expect(try await store.versions(of: key).map(\.versionID) == [version.versionID])
         }
     }
 

@@ -190,6 +190,7 @@ struct HTTPUpstreamTests {
         settings.healthCheckInterval = .milliseconds(50)
         try await Self.withBackends([backend], settings: settings) { upstream, _ in
             let group = ServiceGroup(services: [upstream], logger: Logger(label: "checks") { _ in SwiftLogNoOpLogHandler() })
+            #expect(!upstream.hasEndpointInRotation, "not ready before an endpoint has answered")
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 var waited = 0
@@ -199,6 +200,7 @@ struct HTTPUpstreamTests {
                 waited = 0
                 while upstream.isEjected(0), waited < 100 { try await Task.sleep(for: .milliseconds(20)); waited += 1 }
                 #expect(!upstream.isEjected(0), "the next passing check brings it back")
+                #expect(upstream.hasEndpointInRotation, "and makes the upstream ready")
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }

@@ -5,6 +5,10 @@ final class EndpointHealth: Sendable {
     private struct State {
         var failures: Int = 0
         var ejectedUntil: ContinuousClock.Instant?
+        /// Whether the endpoint has answered once (a health check or a request): until then it is
+        /// tried, but does not make its upstream ready — a first check still waiting on a process that
+        /// was not listening yet must not count as a pass.
+        var hasAnswered = false
     }
 
     let endpoints: [String]
@@ -39,7 +43,7 @@ final class EndpointHealth: Sendable {
     }
 
     func succeeded(_ index: Int) {
-        states.withLock { $0[index] = State() }
+        states.withLock { $0[index] = State(hasAnswered: true) }
     }
 
     /// Counts a failure; the endpoint is ejected once it has failed often enough in a row.
@@ -56,7 +60,7 @@ final class EndpointHealth: Sendable {
     func checked(_ index: Int, healthy: Bool, now: ContinuousClock.Instant = .now) {
         states.withLock { states in
             if healthy {
-                states[index] = State()
+                states[index] = State(hasAnswered: true)
             } else {
                 states[index].failures = max(states[index].failures, settings.ejectAfterFailures)
                 states[index].ejectedUntil = now + settings.ejectionDuration
@@ -66,5 +70,10 @@ final class EndpointHealth: Sendable {
 
     func isEjected(_ index: Int) -> Bool {
         states.withLock { $0[index].ejectedUntil != nil }
+    }
+
+    /// Whether the endpoint has answered and is not ejected: what readiness counts.
+    func isServing(_ index: Int) -> Bool {
+        states.withLock { $0[index].hasAnswered && $0[index].ejectedUntil == nil }
     }
 }

@@ -151,8 +151,8 @@ public final class HTTPUpstream: Upstream, Service {
         }
     }
 
-    /// Whether some endpoint is in rotation (for `/ready`).
-    public var hasEndpointInRotation: Bool { health.endpoints.indices.contains { !health.isEjected($0) } }
+    /// Whether some endpoint has answered and is in rotation (for `/ready`).
+    public var hasEndpointInRotation: Bool { health.endpoints.indices.contains { health.isServing($0) } }
 
     /// Whether endpoint `index` is out of rotation (for tests and `/ready`).
     public func isEjected(_ index: Int) -> Bool { health.isEjected(index) }

@@ -36,12 +36,14 @@ struct RedisRateLimitTests {
         let client = RedisClient(configuration: try RedisConfiguration(url: TestRedis.url!))
         #expect(try await client.ping(), "warm the connection so set-up time does not count")
         let store = RedisRateLimitStore(client: client)
-        let policy = RateLimitPolicy(name: "refill-\(UUID().uuidString)", scope: .ip, limit: 1, periodSeconds: 1, burst: 2)
+        // One token every 3 s: the third request is refused unless 3 s pass between the first and the
+        // third (a 1-second period was not enough on a loaded CI machine running suites in parallel).
+        let policy = RateLimitPolicy(name: "refill-\(UUID().uuidString)", scope: .ip, limit: 1, periodSeconds: 3, burst: 2)
         #expect(try await store.acquire(key: "ip", policy: policy).allowed)
         #expect(try await store.acquire(key: "ip", policy: policy).allowed)
         #expect(try await store.acquire(key: "ip", policy: policy).allowed == false)
-        try await Task.sleep(for: .milliseconds(1050))
-        #expect(try await store.acquire(key: "ip", policy: policy).allowed, "a token every second")
+        try await Task.sleep(for: .milliseconds(3050))
+        #expect(try await store.acquire(key: "ip", policy: policy).allowed, "a token every 3 seconds")
     }
 
     @Test func fallsBackToTheLocalLimitWhenRedisIsDown() async throws {

@@ -14,7 +14,6 @@ import UnixSignals
 extension ServeCommand {
     /// What a role's start reads, every key checked before anything starts.
     struct Common {
-        let settings: Settings
         let listener: ListenerSettings
         let observability: ObservabilitySettings
         let dataDirectory: String
@@ -56,7 +55,7 @@ extension ServeCommand {
         if transport.insecure {
             logger.warning("internal TLS is off (--insecure-internal): roles talk plain HTTP and accept any caller; never do this in production")
         }
-        return Common(settings: settings, listener: listener, observability: observability, dataDirectory: placement.dataDirectory,
+        return Common(listener: listener, observability: observability, dataDirectory: placement.dataDirectory,
                       config: config, transport: transport.transport, region: region, topology: placement.topology,
                       issuer: placement.issuer, logger: logger)
     }

@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
@@ -132,6 +134,9 @@ let package = Package(
                 "Sovereignty",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -337,7 +342,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Platform", "Observability",
+                "Platform", "Observability", "Storage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -435,6 +440,16 @@ let package = Package(
         .testTarget(
             name: "MatchingEngineTests",
             dependencies: ["MatchingEngine", "JobService", "UserService", "Workforce", "Sovereignty", "ServerKit"],
+            swiftSettings: testSwiftSettings
+        ),
+        // Every store's behaviour, the same on SQLite, PostgreSQL and PostgreSQL through PgBouncer.
+        .testTarget(
+            name: "StoreContractTests",
+            dependencies: [
+                "TestSupport", "Storage", "UserService", "JobService", "Identity", "Transfers", "Peering", "KeyManagement", "Sovereignty",
+                "Workforce", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

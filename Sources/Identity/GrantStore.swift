@@ -14,7 +14,7 @@ public struct GrantStore: PersonalRecords {
     }
 
     public static let migrations: [Migration] = [
-        Migration(id: "oauth-001", statements: [
+        Migration(id: "oauth-001", sqlite: [
             """
             CREATE TABLE oauth_codes (
                 code_digest TEXT PRIMARY KEY, client_id TEXT NOT NULL, user_id TEXT NOT NULL, redirect_uri TEXT NOT NULL,
@@ -25,6 +25,19 @@ public struct GrantStore: PersonalRecords {
             CREATE TABLE oauth_refresh_tokens (
                 token_digest TEXT PRIMARY KEY, family_id TEXT NOT NULL, client_id TEXT NOT NULL, user_id TEXT NOT NULL,
                 scope TEXT NOT NULL, expires_at REAL NOT NULL, used INTEGER NOT NULL DEFAULT 0, revoked INTEGER NOT NULL DEFAULT 0)
+            """,
+            "CREATE INDEX oauth_refresh_tokens_family ON oauth_refresh_tokens (family_id)",
+        ], postgres: [
+            """
+            CREATE TABLE oauth_codes (
+                code_digest TEXT PRIMARY KEY, client_id TEXT NOT NULL, user_id TEXT NOT NULL, redirect_uri TEXT NOT NULL,
+                code_challenge TEXT NOT NULL, scope TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL, used BIGINT NOT NULL DEFAULT 0,
+                family_id TEXT)
+            """,
+            """
+            CREATE TABLE oauth_refresh_tokens (
+                token_digest TEXT PRIMARY KEY, family_id TEXT NOT NULL, client_id TEXT NOT NULL, user_id TEXT NOT NULL,
+                scope TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL, used BIGINT NOT NULL DEFAULT 0, revoked BIGINT NOT NULL DEFAULT 0)
             """,
             "CREATE INDEX oauth_refresh_tokens_family ON oauth_refresh_tokens (family_id)",
         ]),

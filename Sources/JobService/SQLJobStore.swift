@@ -34,18 +34,26 @@ public struct SQLJobStore: JobStore {
             "CREATE INDEX job_skills_skill ON job_skills (skill)",
         ]),
         // Full-text search that works for Japanese and Korean: character bigrams in an FTS5 table.
-        Migration(id: "jobs-002", statements: [
+        // On PostgreSQL the same tokens are a `tsvector` with their positions, under a GIN index.
+        Migration(id: "jobs-002", sqlite: [
             "CREATE VIRTUAL TABLE jobs_search USING fts5(job_id UNINDEXED, tokens, tokenize = 'unicode61')",
+        ], postgres: [
+            "CREATE TABLE jobs_search (job_id TEXT PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE, tokens tsvector NOT NULL)",
+            "CREATE INDEX jobs_search_tokens ON jobs_search USING gin (tokens)",
         ]),
         // Every write of a posting takes the next number of the cell's change sequence, so the
         // cell's own postings can be sent to other regions in the order they changed, from where
         // each region left off (see ``changes(from:after:limit:)``). Rows from before are numbered
         // in insertion order and sent once.
-        Migration(id: "jobs-003", statements: [
+        Migration(id: "jobs-003", sqlite: [
             "ALTER TABLE jobs ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0",
             "UPDATE jobs SET change_seq = rowid",
             "CREATE INDEX jobs_changes ON jobs (origin_region, change_seq)",
             // The next number is MAX(change_seq) + 1 on every write: an index read, not a table scan.
+            "CREATE INDEX jobs_change_seq ON jobs (change_seq)",
+        ], postgres: [
+            "ALTER TABLE jobs ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0",
+            "CREATE INDEX jobs_changes ON jobs (origin_region, change_seq)",
             "CREATE INDEX jobs_change_seq ON jobs (change_seq)",
         ]),
     ]
@@ -80,14 +88,15 @@ public struct SQLJobStore: JobStore {
             """).first()
         guard let counts, try counts.decode(column: "jobs", as: Int.self) != counts.decode(column: "indexed", as: Int.self) else { return }
         let rows = try await database.sql.raw("SELECT id, document FROM jobs").all()
+        let engine = database.engine
         let entries = try rows.map { row -> (String, String) in
             let job = try Self.decode(row)
-            return (job.id.description, SearchTokens.document(job.content.title + "\n" + job.content.description))
+            return (job.id.description, job.content.title + "\n" + job.content.description)
         }
         try await database.write { sql in
             try await sql.raw("DELETE FROM jobs_search").run()
-            for (id, tokens) in entries {
-                try await sql.raw("INSERT INTO jobs_search (job_id, tokens) VALUES (\(bind: id), \(bind: tokens))").run()
+            for (id, text) in entries {
+                try await sql.raw(Self.insertSearchRow(id: id, text: text, engine: engine)).run()
             }
         }
     }
@@ -97,7 +106,8 @@ public struct SQLJobStore: JobStore {
         encoder.outputFormatting = .sortedKeys
         let document = String(decoding: try encoder.encode(job), as: UTF8.self)
         let searchText = (job.content.title + "\n" + job.content.description).lowercased()
-        let tokens = SearchTokens.document(job.content.title + "\n" + job.content.description)
+        let text = job.content.title + "\n" + job.content.description
+        let engine = database.engine
         let id = job.id.description
         let skills = Set(job.content.requiredSkills)
         let (country, prefecture, type) = (job.content.location.country, job.content.location.prefecture, job.content.employmentType.rawValue)
@@ -120,7 +130,7 @@ public struct SQLJobStore: JobStore {
                     change_seq = excluded.change_seq
                 """).run()
             try await sql.raw("DELETE FROM jobs_search WHERE job_id = \(bind: id)").run()
-            try await sql.raw("INSERT INTO jobs_search (job_id, tokens) VALUES (\(bind: id), \(bind: tokens))").run()
+            try await sql.raw(Self.insertSearchRow(id: id, text: text, engine: engine)).run()
             try await sql.raw("DELETE FROM job_skills WHERE job_id = \(bind: id)").run()
             for skill in skills {
                 try await sql.raw("INSERT INTO job_skills (job_id, skill) VALUES (\(bind: id), \(bind: skill))").run()
@@ -149,18 +159,31 @@ public struct SQLJobStore: JobStore {
             sql.appendInterpolation(unsafeRaw: ")")
         }
         if let text = query.text {
-            if let match = SearchTokens.query(text), !SearchTokens.needsScan(text) {
-                sql.appendInterpolation(unsafeRaw: " AND id IN (SELECT job_id FROM jobs_search WHERE jobs_search MATCH ")
+            let postgres = database.engine == .postgres
+            if let match = postgres ? SearchTokens.tsquery(text) : SearchTokens.query(text), !SearchTokens.needsScan(text) {
+                sql.appendInterpolation(unsafeRaw: postgres
+                    ? " AND id IN (SELECT job_id FROM jobs_search WHERE tokens @@ CAST("
+                    : " AND id IN (SELECT job_id FROM jobs_search WHERE jobs_search MATCH ")
                 sql.appendInterpolation(bind: match)
-                sql.appendInterpolation(unsafeRaw: ")")
+                sql.appendInterpolation(unsafeRaw: postgres ? " AS tsquery))" : ")")
             } else {
-                sql.appendInterpolation(unsafeRaw: " AND instr(search_text, ")
+                sql.appendInterpolation(unsafeRaw: postgres ? " AND strpos(search_text, " : " AND instr(search_text, ")
                 sql.appendInterpolation(bind: text.lowercased())
                 sql.appendInterpolation(unsafeRaw: ") > 0")
             }
         }
         sql.appendInterpolation(unsafeRaw: " ORDER BY id LIMIT \(max(1, min(query.limit, 1000)))")
         return try await database.sql.raw(sql).all().map(Self.decode)
+    }
+
+    /// The search row of a posting: FTS5 tokens on SQLite, a positioned `tsvector` on PostgreSQL.
+    private static func insertSearchRow(id: String, text: String, engine: SQLEngine) -> SQLQueryString {
+        switch engine {
+        case .sqlite:
+            "INSERT INTO jobs_search (job_id, tokens) VALUES (\(bind: id), \(bind: SearchTokens.document(text)))"
+        case .postgres:
+            "INSERT INTO jobs_search (job_id, tokens) VALUES (\(bind: id), CAST(\(bind: SearchTokens.tsvector(text)) AS tsvector))"
+        }
     }
 
     private static func decode(_ row: any SQLRow) throws -> Job {

@@ -53,6 +53,41 @@ public enum SearchTokens {
         return phrases.isEmpty ? nil : phrases.joined(separator: " AND ")
     }
 
+    /// The same tokens as a PostgreSQL `tsvector` literal, each with its position, so phrases match
+    /// exactly as in FTS5. PostgreSQL keeps positions up to 16,383 and 256 per token; later ones
+    /// are left out rather than refused.
+    public static func tsvector(_ text: String) -> String {
+        var positions: [String: [Int]] = [:]
+        var order: [String] = []
+        for (index, token) in runs(text).flatMap({ $0 }).enumerated() where index < 16_383 {
+            if positions[token] == nil { order.append(token) }
+            if positions[token, default: []].count < 256 { positions[token, default: []].append(index + 1) }
+        }
+        return order.map { quoted($0) + ":" + positions[$0, default: []].map(String.init).joined(separator: ",") }
+            .joined(separator: " ")
+    }
+
+    /// ``query(_:)`` as a PostgreSQL `tsquery` literal: each run's tokens adjacent (`<->`), runs
+    /// joined by `&`, a lone Latin word as a prefix (`:*`). Tokens are quoted, so no query syntax
+    /// can come from the text.
+    public static func tsquery(_ text: String) -> String? {
+        let phrases = runs(text).map { run in
+            let phrase = run.map(quoted).joined(separator: " <-> ")
+            return run.count == 1 && !run[0].contains(where: isCJK) ? phrase + ":*" : "(" + phrase + ")"
+        }
+        return phrases.isEmpty ? nil : phrases.joined(separator: " & ")
+    }
+
+    /// A lexeme in `tsvector`/`tsquery` literal quoting: `'`, with `'` and `\` escaped.
+    private static func quoted(_ token: String) -> String {
+        var result = "'"
+        for character in token {
+            if character == "'" || character == "\\" { result.append("\\") }
+            result.append(character)
+        }
+        return result + "'"
+    }
+
     /// Whether a query needs a plain substring scan: a lone CJK character has no bigram to look up.
     public static func needsScan(_ text: String) -> Bool {
         runs(text).contains { $0.count == 1 && $0[0].count == 1 && $0[0].contains(where: isCJK) }

@@ -30,10 +30,15 @@ public struct DataKeyVault: Sendable {
     }
 
     public static let migrations: [Migration] = [
-        Migration(id: "data-keys-001", statements: [
+        Migration(id: "data-keys-001", sqlite: [
             """
             CREATE TABLE data_keys (
                 subject TEXT PRIMARY KEY, kek_version INTEGER NOT NULL, wrapped BLOB NOT NULL, created_at TEXT NOT NULL)
+            """,
+        ], postgres: [
+            """
+            CREATE TABLE data_keys (
+                subject TEXT PRIMARY KEY, kek_version BIGINT NOT NULL, wrapped BYTEA NOT NULL, created_at TEXT NOT NULL)
             """,
         ]),
         // Who was erased, so that a destroyed key is never made again for them (a request still in
@@ -45,8 +50,8 @@ public struct DataKeyVault: Sendable {
 
     /// Opens the key store at `path` with deleted rows overwritten in place (`secure_delete`), so a
     /// destroyed key does not linger in free pages of the file.
-    public static func openStore(path: String, logger: Logger) async throws -> CellDatabase {
-        let database = try await CellDatabase.open(path: path, migrations: migrations, logger: logger)
+    public static func openStore(path: String, logger: Logger) async throws -> SQLiteCellDatabase {
+        let database = try await SQLiteCellDatabase.open(path: path, migrations: migrations, logger: logger)
         try await database.sql.raw("PRAGMA secure_delete = ON").run()
         return database
     }
@@ -100,7 +105,7 @@ public struct DataKeyVault: Sendable {
             return try await sql.deleteRows(from: "data_keys", where: "subject", equals: subject) > 0
         }
         // Fold the write-ahead log into the file so the old page images are not left in the log.
-        try await database.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+        if database.engine == .sqlite { try await database.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
         return removed
     }
 
@@ -129,7 +134,7 @@ public struct DataKeyVault: Sendable {
             }
             return rows.count
         }
-        try await database.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
+        if database.engine == .sqlite { try await database.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
         return RewrapSummary(rewrapped: count, version: current)
     }
 

@@ -13,8 +13,10 @@ public struct ReplicationCursors: Sendable {
     }
 
     public static let migrations: [Migration] = [
-        Migration(id: "catalog-replication-001", statements: [
+        Migration(id: "catalog-replication-001", sqlite: [
             "CREATE TABLE catalog_replication (target TEXT PRIMARY KEY, sent_through INTEGER NOT NULL)",
+        ], postgres: [
+            "CREATE TABLE catalog_replication (target TEXT PRIMARY KEY, sent_through BIGINT NOT NULL)",
         ]),
     ]
 
@@ -28,7 +30,8 @@ public struct ReplicationCursors: Sendable {
         try await database.write { sql in
             try await sql.raw("""
                 INSERT INTO catalog_replication (target, sent_through) VALUES (\(bind: target.rawValue), \(bind: sequence))
-                ON CONFLICT (target) DO UPDATE SET sent_through = MAX(sent_through, excluded.sent_through)
+                ON CONFLICT (target) DO UPDATE SET sent_through = CASE WHEN excluded.sent_through > catalog_replication.sent_through
+                    THEN excluded.sent_through ELSE catalog_replication.sent_through END
                 """).run()
         }
     }

@@ -19,9 +19,9 @@ internal import Peering
 /// One regional cell of the all-in-one process: its database and the services answering from it.
 public struct Cell: Sendable {
     public let region: Region
-    public let database: CellDatabase
+    public let database: any RegionalDatabase
     /// The cell's key store: per-person data keys wrapped by the cell's key-encryption keys.
-    public let keyStore: CellDatabase
+    public let keyStore: SQLiteCellDatabase
     /// Per-person data keys; destroying one is erasure by crypto-shredding.
     public let dataKeys: DataKeyVault
     /// The cell's people, each record sealed with their own data key.
@@ -60,13 +60,13 @@ public struct Cell: Sendable {
 
     /// Opens the cell's database, key store and object store, seals records written before sealing
     /// existed, and builds the matching index from the postings the cell holds.
-    static func open(region: Region, folder: DataFolder, configuration: LoadedConfiguration, objects: any ObjectStore,
-                     jobEvents: (any JobEventBus)?, logger: Logger) async throws -> Cell {
+    static func open(region: Region, folder: DataFolder, configuration: LoadedConfiguration, databases: DatabaseChoice = .sqlite,
+                     objects: any ObjectStore, jobEvents: (any JobEventBus)?, logger: Logger) async throws -> Cell {
         let keysDirectory = folder.cellKeysDirectory(for: region.id)
         let keyStore = try await DataKeyVault.openStore(path: keysDirectory.appendingPathComponent("data-keys.sqlite").path, logger: logger)
-        let database: CellDatabase
+        let database: any RegionalDatabase
         do {
-            database = try await CellDatabase.open(path: folder.databasePath(for: region.id), migrations: migrations, logger: logger)
+            database = try await databases.open(region: region.id, folder: folder, migrations: migrations, logger: logger)
         } catch {
             try? await keyStore.close()
             throw error
@@ -84,8 +84,8 @@ public struct Cell: Sendable {
 
     /// The cell's stores and indexes over its opened databases.
     private static func assemble(
-        region: Region, folder: DataFolder, configuration: LoadedConfiguration, objects: any ObjectStore, database: CellDatabase,
-        keyStore: CellDatabase, jobEvents: (any JobEventBus)?, logger: Logger
+        region: Region, folder: DataFolder, configuration: LoadedConfiguration, objects: any ObjectStore, database: any RegionalDatabase,
+        keyStore: SQLiteCellDatabase, jobEvents: (any JobEventBus)?, logger: Logger
     ) async throws -> Cell {
         let matching = configuration.matching
         let keysDirectory = folder.cellKeysDirectory(for: region.id)

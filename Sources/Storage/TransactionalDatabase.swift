@@ -1,11 +1,13 @@
 public import SQLKit
 
 /// A database that stores query through `sql` and write through ``write(_:)``, so a write of
-/// several statements is atomic and never interleaves with another write.
+/// several statements is atomic and never interleaves with another write of the same database.
 ///
-/// This is the seam between the services' stores and a driver: SQLite per cell today, a PostgreSQL
-/// pool (where a transaction takes a connection of its own) later.
+/// This is the seam between the services' stores and a driver: a SQLite file per cell, or a
+/// PostgreSQL database per region, where a transaction takes a pooled connection of its own.
 public protocol TransactionalDatabase: Sendable {
+    /// Which SQL the database speaks, for the few statements that differ.
+    var engine: SQLEngine { get }
     /// For reads and single statements.
     var sql: any SQLDatabase { get }
     /// Runs the body in one transaction, committed when it returns and rolled back when it throws.

@@ -29,10 +29,16 @@ public struct AuditLog: Sendable {
     static let genesis = String(repeating: "0", count: 64)
 
     public static let migrations: [Migration] = [
-        Migration(id: "audit-001", statements: [
+        Migration(id: "audit-001", sqlite: [
             """
             CREATE TABLE audit_log (
                 seq INTEGER PRIMARY KEY, at TEXT NOT NULL, event TEXT NOT NULL, body TEXT NOT NULL,
+                previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+            """,
+        ], postgres: [
+            """
+            CREATE TABLE audit_log (
+                seq BIGINT PRIMARY KEY, at TEXT NOT NULL, event TEXT NOT NULL, body TEXT NOT NULL,
                 previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
             """,
         ]),

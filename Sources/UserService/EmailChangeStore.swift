@@ -23,10 +23,16 @@ public struct EmailChangeStore: PersonalRecords {
     }
 
     public static let migrations: [Migration] = [
-        Migration(id: "email-changes-001", statements: [
+        Migration(id: "email-changes-001", sqlite: [
             """
             CREATE TABLE email_changes (
                 token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, sealed_email BLOB NOT NULL, expires_at TEXT NOT NULL)
+            """,
+            "CREATE INDEX email_changes_user ON email_changes (user_id)",
+        ], postgres: [
+            """
+            CREATE TABLE email_changes (
+                token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, sealed_email BYTEA NOT NULL, expires_at TEXT NOT NULL)
             """,
             "CREATE INDEX email_changes_user ON email_changes (user_id)",
         ]),

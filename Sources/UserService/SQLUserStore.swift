@@ -26,7 +26,7 @@ public struct SQLUserStore: UserStore {
 
     /// The schema of the `users` table.
     public static let migrations: [Migration] = [
-        Migration(id: "users-001", statements: [
+        Migration(id: "users-001", sqlite: [
             """
             CREATE TABLE users (
                 id TEXT PRIMARY KEY,
@@ -37,15 +37,28 @@ public struct SQLUserStore: UserStore {
                 created_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL)
             """,
+        ], postgres: [
+            // PostgreSQL databases start at the shape the SQLite files reached by users-003.
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                email_index TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL,
+                home_region TEXT NOT NULL,
+                sealed_document TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                sealed_password_hash TEXT)
+            """,
         ]),
         // The hash lives outside the JSON document so no read of a profile can ever return it.
-        Migration(id: "users-002", statements: ["ALTER TABLE users ADD COLUMN password_hash TEXT"]),
+        Migration(id: "users-002", sqlite: ["ALTER TABLE users ADD COLUMN password_hash TEXT"], postgres: []),
         // Records are sealed per person from here on; rows written before are sealed at open.
-        Migration(id: "users-003", statements: [
+        Migration(id: "users-003", sqlite: [
             "ALTER TABLE users RENAME COLUMN email TO email_index",
             "ALTER TABLE users RENAME COLUMN document TO sealed_document",
             "ALTER TABLE users RENAME COLUMN password_hash TO sealed_password_hash",
-        ]),
+        ], postgres: []),
     ]
 
     public func insert(_ user: User, passwordHash: String?) async throws {
@@ -63,7 +76,7 @@ public struct SQLUserStore: UserStore {
                             \(bind: created), \(bind: updated), \(bind: password))
                     """).run()
             }
-        } catch where "\(error)".contains("UNIQUE constraint failed: users.email_index") {
+        } catch where isUniqueViolation(error, constraint: "email_index") {
             throw UserStoreError.emailTaken
         }
     }

@@ -49,9 +49,9 @@ struct AuditCommand: AsyncParsableCommand {
                         print("skip \(region.id): no database")
                         continue
                     }
-                    let database: CellDatabase
+                    let database: SQLiteCellDatabase
                     do {
-                        database = try await CellDatabase.open(path: file, migrations: [], logger: Logger(label: "audit") { _ in SwiftLogNoOpLogHandler() })
+                        database = try await SQLiteCellDatabase.open(path: file, migrations: [], logger: Logger(label: "audit") { _ in SwiftLogNoOpLogHandler() })
                     } catch {
                         throw Failure("cannot open \(file): \(error)")
                     }

@@ -10,7 +10,7 @@ struct IworkzCommand: AsyncParsableCommand {
             Start with `iworkz serve --demo`: it runs the gateway and one cell per region of \
             config/regions.yaml on embedded SQLite databases, with sample employers, jobs and workers.
             """,
-        subcommands: [ServeCommand.self, RegionsCommand.self, ComplianceCommand.self, KeysCommand.self, CertsCommand.self, AuditCommand.self, EmployersCommand.self, OpenAPICommand.self]
+        subcommands: [ServeCommand.self, RegionsCommand.self, ComplianceCommand.self, KeysCommand.self, CertsCommand.self, AuditCommand.self, MigrateCommand.self, EmployersCommand.self, OpenAPICommand.self]
     )
 }
 

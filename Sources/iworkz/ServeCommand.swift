@@ -110,6 +110,19 @@ struct ServeCommand: AsyncParsableCommand {
                                                                valueName: "region"))
     var s3Region: String?
 
+    @Option(name: .customLong("database-url"),
+            help: ArgumentHelp("Where records go: unset for SQLite files in the data folder, or postgres://USER@HOST:PORT/NAME?sslmode=…, {region} in NAME standing for each region's id with _ for - (env IWORKZ_DATABASE_URL).",
+                               valueName: "url"))
+    var databaseURL: String?
+
+    @Flag(name: .customLong("create-database"), help: "Create a region's PostgreSQL database when the server lacks it (env IWORKZ_CREATE_DATABASE=true).")
+    var createDatabase = false
+
+    @Option(name: .customLong("migrate-at-start"),
+            help: ArgumentHelp("false: refuse to start on a database that lacks migrations, which `iworkz migrate` applies (env IWORKZ_MIGRATE_AT_START; default true).",
+                               valueName: "true|false"))
+    var migrateAtStart: Bool?
+
     @Option(name: .customLong("settings"),
             help: ArgumentHelp("A YAML file of settings with these options' names in camel case, e.g. `port: 8443`, below the flags and the environment (env IWORKZ_SETTINGS).",
                                valueName: "path"))
@@ -148,10 +161,12 @@ struct ServeCommand: AsyncParsableCommand {
             ("redisUrl", redisURL), ("maxInFlight", maxInFlight), ("maxConnectionsPerAddress", maxConnectionsPerAddress),
             ("tlsCert", tlsCertificate), ("tlsKey", tlsKey), ("otlpEndpoint", otlpEndpoint), ("traceSampleRatio", traceSampleRatio),
             ("logLevel", logLevel), ("settings", settingsFile), ("objectStore", objectStore), ("s3Endpoint", s3Endpoint), ("s3Region", s3Region),
+            ("databaseUrl", databaseURL), ("migrateAtStart", migrateAtStart),
         ]
         for (key, value) in given { if let value { flags[key] = value.description } }
         if insecureInternal { flags["insecureInternal"] = "true" }
         if demo { flags["demo"] = "true" }
+        if createDatabase { flags["createDatabase"] = "true" }
         return flags
     }
 
@@ -160,6 +175,7 @@ struct ServeCommand: AsyncParsableCommand {
         let observability = ObservabilitySettings(settings)
         let edge = EdgeSettings(settings)
         let objects = ObjectStoreSettings(settings)
+        let databases = DatabaseSettings(settings)
         let dataDirectory = settings.string("dataDir") ?? "./iworkz-data"
         let issuerSetting = settings.string("issuer")
         let loadsDemo = settings.bool("demo") == true
@@ -185,7 +201,7 @@ struct ServeCommand: AsyncParsableCommand {
             platform = try await Platform.start(
                 config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(), redisURL: edge.redisURL,
                 issuerURL: issuerSetting ?? "\(scheme)://\(host):\(port)", logger: logger, redisNamespace: edge.redisNamespace,
-                objectStorage: objects.choice)
+                objectStorage: objects.choice, databases: databases.choice)
         } catch let error as PlatformError {
             throw Failure(error.message)
         }

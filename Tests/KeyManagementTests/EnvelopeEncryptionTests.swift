@@ -11,7 +11,7 @@ struct EnvelopeEncryptionTests {
     /// A key store and key-encryption keys in a fresh folder.
     struct Fixture {
         let folder: URL
-        let store: CellDatabase
+        let store: SQLiteCellDatabase
         let keys: LocalKeyEncryptionKeys
         var vault: DataKeyVault { DataKeyVault(database: store, keys: keys) }
         var cipher: PersonalDataCipher { PersonalDataCipher(vault: vault) }

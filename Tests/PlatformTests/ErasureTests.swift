@@ -47,11 +47,11 @@ struct ErasureTests {
                 let backup = folder.appendingPathComponent("backup")
                 try FileManager.default.createDirectory(at: backup, withIntermediateDirectories: true)
                 try await kr.database.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
-                try FileManager.default.copyItem(atPath: kr.database.path, toPath: backup.appendingPathComponent("kr.sqlite").path)
+                try FileManager.default.copyItem(atPath: try #require(kr.database as? SQLiteCellDatabase).path, toPath: backup.appendingPathComponent("kr.sqlite").path)
                 let objectKey = try DocumentStore.key(owner: person, document: try #require(RegionalID(documentID)))
                 let documentCopy = try #require(FileManager.default.contents(
                     atPath: folder.appendingPathComponent("objects/kr-seoul/\(objectKey)/@00000001.bin").path))
-                let copy = try await CellDatabase.open(path: backup.appendingPathComponent("kr.sqlite").path, migrations: [],
+                let copy = try await SQLiteCellDatabase.open(path: backup.appendingPathComponent("kr.sqlite").path, migrations: [],
                                                        logger: Logger(label: "backup"))
                 let copiedRow = try #require(try await copy.sql.raw("SELECT sealed_document FROM users WHERE id = \(bind: worker.id)").first())
                 let sealedRecord = try #require(Data(base64Encoded: try copiedRow.decode(column: "sealed_document", as: String.self)))
@@ -220,7 +220,7 @@ struct ErasureTests {
         let directory = PlatformHarness.temporaryDataDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("cells/kr-seoul.sqlite").path
-        let old = try await CellDatabase.open(path: path, migrations: Array(SQLUserStore.migrations.prefix(2)), logger: Logger(label: "old"))
+        let old = try await SQLiteCellDatabase.open(path: path, migrations: Array(SQLUserStore.migrations.prefix(2)), logger: Logger(label: "old"))
         let id = "usr_kr1_0193a6b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b"
         let document = #"{"id":"\#(id)","role":"worker","email":"legacy@example.kr","display_name":"Legacy Lee","country_of_residence":"KR","home_region":"kr-seoul","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}"#
         try await old.sql.raw("""

@@ -241,13 +241,13 @@ struct RegionProcess: Sendable {
 /// kr-seoul's side of catalog replication: a cell database holding postings, and the replicator that
 /// sends them on.
 struct KoreanOrigin: Sendable {
-    let database: CellDatabase
+    let database: SQLiteCellDatabase
     let postings: SQLJobStore
 
     static func with(_ body: (KoreanOrigin) async throws -> Void) async throws {
         let folder = PlatformHarness.temporaryDataDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let database = try await CellDatabase.open(path: folder.appendingPathComponent("kr-seoul.sqlite").path,
+        let database = try await SQLiteCellDatabase.open(path: folder.appendingPathComponent("kr-seoul.sqlite").path,
                                                    migrations: SQLJobStore.migrations + ReplicationCursors.migrations + ErasureNotifier.migrations,
                                                    logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         do {

@@ -38,7 +38,7 @@ struct ResidencyTests {
         }
         await platform.close()
         for cell in platform.cells {
-            let bytes = try Self.contents(of: cell.database.path)
+            let bytes = try Self.contents(of: try #require(cell.database as? SQLiteCellDatabase).path)
             for person in ids {
                 let present = bytes.range(of: Data(person.id.utf8)) != nil
                 #expect(present == (person.region == cell.region.id.rawValue), "\(person.id) in \(cell.region.id): \(present)")
@@ -57,7 +57,7 @@ struct ResidencyTests {
     @Test func cellsUseWriteAheadLogging() async throws {
         try await PlatformHarness.withPlatform { platform, _ in
             for cell in platform.cells {
-                let mode = try await cell.database.journalMode()
+                let mode = try await #require(cell.database as? SQLiteCellDatabase).journalMode()
                 #expect(mode == "wal")
             }
         }
@@ -71,7 +71,7 @@ struct ResidencyTests {
                 return try await Scenario.postJob(client, token: employer.token)
             }
             for cell in platform.cells {
-                let bytes = try Self.contents(of: cell.database.path)
+                let bytes = try Self.contents(of: try #require(cell.database as? SQLiteCellDatabase).path)
                 #expect(bytes.range(of: Data(jobID.utf8)) != nil, "posting missing in \(cell.region.id)")
                 #expect(bytes.range(of: Data("hr@example.jp".utf8)) == nil || cell.region.id == "jp-tokyo",
                         "the employer's email must stay in jp-tokyo")

@@ -11,14 +11,14 @@ import Workforce
 /// posting the worker is eligible for (decided in Swift by the same rules), filtered by hours, start
 /// date and language, scored with the same formula, best ten.
 final class SQLRanking: Sendable {
-    let database: CellDatabase
+    let database: SQLiteCellDatabase
     let setup: MatchingSetup
     let kinds: [OpeningKind]
     let skillIDs: [String: Int]
     let directory: URL
     static let languages = ["ja": 0, "ko": 1]
 
-    init(database: CellDatabase, setup: MatchingSetup, kinds: [OpeningKind], skillIDs: [String: Int], directory: URL) {
+    init(database: SQLiteCellDatabase, setup: MatchingSetup, kinds: [OpeningKind], skillIDs: [String: Int], directory: URL) {
         self.database = database
         self.setup = setup
         self.kinds = kinds
@@ -29,7 +29,7 @@ final class SQLRanking: Sendable {
     static func load(_ jobs: [Job], setup: MatchingSetup) async throws -> SQLRanking {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("iworkz-bench-sql-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = try await CellDatabase.open(path: directory.appendingPathComponent("jobs.sqlite").path, migrations: [],
+        let database = try await SQLiteCellDatabase.open(path: directory.appendingPathComponent("jobs.sqlite").path, migrations: [],
                                                    logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
         var skillIDs: [String: Int] = [:], kindIDs: [OpeningKind: Int] = [:], kinds: [OpeningKind] = []
         var frequency: [Int: Int] = [:]

@@ -52,14 +52,15 @@ public final class BackendAPIRole: Sendable {
     ///   - issuerURL: the public URL every token names as its issuer (the gateway's), the same in every region.
     public static func start(
         config: LoadedConfiguration, region regionID: RegionID, dataDirectory: String, peers: [RegionID: [String]],
-        transport: InternalTransport, issuerURL: String, bcryptCost: UInt8 = 12, objectStorage: ObjectStorageChoice = .folder, logger: Logger,
-        clock: @escaping @Sendable () -> Date = Date.init
+        transport: InternalTransport, issuerURL: String, bcryptCost: UInt8 = 12, objectStorage: ObjectStorageChoice = .folder,
+        databases: DatabaseChoice = .sqlite, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init
     ) async throws(PlatformError) -> BackendAPIRole {
         let violations = config.compliance(on: Timestamps.day(clock())).violations()
         guard violations.isEmpty else {
             throw PlatformError("configuration is not lawful:\n  " + violations.joined(separator: "\n  "))
         }
         guard let region = config.catalog.region(regionID) else { throw PlatformError("region \(regionID) is not in regions.yaml") }
+        try databases.check(regions: [regionID])
         let identity = ServiceIdentity(region: regionID.rawValue, role: .backendAPI)
         let folder = try DataFolder(path: dataDirectory)
         let ring: SigningKeyRing
@@ -72,7 +73,7 @@ public final class BackendAPIRole: Sendable {
         do {
             var cellLogger = logger
             cellLogger[metadataKey: "region"] = "\(regionID)"
-            cell = try await Cell.open(region: region, folder: folder, configuration: config,
+            cell = try await Cell.open(region: region, folder: folder, configuration: config, databases: databases,
                                        objects: try await objectStores.store(for: regionID, folder: folder), jobEvents: nil, logger: cellLogger)
         } catch {
             try? await client.shutdown()

@@ -7,7 +7,8 @@ internal import SQLiteKit
 ///
 /// SQLite allows one writer at a time, so the cell keeps one connection; every service of the cell
 /// shares it through ``sql``.
-public final class CellDatabase: TransactionalDatabase {
+public final class SQLiteCellDatabase: RegionalDatabase {
+    public var engine: SQLEngine { .sqlite }
     /// The query interface shared by the cell's stores.
     public let sql: any SQLDatabase
     /// The file holding the cell's data.
@@ -24,14 +25,14 @@ public final class CellDatabase: TransactionalDatabase {
     }
 
     /// Opens (creating if needed) the database file and applies the migrations not yet applied.
-    public static func open(path: String, migrations: [Migration], logger: Logger) async throws -> CellDatabase {
+    public static func open(path: String, migrations: [Migration], logger: Logger) async throws -> SQLiteCellDatabase {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        let database = CellDatabase(connection: connection, path: path, migrationIDs: migrations.map(\.id))
+        let database = SQLiteCellDatabase(connection: connection, path: path, migrationIDs: migrations.map(\.id))
         do {
             try await database.configure()
-            try await Migrator(database: database.sql).apply(migrations)
+            try await Migrator(database: database).apply(migrations)
         } catch {
             try? await connection.close()
             throw error
@@ -52,14 +53,13 @@ public final class CellDatabase: TransactionalDatabase {
         return try row?.decode(column: "journal_mode", as: String.self) ?? ""
     }
 
-    /// Whether the database answers and every migration it was opened with is applied.
+    /// Applies the migrations not applied yet; returns the ids it applied.
+    public func migrate(_ migrations: [Migration]) async throws -> [String] {
+        try await Migrator(database: self).apply(migrations)
+    }
+
     public func isReady() async -> Bool {
-        do {
-            let applied = try await Migrator(database: sql).appliedIDs()
-            return Set(migrationIDs).isSubset(of: applied)
-        } catch {
-            return false
-        }
+        await Migrator(database: self).hasApplied(migrationIDs)
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

@@ -1,0 +1,117 @@
+public import Logging
+internal import NIOCore
+internal import PostgresKit
+public import SQLKit
+
+/// A region's database on a PostgreSQL server (directly or through PgBouncer in transaction mode),
+/// migrated at open. Reads lease a pooled connection per statement; a write is one transaction on
+/// one connection.
+///
+/// Writes of a region are serialised by a transaction-scoped advisory lock, taken first in every
+/// write transaction: the stores were written for SQLite's single writer (the audit chain reads its
+/// head and appends, the catalog's change sequence takes `MAX + 1`), and the lock keeps that
+/// guarantee across every process of the region. It is released at commit or rollback, so it
+/// holds behind PgBouncer's transaction pooling, where session locks would not.
+public final class PostgresCellDatabase: RegionalDatabase {
+    public var engine: SQLEngine { .postgres }
+    public let sql: any SQLDatabase
+    /// Where the database is (its description carries no password).
+    public let location: PostgresLocation
+    private let client: PostgresClient
+    private let running: Task<Void, Never>
+    private let migrationIDs: [String]
+    private let logger: Logger
+
+    /// The advisory lock every write transaction takes: one per database, hence one per region.
+    static let writeLockKey: Int64 = 0x6977_6f72_6b7a
+
+    private init(location: PostgresLocation, client: PostgresClient, running: Task<Void, Never>, migrationIDs: [String], logger: Logger) {
+        self.location = location
+        self.client = client
+        self.running = running
+        self.migrationIDs = migrationIDs
+        self.logger = logger
+        self.sql = TracedSQLDatabase(
+            PooledPostgresSQLDatabase(client: client, logger: logger, eventLoop: PostgresClient.defaultEventLoopGroup.any()),
+            system: "postgresql")
+    }
+
+    /// Connects (waiting at most `connectTimeout` for the server to answer) and applies the
+    /// migrations not yet applied — or, with `applyMigrations` false, refuses a database that lacks
+    /// any of them (``MigrationsPending``), for deployments that migrate in a step of their own.
+    public static func open(location: PostgresLocation, migrations: [Migration], logger: Logger, applyMigrations: Bool = true,
+                            connectTimeout: Duration = .seconds(15)) async throws -> PostgresCellDatabase {
+        // One connection first: it fails with the server's reason (no such database, password,
+        // TLS refused) where the pool would retry without saying why.
+        try await withDeadline(connectTimeout, "\(location) did not answer within \(connectTimeout)") {
+            let connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: 0, logger: logger)
+            try await connection.close()
+        }
+        let client = PostgresClient(configuration: location.clientConfiguration(), backgroundLogger: logger)
+        // The pool works only while `run()` does; it lives exactly as long as this database is open.
+        let running = Task { await client.run() }
+        let database = PostgresCellDatabase(location: location, client: client, running: running,
+                                            migrationIDs: migrations.map(\.id), logger: logger)
+        do {
+            try await withDeadline(connectTimeout, "\(location) did not answer within \(connectTimeout)") {
+                try await database.sql.raw("SELECT 1 AS one").run()
+            }
+            if applyMigrations {
+                try await Migrator(database: database).apply(migrations)
+            } else {
+                let applied = try await Migrator(database: database).appliedIDs()
+                let pending = migrations.map(\.id).filter { !applied.contains($0) }
+                guard pending.isEmpty else { throw MigrationsPending(database: location.database, ids: pending) }
+            }
+        } catch {
+            try? await database.close()
+            throw error
+        }
+        return database
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let sql = TracedSQLDatabase(connection.sql(queryLogLevel: nil), system: "postgresql")
+            try await sql.raw("BEGIN").run()
+            do {
+                try await sql.raw("SELECT pg_advisory_xact_lock(\(bind: Self.writeLockKey))").run()
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Applies the migrations not applied yet; returns the ids it applied.
+    public func migrate(_ migrations: [Migration]) async throws -> [String] {
+        try await Migrator(database: self).apply(migrations)
+    }
+
+    public func isReady() async -> Bool {
+        let ids = migrationIDs
+        return (try? await withDeadline(.seconds(2), "not ready") { await Migrator(database: self).hasApplied(ids) }) ?? false
+    }
+
+    /// Ends the pool's connections.
+    public func close() async throws {
+        running.cancel()
+        await running.value
+    }
+}
+
+extension PostgresCellDatabase {
+    /// One line about a failure: the server's own message and SQLSTATE where there is one
+    /// (postgres-nio's errors print a generic text on purpose, to keep query values out of logs).
+    public static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] {
+            return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+        }
+        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        return "\(error.code)"
+    }
+}

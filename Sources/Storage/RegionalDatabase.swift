@@ -1,0 +1,12 @@
+/// A cell's database as its owner sees it: the stores' ``TransactionalDatabase`` plus what opening,
+/// readiness and shutdown need. SQLite (``SQLiteCellDatabase``) and PostgreSQL
+/// (``PostgresCellDatabase``) each implement it.
+public protocol RegionalDatabase: TransactionalDatabase {
+    /// Whether the database answers and every migration it was opened with is applied.
+    func isReady() async -> Bool
+    /// Applies the migrations not applied yet, each once even when several processes start
+    /// together; returns the ids this call applied.
+    func migrate(_ migrations: [Migration]) async throws -> [String]
+    /// Ends the connections; the data stays.
+    func close() async throws
+}

@@ -1,0 +1,129 @@
+import Foundation
+import JobService
+import Sovereignty
+import Storage
+import TestSupport
+import Testing
+
+@Suite(.freshDatabases)
+struct JobStoreContractTests {
+    /// Postings in three languages; each query below must find exactly the listed ones, on every engine.
+    static let catalog: [(UInt64, String, String)] = [
+        (1, "溶接工", "東京の工場で溶接作業を担当します。"),
+        (2, "介護職員", "特別養護老人ホームでの介護業務。夜勤あり。"),
+        (3, "용접공 모집", "서울 공장에서 용접 작업을 합니다."),
+        (4, "Welder", "Structural welding for bridges; certified welders preferred."),
+        (5, "Kitchen staff", "Prepare meals in a hotel kitchen. 接客 not required."),
+        (6, "建設作業員", "溶接の経験がある方歓迎。Weld inspection is a plus."),
+        (7, "O'Brien's bakery", "Bakers needed \"early\" shift."),
+    ]
+
+    static let searches: [(query: String, expected: Set<UInt64>)] = [
+        ("溶接", [1, 6]),            // a Japanese bigram in a title and in a description
+        ("溶接工", [1]),              // two bigrams that must be adjacent
+        ("介護", [2]),
+        ("夜勤", [2]),
+        ("용접", [3]),               // Korean
+        ("용접 작업", [3]),           // two Korean runs, both required
+        ("weld", [4, 6]),            // a Latin word is a prefix: welding, welders, weld
+        ("welder", [4]),
+        ("WELDING bridges", [4]),   // case folded, every word required
+        ("接客", [5]),               // CJK inside an English posting
+        ("接", [1, 5, 6]),           // a lone CJK character: the substring scan
+        ("o'brien", [7]),            // quotes cannot reach the query syntax
+        ("\"early\"", [7]),
+        ("溶接 weld", [6]),          // mixed scripts, both required
+        ("존재하지않는", []),
+        ("nothing-like-this", []),
+    ]
+
+    @Test(arguments: TestDatabases.engines)
+    func searchFindsTheSamePostingsOnEveryEngine(engine: TestDatabases.Engine) async throws {
+        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations))
+        for (n, title, description) in Self.catalog {
+            try await store.upsert(Fixtures.job(n, title: title, description: description))
+        }
+        for (text, expected) in Self.searches {
+            var query = JobQuery()
+            query.text = text
+            let found = Set(try await store.list(query).map(\.id))
+            #expect(found == Set(expected.map { Fixtures.id(.job, $0) }), "\(engine): \(text)")
+        }
+    }
+
+    @Test(arguments: TestDatabases.engines)
+    func searchIndexFollowsEdits(engine: TestDatabases.Engine) async throws {
+        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations))
+        try await store.upsert(Fixtures.job(1, title: "溶接工", updatedAt: "2026-12-01T00:00:00Z"))
+        try await store.upsert(Fixtures.job(1, title: "介護職員", updatedAt: "2026-12-02T00:00:00Z"))
+        var query = JobQuery()
+        query.text = "溶接"
+        #expect(try await store.list(query).isEmpty)
+        query.text = "介護"
+        #expect(try await store.list(query).map(\.id) == [Fixtures.id(.job, 1)])
+    }
+
+    @Test(arguments: TestDatabases.engines)
+    func onlyANewerVersionReplacesAPosting(engine: TestDatabases.Engine) async throws {
+        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations))
+        try await store.upsert(Fixtures.job(1, title: "new", status: .closed, updatedAt: "2026-12-03T00:00:00Z"))
+        try await store.upsert(Fixtures.job(1, title: "old", status: .open, updatedAt: "2026-12-02T00:00:00Z"))
+        let stored = try #require(try await store.find(Fixtures.id(.job, 1)))
+        #expect(stored.content.title == "new")
+        #expect(stored.status == .closed)
+        #expect(try await store.find(Fixtures.id(.job, 2)) == nil)
+    }
+
+    @Test(arguments: TestDatabases.engines)
+    func filtersAndPagesInIDOrder(engine: TestDatabases.Engine) async throws {
+        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations))
+        try await store.upsert(Fixtures.job(1, title: "a", skills: ["welding"], country: "JP"))
+        try await store.upsert(Fixtures.job(2, title: "b", skills: ["cooking"], country: "JP", status: .closed))
+        try await store.upsert(Fixtures.job(3, title: "c", skills: ["welding", "cooking"], country: "KR", origin: Fixtures.seoul))
+        var query = JobQuery()
+        query.skill = "welding"
+        #expect(try await store.list(query).map(\.id) == [Fixtures.id(.job, 1), Fixtures.id(.job, 3)])
+        query = JobQuery()
+        query.status = .open
+        query.country = "jp"
+        #expect(try await store.list(query).map(\.id) == [Fixtures.id(.job, 1)])
+        query = JobQuery()
+        query.status = nil
+        query.limit = 2
+        let first = try await store.list(query)
+        query.after = first.last?.id.description
+        let second = try await store.list(query)
+        #expect((first + second).map(\.id) == [1, 2, 3].map { Fixtures.id(.job, $0) })
+    }
+
+    @Test(arguments: TestDatabases.engines)
+    func changeFeedListsWritesInOrderFromAPosition(engine: TestDatabases.Engine) async throws {
+        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations))
+        try await store.upsert(Fixtures.job(1, title: "a"))
+        try await store.upsert(Fixtures.job(2, title: "b", origin: Fixtures.seoul))
+        try await store.upsert(Fixtures.job(1, title: "a2", updatedAt: "2026-12-05T00:00:00Z"))
+        let all = try await store.changes(after: 0, limit: 100)
+        #expect(all.map(\.job.content.title) == ["b", "a2"])
+        #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
+        let own = try await store.changes(from: Fixtures.tokyo, after: 0, limit: 100)
+        #expect(own.map(\.job.content.title) == ["a2"])
+        #expect(try await store.changes(after: all[0].sequence, limit: 100).map(\.job.content.title) == ["a2"])
+    }
+
+    /// The change sequence is the replication outbox: writes from many tasks at once (on
+    /// PostgreSQL, many pooled connections) must never share a number or commit out of order.
+    @Test(arguments: TestDatabases.engines)
+    func concurrentWritesTakeDistinctSequenceNumbers(engine: TestDatabases.Engine) async throws {
+        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 1...40 as ClosedRange<UInt64> {
+                group.addTask { try await store.upsert(Fixtures.job(n, title: "job \(n)")) }
+            }
+            try await group.waitForAll()
+        }
+        let changes = try await store.changes(after: 0, limit: 1000)
+        #expect(changes.count == 40)
+        #expect(Set(changes.map(\.sequence)).count == 40)
+        #expect(changes.map(\.sequence) == Array(1...40))
+    }
+}

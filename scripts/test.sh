@@ -70,11 +70,23 @@ max_connections = 500
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+wal_level = replica
+max_wal_senders = 5
+hot_standby = on
 CONF
+    echo "host replication postgres 127.0.0.1/32 trust" >> "$PGDIR/data/pg_hba.conf"
     as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" -w start >/dev/null
     echo "$(declare -f as_postgres); as_postgres '$PGBIN/pg_ctl' -D '$PGDIR/data' -m immediate stop" > "$SERVICES/postgres.stop"
     export IWORKZ_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
     echo "==> PostgreSQL on 127.0.0.1:$PG_PORT"
+    # A streaming replica of it, for the read-routing tests (replay paused and resumed by them).
+    REPLICA_PORT="$(free_port)"
+    as_postgres "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$PGDIR/replica" -R -X stream -c fast
+    as_postgres sed -i -e "s/^port = $PG_PORT/port = $REPLICA_PORT/" "$PGDIR/replica/postgresql.conf"
+    as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/replica" -l "$PGDIR/replica.log" -w start >/dev/null
+    echo "$(declare -f as_postgres); as_postgres '$PGBIN/pg_ctl' -D '$PGDIR/replica' -m immediate stop" > "$SERVICES/postgres-replica.stop"
+    export IWORKZ_TEST_POSTGRES_REPLICA_URL="postgres://postgres@127.0.0.1:$REPLICA_PORT/postgres?sslmode=disable"
+    echo "==> PostgreSQL streaming replica on 127.0.0.1:$REPLICA_PORT"
     if command -v pgbouncer >/dev/null 2>&1; then
         PGB_PORT="$(free_port)"
         printf '"postgres" ""\n' > "$PGDIR/userlist.txt"

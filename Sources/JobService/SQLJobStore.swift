@@ -139,7 +139,7 @@ public struct SQLJobStore: JobStore {
     }
 
     public func find(_ id: RegionalID) async throws -> Job? {
-        guard let row = try await database.sql.raw("SELECT document FROM jobs WHERE id = \(bind: id.description)").first() else {
+        guard let row = try await database.reads.raw("SELECT document FROM jobs WHERE id = \(bind: id.description)").first() else {
             return nil
         }
         return try Self.decode(row)
@@ -173,7 +173,7 @@ public struct SQLJobStore: JobStore {
             }
         }
         sql.appendInterpolation(unsafeRaw: " ORDER BY id LIMIT \(max(1, min(query.limit, 1000)))")
-        return try await database.sql.raw(sql).all().map(Self.decode)
+        return try await database.reads.raw(sql).all().map(Self.decode)
     }
 
     /// The search row of a posting: FTS5 tokens on SQLite, a positioned `tsvector` on PostgreSQL.

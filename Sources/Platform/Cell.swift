@@ -147,7 +147,10 @@ public struct Cell: Sendable {
         let responder = router.buildResponder()
         return { request, context in
             do {
-                return try await responder.respond(to: request, context: context)
+                // The caller's own writes are read back from the primary while replicas may lag them.
+                return try await DatabaseCaller.$current.withValue(context.principal?.userID.description) {
+                    try await responder.respond(to: request, context: context)
+                }
             } catch KeyManagementError.dataKeyDestroyed {
                 // A request that raced the person's erasure: nothing may be made for them again.
                 throw Problem("person-erased", status: .gone, title: "Person erased", detail: "the person this request is about was erased")

@@ -42,14 +42,18 @@ struct OperationsRoutes {
         router.get("/health") { _, _ in try Response.json(["status": "ok"]) }
         router.get("/ready") { _, _ in
             var states: [String: String] = [:]
+            var replicas: [String: [ReplicaStatus]] = [:]
             for cell in cells {
                 states[cell.region.id.rawValue] = await cell.isReady() ? "ready" : "not-ready"
+                let statuses = cell.database.replicaStatuses()
+                if !statuses.isEmpty { replicas[cell.region.id.rawValue] = statuses }
             }
             let ready = states.values.allSatisfy { $0 == "ready" }
             // Out-of-date legal data does not stop the process serving; it is shown for operators to act on.
             let today = Timestamps.day(clock())
             let legalData = legalData.map { Readiness.Table(revision: $0, status: $0.isOverdue(on: today) ? "revision-overdue" : "current") }
-            return try Response.json(Readiness(status: ready ? "ready" : "not-ready", cells: states, legalData: legalData),
+            return try Response.json(Readiness(status: ready ? "ready" : "not-ready", cells: states, legalData: legalData,
+                                               replicas: replicas.isEmpty ? nil : replicas),
                                      status: ready ? .ok : .serviceUnavailable)
         }
     }
@@ -117,9 +121,12 @@ struct OperationsRoutes {
         let status: String
         let cells: [String: String]
         let legalData: [Table]
+        /// Each region's read replicas and their lag; absent when no region has replicas. A lagging
+        /// replica does not make the process unready: its reads go to the primary meanwhile.
+        let replicas: [String: [ReplicaStatus]]?
 
         enum CodingKeys: String, CodingKey {
-            case status, cells
+            case status, cells, replicas
             case legalData = "legal_data"
         }
     }

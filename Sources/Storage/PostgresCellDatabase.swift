@@ -17,7 +17,12 @@ public final class PostgresCellDatabase: RegionalDatabase {
     public let sql: any SQLDatabase
     /// Where the database is (its description carries no password).
     public let location: PostgresLocation
+    /// Reads that may go to a replica (see ``RoutedReadDatabase``); the primary without replicas.
+    public let reads: any SQLDatabase
     private let client: PostgresClient
+    private let replicas: ReplicaSet
+    private let recentWriters: RecentWriters
+    /// The pools' and the lag monitor's tasks: they live exactly as long as this database is open.
     private let running: Task<Void, Never>
     private let migrationIDs: [String]
     private let logger: Logger
@@ -25,21 +30,36 @@ public final class PostgresCellDatabase: RegionalDatabase {
     /// The advisory lock every write transaction takes: one per database, hence one per region.
     static let writeLockKey: Int64 = 0x6977_6f72_6b7a
 
-    private init(location: PostgresLocation, client: PostgresClient, running: Task<Void, Never>, migrationIDs: [String], logger: Logger) {
+    private init(location: PostgresLocation, client: PostgresClient, replicas: ReplicaSet, readYourWritesWindow: Duration,
+                 running: Task<Void, Never>, migrationIDs: [String], logger: Logger) {
         self.location = location
         self.client = client
+        self.replicas = replicas
         self.running = running
         self.migrationIDs = migrationIDs
         self.logger = logger
-        self.sql = TracedSQLDatabase(
+        let recentWriters = RecentWriters(window: readYourWritesWindow)
+        self.recentWriters = recentWriters
+        let primary = TracedSQLDatabase(
             PooledPostgresSQLDatabase(client: client, logger: logger, eventLoop: PostgresClient.defaultEventLoopGroup.any()),
             system: "postgresql")
+        self.sql = primary
+        if replicas.isEmpty {
+            self.reads = primary
+        } else {
+            self.reads = RoutedReadDatabase(primary: primary, replicas: replicas, recentWriters: recentWriters)
+        }
     }
 
     /// Connects (waiting at most `connectTimeout` for the server to answer) and applies the
     /// migrations not yet applied — or, with `applyMigrations` false, refuses a database that lacks
     /// any of them (``MigrationsPending``), for deployments that migrate in a step of their own.
-    public static func open(location: PostgresLocation, migrations: [Migration], logger: Logger, applyMigrations: Bool = true,
+    ///
+    /// With `replicas`, reads through ``reads`` go to a replica whose replay lag is under
+    /// `maxReplicaLag` (measured every `lagInterval`), and a caller's reads go to the primary for
+    /// `maxReplicaLag` plus `lagInterval` after their own write.
+    public static func open(location: PostgresLocation, replicas replicaLocations: [PostgresLocation] = [], maxReplicaLag: Duration = .seconds(5),
+                            lagInterval: Duration = .seconds(1), migrations: [Migration], logger: Logger, applyMigrations: Bool = true,
                             connectTimeout: Duration = .seconds(15)) async throws -> PostgresCellDatabase {
         // One connection first: it fails with the server's reason (no such database, password,
         // TLS refused) where the pool would retry without saying why.
@@ -48,9 +68,24 @@ public final class PostgresCellDatabase: RegionalDatabase {
             try await connection.close()
         }
         let client = PostgresClient(configuration: location.clientConfiguration(), backgroundLogger: logger)
-        // The pool works only while `run()` does; it lives exactly as long as this database is open.
-        let running = Task { await client.run() }
-        let database = PostgresCellDatabase(location: location, client: client, running: running,
+        let replicas = ReplicaSet(replicas: replicaLocations.enumerated().map { index, replica in
+            let pool = PostgresClient(configuration: replica.clientConfiguration(), backgroundLogger: logger)
+            return ReplicaSet.Replica(
+                location: replica, client: pool,
+                database: TracedSQLDatabase(PooledPostgresSQLDatabase(client: pool, logger: logger, eventLoop: PostgresClient.defaultEventLoopGroup.any()),
+                                            system: "postgresql"),
+                metricDimensions: [("database", location.database), ("replica", "\(index + 1)")])
+        }, bound: maxReplicaLag, interval: lagInterval)
+        // A pool works only while its `run()` does.
+        let running = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await client.run() }
+                for pool in replicas.pools { group.addTask { await pool.run() } }
+                if !replicas.isEmpty { group.addTask { await replicas.monitor() } }
+            }
+        }
+        let database = PostgresCellDatabase(location: location, client: client, replicas: replicas,
+                                            readYourWritesWindow: maxReplicaLag + lagInterval, running: running,
                                             migrationIDs: migrations.map(\.id), logger: logger)
         do {
             try await withDeadline(connectTimeout, "\(location) did not answer within \(connectTimeout)") {
@@ -71,7 +106,8 @@ public final class PostgresCellDatabase: RegionalDatabase {
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        if let caller = DatabaseCaller.current { recentWriters.noteWrite(by: caller) }
+        return try await client.withConnection { connection in
             let sql = TracedSQLDatabase(connection.sql(queryLogLevel: nil), system: "postgresql")
             try await sql.raw("BEGIN").run()
             do {
@@ -84,6 +120,16 @@ public final class PostgresCellDatabase: RegionalDatabase {
                 throw error
             }
         }
+    }
+
+    /// Each replica's last measured lag, and whether it serves reads now.
+    public func replicaStatuses() -> [ReplicaStatus] {
+        replicas.statuses()
+    }
+
+    /// Measures the replicas' lag now rather than at the next poll.
+    public func measureReplicas() async {
+        await replicas.measure()
     }
 
     /// Applies the migrations not applied yet; returns the ids it applied.

@@ -9,4 +9,10 @@ public protocol RegionalDatabase: TransactionalDatabase {
     func migrate(_ migrations: [Migration]) async throws -> [String]
     /// Ends the connections; the data stays.
     func close() async throws
+    /// The read replicas' last measured lag (none for SQLite).
+    func replicaStatuses() -> [ReplicaStatus]
+}
+
+extension RegionalDatabase {
+    public func replicaStatuses() -> [ReplicaStatus] { [] }
 }

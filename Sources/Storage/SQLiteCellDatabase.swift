@@ -34,7 +34,7 @@ public final class SQLiteCellDatabase: RegionalDatabase {
             try await database.configure()
             try await Migrator(database: database).apply(migrations)
         } catch {
-            try? await connection.close()
+            try? await closeEvenIfCancelled(connection)
             throw error
         }
         return database
@@ -78,6 +78,14 @@ public final class SQLiteCellDatabase: RegionalDatabase {
 
     /// Closes the connection; the file stays.
     public func close() async throws {
-        try await connection.close()
+        try await Self.closeEvenIfCancelled(connection)
+    }
+
+    /// SQLiteNIO's async `close()` does nothing in a cancelled task (its thread pool refuses the
+    /// work), and a connection dropped open traps in debug builds; the future-based close runs
+    /// regardless. A start cancelled halfway (a test's time limit, a stop signal) closes cleanly.
+    private static func closeEvenIfCancelled(_ connection: SQLiteConnection) async throws {
+        let closing: EventLoopFuture<Void> = connection.close()
+        try await closing.get()
     }
 }

@@ -8,8 +8,16 @@ public import SQLKit
 public protocol TransactionalDatabase: Sendable {
     /// Which SQL the database speaks, for the few statements that differ.
     var engine: SQLEngine { get }
-    /// For reads and single statements.
+    /// For reads and single statements, on the primary.
     var sql: any SQLDatabase { get }
+    /// For reads that may lag the last writes by up to the replica bound (a profile, a posting, a
+    /// search): a replica where there is one, the primary otherwise and for a caller who just wrote.
+    var reads: any SQLDatabase { get }
     /// Runs the body in one transaction, committed when it returns and rolled back when it throws.
     func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+}
+
+extension TransactionalDatabase {
+    /// Without replicas, reads go where everything goes.
+    public var reads: any SQLDatabase { sql }
 }

@@ -82,7 +82,7 @@ public struct SQLUserStore: UserStore {
     }
 
     public func find(_ id: RegionalID) async throws -> User? {
-        guard let row = try await database.sql.raw("SELECT sealed_document FROM users WHERE id = \(bind: id.description)").first() else {
+        guard let row = try await database.reads.raw("SELECT sealed_document FROM users WHERE id = \(bind: id.description)").first() else {
             return nil
         }
         return try await open(row, subject: id.description)

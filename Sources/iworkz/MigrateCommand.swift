@@ -41,7 +41,7 @@ struct MigrateCommand: AsyncParsableCommand {
             guard !regions.isEmpty else { throw Failure("no region \(region ?? "") in regions.yaml") }
             var choice = DatabaseChoice.sqlite
             if let url = databaseURL ?? settings.string("databaseUrl") {
-                choice = .postgres(template: url, createDatabase: createDatabase, migrateAtStart: false)
+                choice = .postgres(PostgresDeployment(primary: url, createDatabase: createDatabase, migrateAtStart: false))
                 do throws(PlatformError) { try choice.check(regions: regions) } catch { throw Failure(error.message) }
             }
             let folder: DataFolder

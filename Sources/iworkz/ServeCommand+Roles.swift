@@ -8,6 +8,7 @@ import Observability
 import Platform
 import ServiceLifecycle
 import Sovereignty
+import Storage
 import UnixSignals
 
 /// `iworkz serve --role gateway|backend-api|matching-engine|ai-agent`: one role per process.
@@ -75,7 +76,8 @@ extension ServeCommand {
             throw Failure(error.message)
         }
         let cell = role.cell
-        try await run(role: role.identity, common: common, metrics: role.metrics, ready: { await cell.isReady() }, services: role.services + tracing,
+        try await run(role: role.identity, common: common, metrics: role.metrics, ready: { await cell.isReady() },
+                      replicas: { cell.database.replicaStatuses() }, services: role.services + tracing,
                       listener: { host, port, running throws(PlatformError) in try role.application(host: host, port: port, onServerRunning: running) },
                       close: { await role.close() })
     }
@@ -114,7 +116,8 @@ extension ServeCommand {
 
     /// Runs a role's internal listener, its operations listener and its services until SIGTERM or SIGINT.
     private func run(
-        role identity: ServiceIdentity, common: Common, metrics: HTTPMetrics, ready: @escaping @Sendable () async -> Bool, services: [any Service],
+        role identity: ServiceIdentity, common: Common, metrics: HTTPMetrics, ready: @escaping @Sendable () async -> Bool,
+        replicas: @escaping @Sendable () -> [ReplicaStatus] = { [] }, services: [any Service],
         listener: (String, Int, @escaping @Sendable (Int) async -> Void) throws(PlatformError) -> any Service, close: () async -> Void
     ) async throws {
         MetricsSystem.bootstrap(metrics.factory)
@@ -129,7 +132,8 @@ extension ServeCommand {
             await close()
             throw Failure(error.message)
         }
-        let operations = RoleOperationsListener.application(host: host, port: common.listener.opsPort, metrics: metrics, ready: ready, logger: logger)
+        let operations = RoleOperationsListener.application(host: host, port: common.listener.opsPort, metrics: metrics, ready: ready,
+                                                            replicas: replicas, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [application, operations] + services,
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -115,6 +115,15 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "url"))
     var databaseURL: String?
 
+    @Option(name: .customLong("database-replica-urls"),
+            help: ArgumentHelp("Read replicas of the database, comma-separated, same form as --database-url; reads go to one under --max-replica-lag (env IWORKZ_DATABASE_REPLICA_URLS).",
+                               valueName: "urls"))
+    var databaseReplicaURLs: String?
+
+    @Option(name: .customLong("max-replica-lag"),
+            help: ArgumentHelp("Seconds a replica may lag and still serve reads (env IWORKZ_MAX_REPLICA_LAG; default 5).", valueName: "seconds"))
+    var maxReplicaLag: Double?
+
     @Flag(name: .customLong("create-database"), help: "Create a region's PostgreSQL database when the server lacks it (env IWORKZ_CREATE_DATABASE=true).")
     var createDatabase = false
 
@@ -162,6 +171,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("tlsCert", tlsCertificate), ("tlsKey", tlsKey), ("otlpEndpoint", otlpEndpoint), ("traceSampleRatio", traceSampleRatio),
             ("logLevel", logLevel), ("settings", settingsFile), ("objectStore", objectStore), ("s3Endpoint", s3Endpoint), ("s3Region", s3Region),
             ("databaseUrl", databaseURL), ("migrateAtStart", migrateAtStart),
+            ("databaseReplicaUrls", databaseReplicaURLs), ("maxReplicaLag", maxReplicaLag),
         ]
         for (key, value) in given { if let value { flags[key] = value.description } }
         if insecureInternal { flags["insecureInternal"] = "true" }

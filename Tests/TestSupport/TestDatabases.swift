@@ -23,6 +23,8 @@ public final class TestDatabases: Sendable {
 
     public static var postgresURL: String? { nonEmpty("IWORKZ_TEST_POSTGRES_URL") }
     public static var pgbouncerURL: String? { nonEmpty("IWORKZ_TEST_PGBOUNCER_URL") }
+    /// A streaming replica of the `IWORKZ_TEST_POSTGRES_URL` server.
+    public static var replicaURL: String? { nonEmpty("IWORKZ_TEST_POSTGRES_REPLICA_URL") }
 
     private static func nonEmpty(_ name: String) -> String? {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }

@@ -109,6 +109,13 @@ public struct DataKeyVault: Sendable {
         return removed
     }
 
+    /// Who had their key destroyed at or after `since` (an ISO 8601 time; nil for everyone), with when.
+    public func destroyedSubjects(since: String?) async throws -> [(subject: String, at: String)] {
+        try await database.sql.raw("""
+            SELECT subject, destroyed_at FROM destroyed_subjects WHERE destroyed_at >= \(bind: since ?? "")
+            """).all().map { (try $0.decode(column: "subject", as: String.self), try $0.decode(column: "destroyed_at", as: String.self)) }
+    }
+
     /// Everyone whose data key was destroyed in this key store.
     public func destroyedSubjects() async throws -> [String] {
         try await database.sql.raw("SELECT subject FROM destroyed_subjects").all().map { try $0.decode(column: "subject", as: String.self) }

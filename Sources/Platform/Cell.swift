@@ -56,7 +56,7 @@ public struct Cell: Sendable {
     /// Every migration a cell's database carries.
     static let migrations = SQLUserStore.migrations + SQLJobStore.migrations + GrantStore.migrations + AuditLog.migrations
         + ConsentStore.migrations + ApplicationStore.migrations + CandidateCardStore.migrations + EmailChangeStore.migrations
-        + ReplicationCursors.migrations + ErasureNotifier.migrations + RevocationStore.migrations
+        + ReplicationCursors.migrations + ErasureNotifier.migrations + RevocationStore.migrations + ErasureReplay.migrations
 
     /// Opens the cell's database, key store and object store, seals records written before sealing
     /// existed, and builds the matching index from the postings the cell holds.
@@ -93,27 +93,33 @@ public struct Cell: Sendable {
         let cipher = PersonalDataCipher(vault: vault)
         let users = SQLUserStore(database: database, cipher: cipher,
                                  emails: try BlindIndex(keyFile: keysDirectory.appendingPathComponent("email-index.key")))
-        let sealed = try await users.sealPlaintextRows()
-        if sealed > 0 { logger.notice("sealed records stored before per-person encryption", metadata: ["rows": "\(sealed)"]) }
         let documents = DocumentStore(objects: objects,
                                       cipher: cipher, policy: configuration.documents)
+        let grants = GrantStore(database: database)
+        let consents = ConsentStore(database: database)
+        let applications = ApplicationStore(database: database, cipher: cipher)
+        let cards = CandidateCardStore(database: database)
+        let emailChanges = EmailChangeStore(database: database, cipher: cipher)
+        let outbox = try FolderOutbox(directory: folder.outboxDirectory(for: region.id))
+        // Before anything reads a person: a restored database may hold people erased since its backup.
+        try await ErasureReplay(database: database, vault: vault).apply(
+            users: users, records: [documents, applications, consents, cards, grants, emailChanges, outbox], logger: logger)
+        let sealed = try await users.sealPlaintextRows()
+        if sealed > 0 { logger.notice("sealed records stored before per-person encryption", metadata: ["rows": "\(sealed)"]) }
         let index = MatchingIndex(rules: matching.rules, taxonomy: matching.taxonomy, configuration: matching.configuration)
         let postings = SQLJobStore(database: database)
         try await postings.rebuildSearchIndexIfNeeded()
         try await index.rebuild(from: postings)
         let notifier = MatchNotifier(index: index)
-        let consents = ConsentStore(database: database)
         let pool = CandidatePool(users: users, consents: consents, taxonomy: matching.taxonomy,
                                  acceptedKind: configuration.policy.consentKind(of: region.jurisdiction))
         try await pool.load()
         return Cell(region: region, database: database, keyStore: keyStore, dataKeys: vault, users: users, documents: documents,
                     jobs: IndexingJobStore(store: postings, index: index, notifier: notifier, bus: jobEvents), postings: postings, matchingIndex: index,
-                    matchNotifier: notifier, jobEventsListening: jobEvents == nil ? nil : ReadyFlag(), grants: GrantStore(database: database),
-                    consents: consents, applications: ApplicationStore(database: database, cipher: cipher),
-                    cards: CandidateCardStore(database: database),
+                    matchNotifier: notifier, jobEventsListening: jobEvents == nil ? nil : ReadyFlag(), grants: grants,
+                    consents: consents, applications: applications, cards: cards,
                     audit: AuditLog(database: database, headFile: folder.auditHeadPath(for: region.id)),
-                    emailChanges: EmailChangeStore(database: database, cipher: cipher),
-                    outbox: try FolderOutbox(directory: folder.outboxDirectory(for: region.id)), candidatePool: pool)
+                    emailChanges: emailChanges, outbox: outbox, candidatePool: pool)
     }
 
     /// The cell's router: user-service, job-service and, when they run in the same process

@@ -16,7 +16,8 @@ struct FreshDatabasesTrait: SuiteTrait, TestTrait, TestScoping {
             try await FreshDatabases.$current.withValue(databases) { try await function() }
         } catch {
             await databases.closeAll()
-            throw error
+            // postgres-nio's errors print a generic line; the server's message says what went wrong.
+            throw TestDatabaseError(PostgresCellDatabase.describe(error))
         }
         await databases.closeAll()
     }

@@ -25,7 +25,7 @@ public enum PlatformHarness {
     public static func start(
         dataDirectory: URL, sink: LogSink? = nil, configure: (inout LoadedConfiguration) -> Void = { _ in }, redisURL: String? = nil,
         clock: @escaping @Sendable () -> Date = Date.init, redisNamespace: String = "iworkz-test-\(UUID().uuidString)",
-        objectStorage: ObjectStorageChoice = .folder
+        objectStorage: ObjectStorageChoice = .folder, databases: DatabaseChoice = .sqlite
     ) async throws -> Platform {
         var logger = Logger(label: "iworkz-test") { label in
             JSONLogHandler(label: label, sink: sink ?? LogSink { _ in })
@@ -36,7 +36,7 @@ public enum PlatformHarness {
         let openAPI = try String(contentsOf: openAPIPath, encoding: .utf8)
         return try await Platform.start(
             config: config, dataDirectory: dataDirectory.path, openAPI: openAPI, redisURL: redisURL, bcryptCost: 4, logger: logger, clock: clock,
-            redisNamespace: redisNamespace, objectStorage: objectStorage)
+            redisNamespace: redisNamespace, objectStorage: objectStorage, databases: databases)
     }
 
     /// Runs a test against a fresh platform, then closes it and deletes its data.

@@ -77,6 +77,9 @@ public final class TestDatabases: Sendable {
         }
         guard var components = URLComponents(string: base) else { throw TestDatabaseError("\(engine) URL is not a URL") }
         components.path = "/" + prefix + (perRegion ? "_{region}" : "")
+        // Small pools: dozens of test cases run at once, each with databases of its own, and every
+        // pooled connection is a server process. Five still lets concurrent writes contend.
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != "pool_size" } + [URLQueryItem(name: "pool_size", value: "5")]
         guard let url = components.string?.replacingOccurrences(of: "%7Bregion%7D", with: "{region}") else {
             throw TestDatabaseError("cannot make a database URL")
         }

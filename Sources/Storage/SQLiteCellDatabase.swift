@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import SQLKit
 internal import SQLiteKit
+internal import Synchronization
 
 /// The embedded database of one regional cell: a SQLite file in WAL mode, migrated at open.
 ///
@@ -16,6 +17,7 @@ public final class SQLiteCellDatabase: RegionalDatabase {
     private let connection: SQLiteConnection
     private let migrationIDs: [String]
     private let writeLock = WriteLock()
+    private let closed = Atomic<Bool>(false)
 
     private init(connection: SQLiteConnection, path: String, migrationIDs: [String]) {
         self.connection = connection
@@ -34,7 +36,7 @@ public final class SQLiteCellDatabase: RegionalDatabase {
             try await database.configure()
             try await Migrator(database: database).apply(migrations)
         } catch {
-            try? await closeEvenIfCancelled(connection)
+            try? await database.close()
             throw error
         }
         return database
@@ -78,7 +80,16 @@ public final class SQLiteCellDatabase: RegionalDatabase {
 
     /// Closes the connection; the file stays.
     public func close() async throws {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         try await Self.closeEvenIfCancelled(connection)
+    }
+
+    deinit {
+        // Dropped without close() (its owner was cancelled before it could close it): the connection
+        // is closed anyway, so no file handle leaks and SQLiteNIO's open-connection check holds.
+        guard !closed.load(ordering: .acquiring) else { return }
+        let connection = connection
+        Task { try? await Self.closeEvenIfCancelled(connection) }
     }
 
     /// SQLiteNIO's async `close()` does nothing in a cancelled task (its thread pool refuses the

@@ -18,8 +18,10 @@ struct Migrator {
             try await sql.raw("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)").run()
         }
         let engine = database.engine
+        let before = try await appliedIDs()
         var applied: [String] = []
-        for migration in migrations where try await !appliedIDs().contains(migration.id) {
+        // Each pending step is checked again inside its transaction: another process may have applied it meanwhile.
+        for migration in migrations where !before.contains(migration.id) {
             let ran = try await database.write { sql -> Bool in
                 guard try await sql.raw("SELECT 1 FROM schema_migrations WHERE id = \(bind: migration.id)").first() == nil else { return false }
                 for statement in migration.statements(for: engine) {

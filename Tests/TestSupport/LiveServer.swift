@@ -12,9 +12,22 @@ public enum LiveServer {
         let port = BoundPort()
         let application = platform.application(host: "127.0.0.1", port: 0) { bound in port.value.withLock { $0 = bound } }
         let service = ServiceGroup(services: [application] + platform.services, logger: Logger(label: "test"))
+        let ended = BoundPort()
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await service.run(); return nil }
-            while port.value.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            group.addTask {
+                defer { ended.value.withLock { $0 = 1 } }
+                try await service.run()
+                return nil
+            }
+            while port.value.withLock({ $0 }) == 0 {
+                // A service group that ended before the listener bound has failed to start: its error
+                // ends the test here rather than a wait that runs into the test's time limit.
+                if ended.value.withLock({ $0 }) != 0 {
+                    _ = try await group.next()
+                    throw LiveServerError("the platform's services ended before the listener was bound")
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let result: T
             do {
                 result = try await body(port.value.withLock { $0 })
@@ -30,6 +43,7 @@ public enum LiveServer {
 }
 
 /// The port a server bound, shared by reference with the closure that learns it.
+/// A number set from one task and read from another: the bound port, or whether the services ended.
 final class BoundPort: Sendable {
     let value = Mutex<Int>(0)
 }
@@ -70,4 +84,10 @@ public final class RawConnection: Sendable {
             bytes.withLock { $0.append(contentsOf: buffer.readableBytesView) }
         }
     }
+}
+
+/// A live server that could not be started.
+public struct LiveServerError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

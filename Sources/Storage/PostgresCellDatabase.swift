@@ -132,11 +132,6 @@ public final class PostgresCellDatabase: RegionalDatabase {
         await replicas.measure()
     }
 
-    /// Applies the migrations not applied yet; returns the ids it applied.
-    public func migrate(_ migrations: [Migration]) async throws -> [String] {
-        try await Migrator(database: self).apply(migrations)
-    }
-
     public func isReady() async -> Bool {
         let ids = migrationIDs
         return (try? await withDeadline(.seconds(2), "not ready") { await Migrator(database: self).hasApplied(ids) }) ?? false

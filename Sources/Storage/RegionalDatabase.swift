@@ -4,9 +4,6 @@
 public protocol RegionalDatabase: TransactionalDatabase {
     /// Whether the database answers and every migration it was opened with is applied.
     func isReady() async -> Bool
-    /// Applies the migrations not applied yet, each once even when several processes start
-    /// together; returns the ids this call applied.
-    func migrate(_ migrations: [Migration]) async throws -> [String]
     /// Ends the connections; the data stays.
     func close() async throws
     /// The read replicas' last measured lag (none for SQLite).
@@ -15,4 +12,10 @@ public protocol RegionalDatabase: TransactionalDatabase {
 
 extension RegionalDatabase {
     public func replicaStatuses() -> [ReplicaStatus] { [] }
+
+    /// Applies the migrations not applied yet, each once even when several processes start
+    /// together; returns the ids this call applied.
+    public func migrate(_ migrations: [Migration]) async throws -> [String] {
+        try await Migrator(database: self).apply(migrations)
+    }
 }

@@ -34,14 +34,15 @@ final class ReplicaSet: Sendable {
     }
 
     private let replicas: [Replica]
-    private let bound: Duration
+    /// The lag bound in seconds, as the lag is measured.
+    private let boundSeconds: Double
     private let interval: Duration
     private let state: Mutex<[Double?]>
     private let next = Atomic<Int>(0)
 
     init(replicas: [Replica], bound: Duration, interval: Duration) {
         self.replicas = replicas
-        self.bound = bound
+        self.boundSeconds = Double(bound.components.seconds) + Double(bound.components.attoseconds) / 1e18
         self.interval = interval
         self.state = Mutex(Array(repeating: nil, count: replicas.count))
     }
@@ -88,9 +89,8 @@ final class ReplicaSet: Sendable {
 
     /// A replica to read from, taking turns among those under the bound; nil when none is.
     func readable() -> (any SQLDatabase)? {
-        let limit = Double(bound.components.seconds) + Double(bound.components.attoseconds) / 1e18
         let lags = state.withLock { $0 }
-        let serving = lags.indices.filter { lags[$0].map { $0 < limit } ?? false }
+        let serving = lags.indices.filter { lags[$0].map { $0 < boundSeconds } ?? false }
         guard !serving.isEmpty else { return nil }
         let turn = next.wrappingAdd(1, ordering: .relaxed).oldValue
         return replicas[serving[abs(turn % serving.count)]].database
@@ -98,10 +98,9 @@ final class ReplicaSet: Sendable {
 
     /// What `/ready` shows of each replica.
     func statuses() -> [ReplicaStatus] {
-        let limit = Double(bound.components.seconds) + Double(bound.components.attoseconds) / 1e18
         let lags = state.withLock { $0 }
         return zip(replicas, lags).map { replica, lag in
-            ReplicaStatus(location: replica.location.description, lagSeconds: lag, serving: lag.map { $0 < limit } ?? false)
+            ReplicaStatus(location: replica.location.description, lagSeconds: lag, serving: lag.map { $0 < boundSeconds } ?? false)
         }
     }
 }

@@ -55,11 +55,6 @@ public final class SQLiteCellDatabase: RegionalDatabase {
         return try row?.decode(column: "journal_mode", as: String.self) ?? ""
     }
 
-    /// Applies the migrations not applied yet; returns the ids it applied.
-    public func migrate(_ migrations: [Migration]) async throws -> [String] {
-        try await Migrator(database: self).apply(migrations)
-    }
-
     public func isReady() async -> Bool {
         await Migrator(database: self).hasApplied(migrationIDs)
     }

@@ -1,3 +1,4 @@
+import SQLKit
 import Storage
 import TestSupport
 import Testing
@@ -40,15 +41,22 @@ func freshDatabase(_ engine: TestDatabases.Engine, migrations: [Migration]) asyn
     return try await databases.fresh(engine, migrations: migrations)
 }
 
-/// Says visibly, once per run, which engines the contract suites run on.
-@Suite struct DatabaseEngines {
+/// Says visibly, once per run, which engines the contract suites run on, and that each one named answers.
+@Suite(.freshDatabases) struct DatabaseEngines {
     @Test(.enabled(if: TestDatabases.postgresURL != nil, "IWORKZ_TEST_POSTGRES_URL is unset: store contracts run on SQLite only"))
-    func postgresIsTested() {
-        #expect(TestDatabases.engines.contains(.postgres))
+    func postgresAnswers() async throws {
+        try await expectAnswer(.postgres)
     }
 
     @Test(.enabled(if: TestDatabases.pgbouncerURL != nil, "IWORKZ_TEST_PGBOUNCER_URL is unset: store contracts are not run through PgBouncer"))
-    func pgbouncerIsTested() {
-        #expect(TestDatabases.engines.contains(.pgbouncer))
+    func pgbouncerAnswers() async throws {
+        try await expectAnswer(.pgbouncer)
+    }
+
+    private func expectAnswer(_ engine: TestDatabases.Engine) async throws {
+        let database = try await freshDatabase(engine, migrations: [])
+        #expect(database.engine == .postgres)
+        let row = try await database.sql.raw("SELECT 41 + 1 AS answer").first()
+        #expect(try row?.decode(column: "answer", as: Int.self) == 42)
     }
 }

@@ -50,6 +50,40 @@ fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+# Redis Cluster (three masters, three replicas; scripts/redis-cluster.sh) for the cluster client's
+# tests, which kill a master and start it again; and a TLS-only server admitting one ACL user, with a
+# throwaway CA made here by openssl.
+if command -v redis-server >/dev/null 2>&1; then
+    CLUSTER_PORT="$(scripts/redis-cluster.sh free-port)"
+    scripts/redis-cluster.sh start "$SERVICES/redis-cluster" "$CLUSTER_PORT"
+    echo "scripts/redis-cluster.sh stop '$SERVICES/redis-cluster'" > "$SERVICES/redis-cluster.stop"
+    export IWORKZ_TEST_REDIS_CLUSTER_URL="redis://127.0.0.1:$CLUSTER_PORT,127.0.0.1:$((CLUSTER_PORT + 1))"
+    echo "==> Redis Cluster (3 + 3) on 127.0.0.1:$CLUSTER_PORT-$((CLUSTER_PORT + 5))"
+    if command -v openssl >/dev/null 2>&1; then
+        TLS_DIR="$SERVICES/redis-tls"
+        mkdir -p "$TLS_DIR"
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=iworkz test CA" \
+            -keyout "$TLS_DIR/ca-key.pem" -out "$TLS_DIR/ca.pem" 2>/dev/null
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=redis" \
+            -keyout "$TLS_DIR/server-key.pem" -out "$TLS_DIR/server.csr" 2>/dev/null
+        printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$TLS_DIR/san.ext"
+        openssl x509 -req -in "$TLS_DIR/server.csr" -CA "$TLS_DIR/ca.pem" -CAkey "$TLS_DIR/ca-key.pem" -CAcreateserial \
+            -days 2 -extfile "$TLS_DIR/san.ext" -out "$TLS_DIR/server.pem" 2>/dev/null
+        TLS_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+        TLS_PORT="$(free_port)"
+        redis-server --bind 127.0.0.1 --port 0 --tls-port "$TLS_PORT" --tls-cert-file "$TLS_DIR/server.pem" \
+            --tls-key-file "$TLS_DIR/server-key.pem" --tls-ca-cert-file "$TLS_DIR/ca.pem" --tls-auth-clients no \
+            --save "" --appendonly no --daemonize yes --pidfile "$SERVICES/redis-tls.pid" --dir "$TLS_DIR" \
+            --logfile "$TLS_DIR/redis.log" --user default off --user iworkz on ">$TLS_PASSWORD" '~iworkz:*' '&iworkz:*' +@all
+        for _ in $(seq 1 100); do
+            redis-cli --tls --cacert "$TLS_DIR/ca.pem" --user iworkz --pass "$TLS_PASSWORD" --no-auth-warning -p "$TLS_PORT" ping 2>/dev/null | grep -q PONG && break
+            sleep 0.05
+        done
+        export IWORKZ_TEST_REDIS_TLS_URL="rediss://iworkz:$TLS_PASSWORD@127.0.0.1:$TLS_PORT?cacert=$TLS_DIR/ca.pem"
+        echo "==> Redis over TLS, ACL user iworkz, on 127.0.0.1:$TLS_PORT"
+    fi
+fi
+
 # PostgreSQL: a throwaway cluster (no fsync: nothing here must survive a crash), a streaming replica
 # of it (for the read-routing tests, which pause and resume its replay) and PgBouncer in transaction
 # mode in front of it, routing any database name to it (scripts/pg-cluster.sh).
@@ -125,12 +159,13 @@ echo "==> running tests"
 if [ "$#" -gt 0 ]; then
     swift test --skip-build "$@"
 else
-    # The suites against PostgreSQL run after the rest, not beside them: together with the servers
-    # they load, they slowed the whole run past the time limits of the timing-sensitive suites on two cores.
-    POSTGRES_SUITES='StoreContractTests|ErasureRestoreTests'
-    swift test --skip-build --skip "$POSTGRES_SUITES"
-    echo "==> running the suites against PostgreSQL and PgBouncer"
-    swift test --skip-build --filter "$POSTGRES_SUITES"
+    # The suites against PostgreSQL and the Redis Cluster run after the rest, not beside them: together
+    # with the servers they load, they slowed the whole run past the time limits of the timing-sensitive
+    # suites on two cores (and the cluster suite kills a master on purpose).
+    SERVER_SUITES='StoreContractTests|ErasureRestoreTests|RedisClusterTests'
+    swift test --skip-build --skip "$SERVER_SUITES"
+    echo "==> running the suites against PostgreSQL, PgBouncer and the Redis Cluster"
+    swift test --skip-build --filter "$SERVER_SUITES"
 fi
 
 # The distributed shape: a gateway and two regions' backend-api as separate processes over mTLS.

@@ -239,7 +239,7 @@ public struct GatewayResponder: HTTPResponder {
         }
         let isRead = request.method == .get || request.method == .head
         let subject = context.principal?.userID.description ?? context.clientID.map { "client:\($0)" } ?? "anonymous"
-        let cacheKey = cache?.key(region: resolution.region.id.rawValue, request: request, subject: subject)
+        let cacheKey = cache?.key(region: resolution.region.id.rawValue, request: request, subject: subject, tag: rule.path)
         var staleCopy: CachedResponse?
         if isRead, let cache, let cacheKey, request.headers[.cacheControl]?.contains("no-cache") != true {
             switch await withSpan("cache lookup", { _ in await cache.lookup(cacheKey, request: request) }) {
@@ -272,7 +272,7 @@ public struct GatewayResponder: HTTPResponder {
         }
         if let cache, !servedStale {
             if isRead, let cacheKey {
-                response = try await cache.finish(response, key: cacheKey, request: request, tag: rule.path)
+                response = try await cache.finish(response, key: cacheKey, request: request)
             } else if (200..<300).contains(response.status.code) {
                 // A successful write may change any cached read of this resource, in every region
                 // (public postings are replicated everywhere).

@@ -26,11 +26,12 @@ public struct ResponseCacheGate: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// The cache key of a request served by `region` for `subject` (user id, client id or `anonymous`).
-    func key(region: String, request: Request, subject: String) -> String {
+    /// The cache key of a request served by `region` for `subject` (user id, client id or `anonymous`),
+    /// under `tag`, the routing rule that a write to the resource invalidates.
+    func key(region: String, request: Request, subject: String, tag: String) -> ResponseCacheKey {
         let query = (request.uri.query ?? "").split(separator: "&").sorted().joined(separator: "&")
         let vary = Self.varyHeaders.map { "\($0.canonicalName)=\(request.headers[$0] ?? "")" }.joined(separator: ";")
-        return [region, request.uri.path, query, subject, vary].joined(separator: "|")
+        return ResponseCacheKey(tag: tag, variant: [region, request.uri.path, query, subject, vary].joined(separator: "|"))
     }
 
     /// What the store holds for a request.
@@ -42,7 +43,7 @@ public struct ResponseCacheGate: Sendable {
         case miss
     }
 
-    func lookup(_ key: String, request: Request) async -> Lookup {
+    func lookup(_ key: ResponseCacheKey, request: Request) async -> Lookup {
         let now = now()
         guard let hit = try? await store.get(key) else {
             metrics?.recordCache(result: "miss")
@@ -79,7 +80,7 @@ public struct ResponseCacheGate: Sendable {
 
     /// Adds an ETag to a 200 response, answers 304 when the client has it, and stores it when its
     /// `Cache-Control` allows a shared cache to.
-    func finish(_ response: Response, key: String, request: Request, tag: String) async throws -> Response {
+    func finish(_ response: Response, key: ResponseCacheKey, request: Request) async throws -> Response {
         guard response.status == .ok, let length = response.body.contentLength, length <= maxBodyBytes else { return response }
         let now = now()
         let body = try await Self.collect(response.body)
@@ -93,7 +94,7 @@ public struct ResponseCacheGate: Sendable {
             try? await store.set(key, CachedResponse(
                 body: body, contentType: response.headers[.contentType], etag: etag, cacheControl: response.headers[.cacheControl],
                 storedAt: now, expiresAt: now.addingTimeInterval(TimeInterval(lifetime)),
-                staleUntil: control.staleIfError.map { now.addingTimeInterval(TimeInterval(lifetime + $0)) }, tags: [tag]))
+                staleUntil: control.staleIfError.map { now.addingTimeInterval(TimeInterval(lifetime + $0)) }))
             headers[HTTPField.Name("X-Cache")!] = "MISS"
         }
         if EntityTag.matches(request.headers[.ifNoneMatch], etag) {

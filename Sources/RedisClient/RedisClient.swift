@@ -2,30 +2,51 @@ public import NIOCore
 public import NIOPosix
 internal import Tracing
 
-/// A small Redis client: a pipelined connection pool and the commands the platform needs.
+/// A small Redis client: pipelined connection pools and the commands the platform needs, against one
+/// server or a Redis Cluster (see ``RedisConfiguration/isCluster``).
 public final class RedisClient: Sendable {
     public let configuration: RedisConfiguration
-    private let pool: RedisConnectionPool
+    let topology: Topology
     private let group: any EventLoopGroup
+
+    /// One server behind one pool, or a cluster's nodes behind one pool each.
+    enum Topology: Sendable {
+        case standalone(RedisConnectionPool)
+        case cluster(RedisClusterTopology)
+    }
 
     public init(configuration: RedisConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
         self.group = group
-        self.pool = RedisConnectionPool(configuration: configuration, group: group)
+        self.topology = configuration.isCluster
+            ? .cluster(RedisClusterTopology(configuration: configuration, group: group))
+            : .standalone(RedisConnectionPool(configuration: configuration, group: group))
     }
 
     /// Sends any command, e.g. `["HSET", "k", "f", "v"]`.
     public func send(_ arguments: [String]) async throws -> RESPValue {
-        try await traced(arguments.first ?? "") { try await pool.connection().send(arguments) }
+        try await send(buffers: arguments.map { ByteBuffer(string: $0) })
     }
 
     public func send(buffers arguments: [ByteBuffer]) async throws -> RESPValue {
-        try await traced(arguments.first.map { String(buffer: $0) } ?? "") { try await pool.connection().send(buffers: arguments) }
+        try await traced(arguments.first.map { String(buffer: $0) } ?? "") {
+            switch topology {
+            case .standalone(let pool): try await pool.connection().send(buffers: arguments)
+            case .cluster(let cluster): try await send(arguments, in: cluster)
+            }
+        }
     }
 
-    /// Sends several commands in one round trip on one connection.
+    /// Sends several commands in one round trip per server, and returns each reply (or its error)
+    /// in order. In a cluster, commands go to the masters of their keys.
     public func pipeline(_ commands: [[String]]) async throws -> [Result<RESPValue, any Error>] {
-        try await traced("PIPELINE") { try await pool.connection().pipeline(commands.map { $0.map { ByteBuffer(string: $0) } }) }
+        let commands = commands.map { $0.map { ByteBuffer(string: $0) } }
+        return try await traced("PIPELINE") {
+            switch topology {
+            case .standalone(let pool): try await pool.connection().pipeline(commands)
+            case .cluster(let cluster): try await pipeline(commands, in: cluster)
+            }
+        }
     }
 
     /// A client span per command, named by the command alone: keys and values may name people.
@@ -67,11 +88,16 @@ public final class RedisClient: Sendable {
         try await set(key, ByteBuffer(string: value), expiresInMilliseconds: expiresInMilliseconds)
     }
 
-    /// Deletes keys and returns how many existed.
+    /// Deletes keys and returns how many existed. In a cluster, keys in different slots are deleted
+    /// slot by slot (one `DEL` may name keys of one slot only).
     @discardableResult
     public func delete(_ keys: [String]) async throws -> Int64 {
         guard !keys.isEmpty else { return 0 }
-        return try await send(["DEL"] + keys).integer ?? 0
+        guard configuration.isCluster else { return try await send(["DEL"] + keys).integer ?? 0 }
+        let bySlot = Dictionary(grouping: keys, by: RedisSlot.of)
+        var deleted: Int64 = 0
+        for result in try await pipeline(bySlot.values.map { ["DEL"] + $0 }) { deleted += try result.get().integer ?? 0 }
+        return deleted
     }
 
     public func increment(_ key: String) async throws -> Int64 {
@@ -96,13 +122,31 @@ public final class RedisClient: Sendable {
     }
 
     /// Subscribes to a channel on a dedicated connection; the subscription ends when the task is cancelled
-    /// or ``RedisSubscription/close()`` is called.
+    /// or ``RedisSubscription/close()`` is called. In a cluster any node relays every message, so the
+    /// first node that accepts is used.
     public func subscribe(_ channel: String) async throws -> RedisSubscription {
-        try await RedisSubscription.open(channel: channel, configuration: configuration, group: group)
+        guard case .cluster(let cluster) = topology else {
+            return try await RedisSubscription.open(channel: channel, configuration: configuration, group: group)
+        }
+        var lastError: any Error = RedisError.unreachable("no cluster node")
+        for attempt in 0..<2 {
+            if attempt > 0 { _ = try? await cluster.refresh() }
+            for node in try await cluster.nodes() {
+                do {
+                    return try await RedisSubscription.open(channel: channel, configuration: configuration.pointing(to: node), group: group)
+                } catch RedisError.unreachable(let detail) {
+                    lastError = RedisError.unreachable(detail)
+                }
+            }
+        }
+        throw lastError
     }
 
     /// Closes every pooled connection.
     public func close() async {
-        await pool.close()
+        switch topology {
+        case .standalone(let pool): await pool.close()
+        case .cluster(let cluster): await cluster.close()
+        }
     }
 }

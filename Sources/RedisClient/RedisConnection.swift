@@ -1,5 +1,6 @@
 public import NIOCore
 public import NIOPosix
+internal import NIOSSL
 
 /// One TCP connection to Redis. Commands may be sent concurrently; they are pipelined and their
 /// replies matched in order.
@@ -12,49 +13,70 @@ public final class RedisConnection: Sendable {
         self.commandTimeout = commandTimeout
     }
 
-    /// Connects and authenticates (`HELLO`/`AUTH`) and selects the database.
+    /// Connects (over TLS when configured), authenticates (`HELLO`/`AUTH`) and selects the database.
+    /// A server that cannot be reached, or whose TLS handshake fails, throws ``RedisError/unreachable(_:)``.
     public static func connect(
         _ configuration: RedisConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         onMessage: (@Sendable (RedisMessage) -> Void)? = nil
     ) async throws -> RedisConnection {
+        let endpoint = configuration.endpoint
+        let tls: NIOSSLContext?
+        do { tls = try configuration.tls?.makeContext() } catch {
+            throw RedisError.invalidConfiguration("TLS files: \(error)")
+        }
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
-                .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
-                                             + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
+                .connectTimeout(.nanoseconds(nanoseconds(configuration.connectTimeout)))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(
+                                NIOSSLClientHandler(context: tls, serverHostname: endpoint.isIPAddress ? nil : endpoint.host))
+                        }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
                         try channel.pipeline.syncOperations.addHandler(RedisCommandHandler(onMessage: onMessage))
                     }
                 }
-                .connect(host: configuration.host, port: configuration.port).get()
+                .connect(host: endpoint.host, port: endpoint.port).get()
         } catch {
-            throw RedisError.connectionClosed
+            throw RedisError.unreachable("\(endpoint): \(String(describing: error).prefix(200))")
         }
         let connection = RedisConnection(channel: channel, commandTimeout: configuration.commandTimeout)
         do {
             try await connection.handshake(configuration)
-        } catch {
+        } catch let error as RedisError {
             await connection.close()
             throw error
+        } catch {
+            // A TLS failure (an unknown CA, a wrong host name) arrives as the first command's error.
+            await connection.close()
+            throw RedisError.unreachable("\(endpoint): \(String(describing: error).prefix(200))")
         }
         return connection
     }
 
     private func handshake(_ configuration: RedisConfiguration) async throws {
+        var sent = false
         if configuration.protocolVersion == 3 {
             var hello = ["HELLO", "3"]
             if let password = configuration.password {
                 hello += ["AUTH", configuration.username ?? "default", password]
             }
             _ = try await send(hello)
+            sent = true
         } else if let password = configuration.password {
             _ = try await send(configuration.username.map { ["AUTH", $0, password] } ?? ["AUTH", password])
+            sent = true
         }
         if configuration.database != 0 {
             _ = try await send(["SELECT", String(configuration.database)])
+            sent = true
+        }
+        if !sent && configuration.tls != nil {
+            // Surfaces a refused TLS handshake now, as this connection's failure, not the first caller's.
+            _ = try await send(["PING"])
         }
     }
 

@@ -9,7 +9,7 @@ public final class MemoryCacheStore: ResponseCacheStore {
     }
 
     private struct State {
-        var entries: [String: Entry] = [:]
+        var entries: [ResponseCacheKey: Entry] = [:]
         var bytes = 0
         var clock: UInt64 = 0
     }
@@ -21,7 +21,7 @@ public final class MemoryCacheStore: ResponseCacheStore {
         self.capacityBytes = capacityBytes
     }
 
-    public func get(_ key: String) async throws -> CachedResponse? {
+    public func get(_ key: ResponseCacheKey) async throws -> CachedResponse? {
         state.withLock { state in
             guard var entry = state.entries[key] else { return nil }
             guard entry.value.retainUntil > Date() else {
@@ -36,7 +36,7 @@ public final class MemoryCacheStore: ResponseCacheStore {
         }
     }
 
-    public func set(_ key: String, _ value: CachedResponse) async throws {
+    public func set(_ key: ResponseCacheKey, _ value: CachedResponse) async throws {
         guard value.size <= capacityBytes else { return }
         state.withLock { state in
             if let old = state.entries[key] { state.bytes -= old.value.size }
@@ -52,7 +52,7 @@ public final class MemoryCacheStore: ResponseCacheStore {
 
     public func invalidate(tag: String) async throws {
         state.withLock { state in
-            for (key, entry) in state.entries where entry.value.tags.contains(tag) {
+            for (key, entry) in state.entries where key.tag == tag {
                 state.bytes -= entry.value.size
                 state.entries[key] = nil
             }

@@ -102,21 +102,21 @@ struct ResponseCacheTests {
 
     @Test func theMemoryStoreEvictsTheLeastRecentlyUsed() async throws {
         let store = MemoryCacheStore(capacityBytes: 3 * (1000 + 128 + 40))
-        func entry(_ tag: String) -> CachedResponse {
-            CachedResponse(body: Data(repeating: 1, count: 1000), contentType: nil, etag: String(repeating: "e", count: 40),
-                           cacheControl: nil, storedAt: Date(), expiresAt: Date().addingTimeInterval(60), tags: [tag])
-        }
-        try await store.set("a", entry("jobs"))
-        try await store.set("b", entry("jobs"))
-        try await store.set("c", entry("users"))
-        _ = try await store.get("a")
-        try await store.set("d", entry("users"))
-        #expect(try await store.get("b") == nil, "b was least recently used")
-        #expect(try await store.get("a") != nil)
+        let entry = CachedResponse(body: Data(repeating: 1, count: 1000), contentType: nil, etag: String(repeating: "e", count: 40),
+                                   cacheControl: nil, storedAt: Date(), expiresAt: Date().addingTimeInterval(60))
+        let (a, b) = (ResponseCacheKey(tag: "jobs", variant: "a"), ResponseCacheKey(tag: "jobs", variant: "b"))
+        let (c, d) = (ResponseCacheKey(tag: "users", variant: "c"), ResponseCacheKey(tag: "users", variant: "d"))
+        try await store.set(a, entry)
+        try await store.set(b, entry)
+        try await store.set(c, entry)
+        _ = try await store.get(a)
+        try await store.set(d, entry)
+        #expect(try await store.get(b) == nil, "b was least recently used")
+        #expect(try await store.get(a) != nil)
         #expect(store.bytes <= store.capacityBytes)
         try await store.invalidate(tag: "users")
-        #expect(try await store.get("c") == nil)
-        #expect(try await store.get("d") == nil)
+        #expect(try await store.get(c) == nil)
+        #expect(try await store.get(d) == nil)
         #expect(store.count == 1)
     }
 }

@@ -145,17 +145,22 @@ struct RedisCacheStoreTests {
     @Test func storesExpiresAndInvalidatesByTag() async throws {
         let store = RedisCacheStore(client: RedisClient(configuration: try TestRedis.configuration()), prefix: "test:\(UUID().uuidString):")
         let entry = CachedResponse(body: Data("{\"jobs\":[]}".utf8), contentType: "application/json", etag: "\"e\"", cacheControl: "public, max-age=30",
-                                   storedAt: Date(), expiresAt: Date().addingTimeInterval(30), tags: ["/api/v1/jobs/*"])
-        try await store.set("k1", entry)
-        try await store.set("k2", entry)
-        #expect(try await store.get("k1") == entry)
+                                   storedAt: Date(), expiresAt: Date().addingTimeInterval(30))
+        let (k1, k2) = (ResponseCacheKey(tag: "/api/v1/jobs/*", variant: "k1"), ResponseCacheKey(tag: "/api/v1/jobs/*", variant: "k2"))
+        let other = ResponseCacheKey(tag: "/api/v1/users/*", variant: "k1")
+        try await store.set(k1, entry)
+        try await store.set(k2, entry)
+        try await store.set(other, entry)
+        #expect(try await store.get(k1) == entry)
         try await store.invalidate(tag: "/api/v1/jobs/*")
-        #expect(try await store.get("k1") == nil)
-        #expect(try await store.get("k2") == nil)
+        #expect(try await store.get(k1) == nil)
+        #expect(try await store.get(k2) == nil)
+        #expect(try await store.get(other) == entry, "the same variant under another tag is another entry")
         let short = CachedResponse(body: Data(), contentType: nil, etag: "\"s\"", cacheControl: nil, storedAt: Date(),
-                                   expiresAt: Date().addingTimeInterval(0.1), tags: [])
-        try await store.set("k3", short)
+                                   expiresAt: Date().addingTimeInterval(0.1))
+        let k3 = ResponseCacheKey(tag: "/api/v1/jobs/*", variant: "k3")
+        try await store.set(k3, short)
         try await Task.sleep(for: .milliseconds(250))
-        #expect(try await store.get("k3") == nil, "entries expire in Redis too")
+        #expect(try await store.get(k3) == nil, "entries expire in Redis too")
     }
 }

@@ -206,7 +206,7 @@ let package = Package(
         .target(
             name: "Identity",
             dependencies: [
-                "Sovereignty", "ServerKit", "Storage", "UserService", "TokenVerification",
+                "Sovereignty", "ServerKit", "Storage", "UserService", "TokenVerification", "RedisClient",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -449,7 +449,7 @@ let package = Package(
             name: "StoreContractTests",
             dependencies: [
                 "TestSupport", "Storage", "UserService", "JobService", "Identity", "Transfers", "Peering", "KeyManagement", "Sovereignty",
-                "Workforce", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Crypto", package: "swift-crypto"),
+                "Workforce", "RedisClient", .product(name: "SQLKit", package: "sql-kit"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testSwiftSettings

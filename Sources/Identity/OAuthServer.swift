@@ -15,9 +15,9 @@ public struct OAuthServer: Sendable {
     public struct Cell: Sendable {
         public let region: Region
         public let users: any UserStore
-        public let grants: GrantStore
+        public let grants: any GrantStore
 
-        public init(region: Region, users: any UserStore, grants: GrantStore) {
+        public init(region: Region, users: any UserStore, grants: any GrantStore) {
             self.region = region
             self.users = users
             self.grants = grants

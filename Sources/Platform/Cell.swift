@@ -15,6 +15,7 @@ public import KeyManagement
 internal import ObjectStorage
 internal import Synchronization
 internal import Peering
+internal import RedisClient
 
 /// One regional cell of the all-in-one process: its database and the services answering from it.
 public struct Cell: Sendable {
@@ -38,7 +39,9 @@ public struct Cell: Sendable {
     public let matchNotifier: MatchNotifier
     /// Set once the cell listens to its job event channel; nil without an event bus (one process).
     let jobEventsListening: ReadyFlag?
-    let grants: GrantStore
+    /// Sign-in sessions: in the database, or in the region's Redis (``sessionsRedis``).
+    let grants: any GrantStore
+    let sessionsRedis: RedisClient?
     /// The cell's people's consents to transfers and to candidate discovery.
     public let consents: ConsentStore
     let applications: ApplicationStore
@@ -54,14 +57,15 @@ public struct Cell: Sendable {
     public let candidatePool: CandidatePool
 
     /// Every migration a cell's database carries.
-    static let migrations = SQLUserStore.migrations + SQLJobStore.migrations + GrantStore.migrations + AuditLog.migrations
+    static let migrations = SQLUserStore.migrations + SQLJobStore.migrations + SQLGrantStore.migrations + AuditLog.migrations
         + ConsentStore.migrations + ApplicationStore.migrations + CandidateCardStore.migrations + EmailChangeStore.migrations
         + ReplicationCursors.migrations + ErasureNotifier.migrations + RevocationStore.migrations + ErasureReplay.migrations
 
     /// Opens the cell's database, key store and object store, seals records written before sealing
     /// existed, and builds the matching index from the postings the cell holds.
     static func open(region: Region, folder: DataFolder, configuration: LoadedConfiguration, databases: DatabaseChoice = .sqlite,
-                     objects: any ObjectStore, jobEvents: (any JobEventBus)?, logger: Logger) async throws -> Cell {
+                     sessions: SessionStoreChoice = .database, objects: any ObjectStore, jobEvents: (any JobEventBus)?,
+                     logger: Logger) async throws -> Cell {
         let keysDirectory = folder.cellKeysDirectory(for: region.id)
         let keyStore = try await DataKeyVault.openStore(path: keysDirectory.appendingPathComponent("data-keys.sqlite").path, logger: logger)
         let database: any RegionalDatabase
@@ -71,11 +75,14 @@ public struct Cell: Sendable {
             try? await keyStore.close()
             throw error
         }
+        var sessionsRedis: RedisClient?
         do {
+            sessionsRedis = try sessions.client(for: region.id)
             return try await assemble(region: region, folder: folder, configuration: configuration, objects: objects, database: database,
-                                      keyStore: keyStore, jobEvents: jobEvents, logger: logger)
+                                      keyStore: keyStore, sessionsRedis: sessionsRedis, jobEvents: jobEvents, logger: logger)
         } catch {
             // Whatever failed (or was cancelled) after the databases opened, they are closed, never dropped open.
+            await sessionsRedis?.close()
             try? await database.close()
             try? await keyStore.close()
             throw error
@@ -85,7 +92,7 @@ public struct Cell: Sendable {
     /// The cell's stores and indexes over its opened databases.
     private static func assemble(
         region: Region, folder: DataFolder, configuration: LoadedConfiguration, objects: any ObjectStore, database: any RegionalDatabase,
-        keyStore: SQLiteCellDatabase, jobEvents: (any JobEventBus)?, logger: Logger
+        keyStore: SQLiteCellDatabase, sessionsRedis: RedisClient?, jobEvents: (any JobEventBus)?, logger: Logger
     ) async throws -> Cell {
         let matching = configuration.matching
         let keysDirectory = folder.cellKeysDirectory(for: region.id)
@@ -95,7 +102,8 @@ public struct Cell: Sendable {
                                  emails: try BlindIndex(keyFile: keysDirectory.appendingPathComponent("email-index.key")))
         let documents = DocumentStore(objects: objects,
                                       cipher: cipher, policy: configuration.documents)
-        let grants = GrantStore(database: database)
+        let grants: any GrantStore = sessionsRedis.map { RedisGrantStore(client: $0, prefix: "iworkz:\(region.id):grants:") }
+            ?? SQLGrantStore(database: database)
         let consents = ConsentStore(database: database)
         let applications = ApplicationStore(database: database, cipher: cipher)
         let cards = CandidateCardStore(database: database)
@@ -116,7 +124,7 @@ public struct Cell: Sendable {
         try await pool.load()
         return Cell(region: region, database: database, keyStore: keyStore, dataKeys: vault, users: users, documents: documents,
                     jobs: IndexingJobStore(store: postings, index: index, notifier: notifier, bus: jobEvents), postings: postings, matchingIndex: index,
-                    matchNotifier: notifier, jobEventsListening: jobEvents == nil ? nil : ReadyFlag(), grants: grants,
+                    matchNotifier: notifier, jobEventsListening: jobEvents == nil ? nil : ReadyFlag(), grants: grants, sessionsRedis: sessionsRedis,
                     consents: consents, applications: applications, cards: cards,
                     audit: AuditLog(database: database, headFile: folder.auditHeadPath(for: region.id)),
                     emailChanges: emailChanges, outbox: outbox, candidatePool: pool)
@@ -244,6 +252,7 @@ extension Cell {
 
     /// Closes the cell's database and key store.
     func close() async {
+        await sessionsRedis?.close()
         try? await database.close()
         try? await keyStore.close()
     }

@@ -54,7 +54,7 @@ public final class Platform: Sendable {
         config: LoadedConfiguration, dataDirectory: String, openAPI: String, redisURL: String? = nil,
         issuerURL: String = "http://127.0.0.1:8000", bcryptCost: UInt8 = 12, logger: Logger,
         clock: @escaping @Sendable () -> Date = Date.init, redisNamespace: String = "iworkz", objectStorage: ObjectStorageChoice = .folder,
-        databases: DatabaseChoice = .sqlite
+        databases: DatabaseChoice = .sqlite, sessions: SessionStoreChoice = .database
     ) async throws -> Platform {
         let violations = config.compliance(on: Timestamps.day(clock())).violations()
         guard violations.isEmpty else {
@@ -64,6 +64,7 @@ public final class Platform: Sendable {
             throw PlatformError("s3://\(location.bucketTemplate) would hold every region's documents in one bucket: name each region's with {region}")
         }
         try databases.check(regions: config.catalog.regions.map(\.id))
+        try sessions.check(regions: config.catalog.regions.map(\.id))
         let folder = try DataFolder(path: dataDirectory)
         let ring: SigningKeyRing
         do {
@@ -92,7 +93,7 @@ public final class Platform: Sendable {
                 cellLogger[metadataKey: "region"] = "\(region.id)"
                 let channel = "\(redisNamespace):jobs:\(region.id)"
                 let bus = eventClient.map { RedisJobEventBus(client: $0, channel: channel) }
-                let cell = try await Cell.open(region: region, folder: folder, configuration: config, databases: databases,
+                let cell = try await Cell.open(region: region, folder: folder, configuration: config, databases: databases, sessions: sessions,
                                                objects: try await objectStores.store(for: region.id, folder: folder), jobEvents: bus, logger: cellLogger)
                 cells.append(cell)
                 if let eventClient, let flag = cell.jobEventsListening {

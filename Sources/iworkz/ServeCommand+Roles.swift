@@ -64,6 +64,7 @@ extension ServeCommand {
     func serveBackendAPI(_ settings: Settings) async throws {
         let objects = ObjectStoreSettings(settings)
         let databases = DatabaseSettings(settings)
+        let sessions = SessionSettings(settings)
         let common = try common(role: .backendAPI, settings: settings)
         let peers = (common.topology?.endpoints ?? [:]).compactMapValues { $0[.backendAPI] }
         let tracing = try common.observability.startTracing(role: "backend-api", region: common.region)
@@ -71,7 +72,7 @@ extension ServeCommand {
         do {
             role = try await BackendAPIRole.start(config: common.config, region: common.region, dataDirectory: common.dataDirectory, peers: peers,
                                                   transport: common.transport, issuerURL: common.internalIssuer, objectStorage: objects.choice,
-                                                  databases: databases.choice, logger: common.logger)
+                                                  databases: databases.choice, sessions: sessions.choice, logger: common.logger)
         } catch {
             throw Failure(error.message)
         }

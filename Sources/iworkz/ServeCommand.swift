@@ -115,6 +115,11 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "url"))
     var databaseURL: String?
 
+    @Option(name: .customLong("sessions-redis-url"),
+            help: ArgumentHelp("Each region's own Redis for sign-in sessions (authorization codes, refresh-token families): redis:// or rediss://, several hosts for a cluster, {region} standing for the region's id; unset keeps them in the database (env IWORKZ_SESSIONS_REDIS_URL).",
+                               valueName: "url"))
+    var sessionsRedisURL: String?
+
     @Option(name: .customLong("database-replica-urls"),
             help: ArgumentHelp("Read replicas of the database, comma-separated, same form as --database-url; reads go to one under --max-replica-lag (env IWORKZ_DATABASE_REPLICA_URLS).",
                                valueName: "urls"))
@@ -170,7 +175,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("redisUrl", redisURL), ("maxInFlight", maxInFlight), ("maxConnectionsPerAddress", maxConnectionsPerAddress),
             ("tlsCert", tlsCertificate), ("tlsKey", tlsKey), ("otlpEndpoint", otlpEndpoint), ("traceSampleRatio", traceSampleRatio),
             ("logLevel", logLevel), ("settings", settingsFile), ("objectStore", objectStore), ("s3Endpoint", s3Endpoint), ("s3Region", s3Region),
-            ("databaseUrl", databaseURL), ("migrateAtStart", migrateAtStart),
+            ("databaseUrl", databaseURL), ("migrateAtStart", migrateAtStart), ("sessionsRedisUrl", sessionsRedisURL),
             ("databaseReplicaUrls", databaseReplicaURLs), ("maxReplicaLag", maxReplicaLag),
         ]
         for (key, value) in given { if let value { flags[key] = value.description } }
@@ -186,6 +191,7 @@ struct ServeCommand: AsyncParsableCommand {
         let edge = EdgeSettings(settings)
         let objects = ObjectStoreSettings(settings)
         let databases = DatabaseSettings(settings)
+        let sessions = SessionSettings(settings)
         let dataDirectory = settings.string("dataDir") ?? "./iworkz-data"
         let issuerSetting = settings.string("issuer")
         let loadsDemo = settings.bool("demo") == true
@@ -211,7 +217,7 @@ struct ServeCommand: AsyncParsableCommand {
             platform = try await Platform.start(
                 config: loaded, dataDirectory: dataDirectory, openAPI: try ConfigDirectory.openAPIDocument(), redisURL: edge.redisURL,
                 issuerURL: issuerSetting ?? "\(scheme)://\(host):\(port)", logger: logger, redisNamespace: edge.redisNamespace,
-                objectStorage: objects.choice, databases: databases.choice)
+                objectStorage: objects.choice, databases: databases.choice, sessions: sessions.choice)
         } catch let error as PlatformError {
             throw Failure(error.message)
         }

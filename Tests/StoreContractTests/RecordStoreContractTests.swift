@@ -9,56 +9,9 @@ import TestSupport
 import Testing
 import Transfers
 
-/// The stores of grants, consents, cards, the audit chain and the peering bookkeeping.
+/// The stores of consents, cards, the audit chain and the peering bookkeeping.
 @Suite(.freshDatabases)
 struct RecordStoreContractTests {
-    @Test(arguments: TestDatabases.engines)
-    func aCodeIsRedeemedOnceAndReuseRevokesItsFamily(engine: TestDatabases.Engine) async throws {
-        let grants = GrantStore(database: try await freshDatabase(engine, migrations: GrantStore.migrations))
-        let now = Date(timeIntervalSince1970: 1_790_000_000.25)
-        let code = GrantStore.Code(clientID: "app", userID: "usr_1", redirectURI: "https://app.example/cb", challenge: "c", scope: "openid")
-        try await grants.saveCode("code-1", code, expiresAt: now.addingTimeInterval(60))
-        guard case .valid(let grant) = try await grants.redeemCode("code-1", familyID: "fam-1", now: now) else {
-            Issue.record("a fresh code is valid"); return
-        }
-        #expect(grant.redirectURI == "https://app.example/cb")
-        try await grants.saveRefreshToken("refresh-1", GrantStore.Refresh(familyID: "fam-1", clientID: "app", userID: "usr_1", scope: "openid"),
-                                          expiresAt: now.addingTimeInterval(3600))
-        guard case .reused = try await grants.redeemCode("code-1", familyID: "fam-2", now: now) else {
-            Issue.record("a second redemption is reuse"); return
-        }
-        guard case .invalid = try await grants.redeemRefreshToken("refresh-1", now: now) else {
-            Issue.record("the family's refresh token is revoked"); return
-        }
-    }
-
-    /// Expiry compares fractions of a second: a PostgreSQL `real` column would round them away.
-    @Test(arguments: TestDatabases.engines)
-    func expiryKeepsSubSecondPrecision(engine: TestDatabases.Engine) async throws {
-        let grants = GrantStore(database: try await freshDatabase(engine, migrations: GrantStore.migrations))
-        let expiry = Date(timeIntervalSince1970: 1_790_000_000.5)
-        let code = GrantStore.Code(clientID: "app", userID: "usr_1", redirectURI: "https://app.example/cb", challenge: "c", scope: "openid")
-        try await grants.saveCode("late", code, expiresAt: expiry)
-        guard case .invalid = try await grants.redeemCode("late", familyID: "f", now: expiry.addingTimeInterval(0.25)) else {
-            Issue.record("a code a quarter second past expiry is invalid"); return
-        }
-        try await grants.saveCode("early", code, expiresAt: expiry)
-        guard case .valid = try await grants.redeemCode("early", familyID: "g", now: expiry.addingTimeInterval(-0.25)) else {
-            Issue.record("a code a quarter second before expiry is valid"); return
-        }
-    }
-
-    @Test(arguments: TestDatabases.engines)
-    func refreshTokensRotateOnce(engine: TestDatabases.Engine) async throws {
-        let grants = GrantStore(database: try await freshDatabase(engine, migrations: GrantStore.migrations))
-        let now = Date(timeIntervalSince1970: 1_790_000_000)
-        let refresh = GrantStore.Refresh(familyID: "fam", clientID: "app", userID: "usr_1", scope: "openid")
-        try await grants.saveRefreshToken("r1", refresh, expiresAt: now.addingTimeInterval(60))
-        guard case .valid = try await grants.redeemRefreshToken("r1", now: now) else { Issue.record("first use is valid"); return }
-        guard case .reused = try await grants.redeemRefreshToken("r1", now: now) else { Issue.record("second use is reuse"); return }
-        #expect(try await grants.erase(person: Fixtures.id(.user, 1)) == 0)
-    }
-
     @Test(arguments: TestDatabases.engines)
     func consentsAreGivenListedAndWithdrawn(engine: TestDatabases.Engine) async throws {
         let consents = ConsentStore(database: try await freshDatabase(engine, migrations: ConsentStore.migrations))

@@ -53,7 +53,7 @@ public final class BackendAPIRole: Sendable {
     public static func start(
         config: LoadedConfiguration, region regionID: RegionID, dataDirectory: String, peers: [RegionID: [String]],
         transport: InternalTransport, issuerURL: String, bcryptCost: UInt8 = 12, objectStorage: ObjectStorageChoice = .folder,
-        databases: DatabaseChoice = .sqlite, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init
+        databases: DatabaseChoice = .sqlite, sessions: SessionStoreChoice = .database, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init
     ) async throws(PlatformError) -> BackendAPIRole {
         let violations = config.compliance(on: Timestamps.day(clock())).violations()
         guard violations.isEmpty else {
@@ -61,6 +61,7 @@ public final class BackendAPIRole: Sendable {
         }
         guard let region = config.catalog.region(regionID) else { throw PlatformError("region \(regionID) is not in regions.yaml") }
         try databases.check(regions: [regionID])
+        try sessions.check(regions: [regionID])
         let identity = ServiceIdentity(region: regionID.rawValue, role: .backendAPI)
         let folder = try DataFolder(path: dataDirectory)
         let ring: SigningKeyRing
@@ -73,7 +74,7 @@ public final class BackendAPIRole: Sendable {
         do {
             var cellLogger = logger
             cellLogger[metadataKey: "region"] = "\(regionID)"
-            cell = try await Cell.open(region: region, folder: folder, configuration: config, databases: databases,
+            cell = try await Cell.open(region: region, folder: folder, configuration: config, databases: databases, sessions: sessions,
                                        objects: try await objectStores.store(for: regionID, folder: folder), jobEvents: nil, logger: cellLogger)
         } catch {
             try? await client.shutdown()

@@ -11,8 +11,10 @@
 # With IWORKZ_E2E_STORES=production (what scripts/e2e-production.sh sets), each region's backend-api
 # keeps its records in a PostgreSQL database of its own server — a primary with a streaming replica
 # for reads, reached through PgBouncer in transaction mode — and its documents in a bucket of its own
-# on SeaweedFS's S3 gateway (the one IWORKZ_TEST_S3_URL names, else one started here); at the end
-# each region's database dump and bucket are searched for the other region's people.
+# on SeaweedFS's S3 gateway (the one IWORKZ_TEST_S3_URL names, else one started here), and its
+# sign-in sessions in Redis of its own — a 3 + 3 Redis Cluster for jp-tokyo, a single node for
+# kr-seoul; both people sign in through the authorization-code flow; at the end each region's database
+# dump, bucket and Redis are searched for the other region's people.
 #
 # Exits non-zero on the first failure and stops every process it started.
 set -euo pipefail
@@ -39,6 +41,8 @@ finish() {
     stop_all
     if [ "$STORES" = production ]; then
         for region in jp-tokyo kr-seoul; do scripts/pg-cluster.sh stop "$WORK/pg-$region" 2>/dev/null || true; done
+        scripts/redis-cluster.sh stop "$WORK/redis-jp-tokyo" 2>/dev/null || true
+        [ -f "$WORK/redis-kr-seoul/redis.pid" ] && kill "$(cat "$WORK/redis-kr-seoul/redis.pid")" 2>/dev/null || true
     fi
     if [ "$status" -ne 0 ]; then
         for log in "$WORK"/*.log; do [ -f "$log" ] && { echo "--- last lines of $(basename "$log")"; tail -n 8 "$log" | cut -c1-400; }; done
@@ -169,7 +173,36 @@ while True:
     for region in jp-tokyo kr-seoul; do
         STORE_ARGS[$region]+=" --object-store s3://$BUCKET_PREFIX-{region} --s3-endpoint $S3_URL --s3-region us-east-1"
     done
+    # Sessions: jp-tokyo on a 3 + 3 Redis Cluster whose nodes admit one ACL user, kr-seoul on a single node.
+    REDIS_PASSWORD="e2e-$RANDOM-$RANDOM-$RANDOM"
+    JP_REDIS="$(scripts/redis-cluster.sh free-port)"
+    scripts/redis-cluster.sh start "$WORK/redis-jp-tokyo" "$JP_REDIS" iworkz "$REDIS_PASSWORD"
+    KR_REDIS="$(free_port)"
+    mkdir -p "$WORK/redis-kr-seoul"
+    redis-server --bind 127.0.0.1 --port "$KR_REDIS" --save "" --appendonly no --daemonize yes --dir "$WORK/redis-kr-seoul" \
+        --pidfile "$WORK/redis-kr-seoul/redis.pid" --logfile "$WORK/redis-kr-seoul/redis.log"
+    for _ in $(seq 1 100); do redis-cli -p "$KR_REDIS" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
+    declare -A REDIS_PORTS=([jp-tokyo]="$(seq -s ' ' "$JP_REDIS" $((JP_REDIS + 5)))" [kr-seoul]="$KR_REDIS")
+    declare -A REDIS_AUTH=([jp-tokyo]="--user iworkz --pass $REDIS_PASSWORD --no-auth-warning" [kr-seoul]="")
+    STORE_ARGS[jp-tokyo]+=" --sessions-redis-url redis://iworkz:$REDIS_PASSWORD@127.0.0.1:$JP_REDIS,127.0.0.1:$((JP_REDIS + 1))"
+    STORE_ARGS[kr-seoul]+=" --sessions-redis-url redis://127.0.0.1:$KR_REDIS"
 fi
+
+# Every key of a region's Redis (each node's, replicas included) with its value, one per line.
+redis_contents() {
+    local region="$1" port key
+    for port in ${REDIS_PORTS[$region]}; do
+        # shellcheck disable=SC2086
+        redis-cli ${REDIS_AUTH[$region]} -p "$port" --scan | while read -r key; do
+            echo "$key"
+            case "$(redis-cli ${REDIS_AUTH[$region]} -c -p "$port" type "$key")" in
+            hash) redis-cli ${REDIS_AUTH[$region]} -c -p "$port" hgetall "$key" ;;
+            set) redis-cli ${REDIS_AUTH[$region]} -c -p "$port" smembers "$key" ;;
+            string) redis-cli ${REDIS_AUTH[$region]} -c -p "$port" get "$key" ;;
+            esac
+        done
+    done
+}
 
 step "certificates"
 "$BIN" certs init --data-dir "$WORK/shared" > /dev/null
@@ -193,6 +226,7 @@ wait_ready "$GW/ready" "the gateway"
 step "a Korean worker and a Japanese employer register; each record is written in its home region"
 call POST /api/v1/users -H 'Content-Type: application/json' -d '{
   "role": "worker", "email": "jisoo.park@example.kr", "display_name": "Park Ji-soo", "country_of_residence": "KR",
+  "password": "e2e-worker-passphrase",
   "profile": {"skills": ["welding", "forklift"],
     "languages": [{"language": "ko", "test": "native", "level": ""}, {"language": "ja", "test": "JLPT", "level": "N3"}],
     "residence": {"status": "specified-skilled-worker-1", "expires_on": "2028-01-31"},
@@ -201,11 +235,26 @@ expect 201 "worker registration"
 WORKER="$(json 'd["access_token"]')"; WORKER_ID="$(json 'd["user"]["id"]')"
 [[ "$WORKER_ID" == usr_kr1_* ]] || fail "the worker was not homed in kr-seoul: $WORKER_ID"
 call POST /api/v1/users -H 'Content-Type: application/json' -d '{
-  "role": "employer", "email": "hr@fuji-metal.example", "display_name": "Fuji Metal HR",
+  "role": "employer", "email": "hr@fuji-metal.example", "display_name": "Fuji Metal HR", "password": "e2e-employer-passphrase",
   "country_of_residence": "JP", "company_name": "Fuji Metal K.K.", "corporate_number": "1180301018771"}'
 expect 201 "employer registration"
 EMPLOYER="$(json 'd["access_token"]')"; EMPLOYER_ID="$(json 'd["user"]["id"]')"
 [[ "$EMPLOYER_ID" == usr_jp1_* ]] || fail "the employer was not homed in jp-tokyo: $EMPLOYER_ID"
+
+if [ "$STORES" = production ]; then
+    step "both sign in through the authorization-code flow (PKCE) and refresh once; each session is kept in its home region's Redis"
+    python3 scripts/oauth-sign-in.py "$GW" jisoo.park@example.kr e2e-worker-passphrase kr-seoul > "$WORK/worker-session.json" \
+        || fail "the worker's sign-in"
+    python3 scripts/oauth-sign-in.py "$GW" hr@fuji-metal.example e2e-employer-passphrase jp-tokyo > "$WORK/employer-session.json" \
+        || fail "the employer's sign-in"
+    redis_contents kr-seoul > "$WORK/kr-seoul.redis"
+    redis_contents jp-tokyo > "$WORK/jp-tokyo.redis"
+    grep -q "iworkz:kr-seoul:grants:person:$WORKER_ID" "$WORK/kr-seoul.redis" || fail "kr-seoul's Redis has no session of the worker"
+    grep -q "iworkz:jp-tokyo:grants:person:$EMPLOYER_ID" "$WORK/jp-tokyo.redis" || fail "jp-tokyo's Redis Cluster has no session of the employer"
+    ! grep -q "$WORKER_ID" "$WORK/jp-tokyo.redis" || fail "jp-tokyo's Redis holds the Korean worker's session"
+    ! grep -q "$EMPLOYER_ID" "$WORK/kr-seoul.redis" || fail "kr-seoul's Redis holds the Japanese employer's session"
+    [ -z "$(db_rows kr-seoul 'SELECT token_digest FROM oauth_refresh_tokens')" ] || fail "kr-seoul's database holds sessions although Redis is configured"
+fi
 
 step "the employer posts a job in jp-tokyo; it is replicated to kr-seoul"
 call POST /api/v1/jobs -H "Authorization: Bearer $EMPLOYER" -H 'Content-Type: application/json' -d '{
@@ -433,6 +482,14 @@ print("\n".join(walk(path)))' "$S3_FILER" "$1"; }
     [ -z "$(bucket_owners jp-tokyo)" ] || fail "jp-tokyo's bucket holds: $(bucket_owners jp-tokyo)"
     READY="$(curl -s "http://127.0.0.1:$KR_OPS/ready")"
     grep -q '"serving":true' <<<"$READY" || fail "kr-seoul's replica is not serving reads: $READY"
+    redis_contents kr-seoul > "$WORK/kr-seoul.redis"
+    redis_contents jp-tokyo > "$WORK/jp-tokyo.redis"
+    ! grep -q "$WORKER_ID" "$WORK/kr-seoul.redis" || fail "kr-seoul's Redis still holds the erased worker's sessions"
+    for secret in "$WORKER_ID" jisoo.park@example.kr "Park Ji-soo" hr@fuji-metal.example "Fuji Metal HR"; do
+        ! grep -qF "$secret" "$WORK/jp-tokyo.redis" || fail "jp-tokyo's Redis holds \"$secret\""
+    done
+    ! grep -qF "$EMPLOYER_ID" "$WORK/kr-seoul.redis" || fail "kr-seoul's Redis holds the employer"
+    grep -q "iworkz:jp-tokyo:grants:person:$EMPLOYER_ID" "$WORK/jp-tokyo.redis" || fail "the employer's session left jp-tokyo's Redis"
 fi
 
 echo "$NAME: all checks passed"

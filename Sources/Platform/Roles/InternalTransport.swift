@@ -29,6 +29,9 @@ public enum InternalTransport: Sendable {
         configuration.timeout.connect = .init(connectTimeout)
         // Pooled keep-alive connections: the handshake is paid once per connection, not per call.
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        // A redirect is the caller's to follow: the gateway following the sign-in's 303 would fetch
+        // the client's redirect URI itself, authorization code and all.
+        configuration.redirectConfiguration = .disallow
         // The callers make their own client spans (with the region they call) and inject their context.
         configuration.tracing.tracer = nil
         if case .mutualTLS(let files) = self {

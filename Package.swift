@@ -18,7 +18,7 @@ let package = Package(
         // For the benchmark package (Benchmarks/), which builds in release on its own.
         .library(name: "IworkzPlatform", targets: [
             "Platform", "Gateway", "ServerKit", "Sovereignty", "Identity", "TokenVerification", "MatchingEngine", "Workforce", "JobService", "Storage",
-            "AgentService", "WebFirewall", "TextMatching", "Transfers", "UserService", "RateLimiting",
+            "AgentService", "WebFirewall", "TextMatching", "Transfers", "UserService", "RateLimiting", "RedisClient",
         ]),
     ],
     dependencies: [

@@ -44,6 +44,15 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "RedisRateLimit",
+            dependencies: [
+                .product(name: "IworkzPlatform", package: "iworkz"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/RedisRateLimit",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "FirewallScreen",
             dependencies: [
                 .product(name: "IworkzPlatform", package: "iworkz"),

@@ -31,6 +31,23 @@ struct StartupTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("data").path), "nothing is created")
     }
 
+    /// Sessions name their person: one Redis for every region of an all-in-one process would mix
+    /// them, so the URL must name each region's.
+    @Test func sessionsInOneRedisForSeveralRegionsAreRefused() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let loaded = try LoadedConfiguration.load(from: PlatformHarness.configDirectory)
+        for (template, expected) in [("redis://127.0.0.1:6379", "{region}"), ("redis://sessions.{region}.internal:99999", "not host[:port]"),
+                                     ("http://sessions.{region}.internal", "malformed")] {
+            let error = await #expect(throws: PlatformError.self) {
+                try await Platform.start(config: loaded, dataDirectory: folder.appendingPathComponent("data").path, openAPI: "",
+                                         logger: .init(label: "t"), sessions: .redis(template: template))
+            }
+            #expect(error?.message.contains(expected) == true, "\(template): \(error?.message ?? "")")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("data").path), "nothing is created")
+    }
+
     @Test func aCandidateCardPurposeThatNamesADirectIdentifierIsRefused() throws {
         let good = try String(contentsOf: PlatformHarness.configDirectory.appendingPathComponent("transfers.yaml"), encoding: .utf8)
         #expect((try? TransferPurposes(yaml: good)) != nil)

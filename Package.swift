@@ -380,7 +380,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RedisClientTests",
-            dependencies: ["RedisClient", "ResponseCache", "RateLimiting", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "RedisClient", "ResponseCache", "RateLimiting", "Platform", "Gateway", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -95,6 +95,19 @@ public struct PostgresDeployment: Sendable {
 }
 
 extension DatabaseChoice {
+    /// The database of `region` as it is — neither created nor migrated, replicas aside — for tools
+    /// that only read it (`iworkz audit verify`).
+    public func openExisting(region: RegionID, folder: DataFolder, logger: Logger) async throws -> any RegionalDatabase {
+        switch self {
+        case .sqlite:
+            return try await SQLiteCellDatabase.open(path: folder.databasePath(for: region), migrations: [], logger: logger)
+        case .postgres(var deployment):
+            deployment.replicas = []
+            deployment.createDatabase = false
+            return try await deployment.open(region: region, migrations: [], logger: logger)
+        }
+    }
+
     /// Brings the database of `region` to the schema this build needs (creating it first when the
     /// choice says so); returns the migrations it applied. `iworkz migrate` runs this.
     public func migrate(region: RegionID, folder: DataFolder, logger: Logger) async throws -> [String] {

@@ -47,13 +47,13 @@ extension RedisClient {
     func send(_ command: [ByteBuffer], in cluster: RedisClusterTopology) async throws -> RESPValue {
         let slot = RedisSlot.routingKey(of: command).map(RedisSlot.of)
         let deadline = ContinuousClock.now + configuration.clusterRetryWindow
-        var target = try await cluster.master(for: slot)
+        var (target, pool) = try await cluster.route(slot)
         var asking = false
         var redirects = 0
         var backoff = Duration.milliseconds(25)
         while true {
             do {
-                let connection = try await cluster.pool(for: target).connection()
+                let connection = try await pool.connection()
                 if asking {
                     return try await connection.pipeline([[ByteBuffer(string: "ASKING")], command])[1].get()
                 }
@@ -63,16 +63,16 @@ extension RedisClient {
                 switch RedisClusterReply(error, from: target) {
                 case .moved(let movedSlot, let endpoint):
                     await cluster.moved(slot: movedSlot, to: endpoint)
-                    target = endpoint
+                    (target, pool) = (endpoint, try await cluster.pool(for: endpoint))
                 case .ask(_, let endpoint):
-                    target = endpoint
+                    (target, pool) = (endpoint, try await cluster.pool(for: endpoint))
                     asking = true
                 case .retry:
                     guard ContinuousClock.now + backoff < deadline else { throw error }
                     try await Task.sleep(for: backoff)
                     backoff = min(backoff * 2, .milliseconds(400))
                     _ = try? await cluster.refresh()
-                    target = try await cluster.master(for: slot)
+                    (target, pool) = try await cluster.route(slot)
                 case .final:
                     if error as? RedisError == .connectionClosed || error as? RedisError == .timeout {
                         // The node may be gone: the next command should find out where its slots went.

@@ -34,6 +34,12 @@ actor RedisClusterTopology {
         return masters.shuffled() + map.nodes.filter { !masters.contains($0) }.shuffled()
     }
 
+    /// The master for `slot` and its pool, in one call: a command's route costs one hop to this actor.
+    func route(_ slot: Int?) async throws -> (RedisEndpoint, RedisConnectionPool) {
+        let endpoint = try await master(for: slot)
+        return (endpoint, try pool(for: endpoint))
+    }
+
     func pool(for endpoint: RedisEndpoint) throws -> RedisConnectionPool {
         guard !isClosed else { throw RedisError.connectionClosed }
         if let pool = pools[endpoint] { return pool }

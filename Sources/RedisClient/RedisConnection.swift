@@ -46,13 +46,16 @@ public final class RedisConnection: Sendable {
         let connection = RedisConnection(channel: channel, commandTimeout: configuration.commandTimeout)
         do {
             try await connection.handshake(configuration)
-        } catch let error as RedisError {
+        } catch RedisError.server(let message) {
+            // The server's own answer (WRONGPASS, NOPERM …) says what is wrong.
             await connection.close()
-            throw error
+            throw RedisError.server(message)
         } catch {
-            // A TLS failure (an unknown CA, a wrong host name) arrives as the first command's error.
+            // Anything else means no usable connection was made: a TLS failure (an unknown CA, a wrong
+            // host name) arrives as the first command's error, or as the connection closing.
             await connection.close()
-            throw RedisError.unreachable("\(endpoint): \(String(describing: error).prefix(200))")
+            let reason = error as? RedisError == .connectionClosed ? "closed during the handshake (TLS refused?)" : String(describing: error)
+            throw RedisError.unreachable("\(endpoint): \(reason.prefix(200))")
         }
         return connection
     }

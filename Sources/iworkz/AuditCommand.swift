@@ -31,29 +31,40 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Only this region's cell.", valueName: "region"))
         var region: String?
 
+        @Option(name: .customLong("database-url"),
+                help: ArgumentHelp("The cells' PostgreSQL databases, {region} in NAME for each region (env IWORKZ_DATABASE_URL); unset reads the SQLite files in the data folder.",
+                                   valueName: "url"))
+        var databaseURL: String?
+
         @OptionGroup var config: ConfigOptions
 
         func run() async throws {
             try await Self.reportingFailures {
                 let loaded = try ConfigLoading.load(config)
-                let path = dataDirectory ?? Settings().string("dataDir") ?? "./iworkz-data"
+                let settings = Settings()
+                let path = dataDirectory ?? settings.string("dataDir") ?? "./iworkz-data"
                 guard FileManager.default.fileExists(atPath: path) else { throw Failure("no data folder at \(path)") }
                 let folder: DataFolder
                 do throws(PlatformError) { folder = try DataFolder(path: path) } catch { throw Failure(error.message) }
                 let regions = loaded.catalog.regions.filter { region == nil || $0.id.rawValue == region }
                 guard !regions.isEmpty else { throw Failure("no region \(region ?? "") in regions.yaml") }
+                var choice = DatabaseChoice.sqlite
+                if let url = databaseURL ?? settings.string("databaseUrl") {
+                    choice = .postgres(PostgresDeployment(primary: url, migrateAtStart: false))
+                    do throws(PlatformError) { try choice.check(regions: regions.map(\.id)) } catch { throw Failure(error.message) }
+                }
                 var broken: [String] = []
                 for region in regions {
-                    let file = folder.databasePath(for: region.id)
-                    guard FileManager.default.fileExists(atPath: file) else {
+                    if case .sqlite = choice, !FileManager.default.fileExists(atPath: folder.databasePath(for: region.id)) {
                         print("skip \(region.id): no database")
                         continue
                     }
-                    let database: SQLiteCellDatabase
+                    let database: any RegionalDatabase
                     do {
-                        database = try await SQLiteCellDatabase.open(path: file, migrations: [], logger: Logger(label: "audit") { _ in SwiftLogNoOpLogHandler() })
+                        database = try await choice.openExisting(region: region.id, folder: folder,
+                                                                 logger: Logger(label: "audit") { _ in SwiftLogNoOpLogHandler() })
                     } catch {
-                        throw Failure("cannot open \(file): \(error)")
+                        throw Failure("cannot open the database of \(region.id): \(PostgresCellDatabase.describe(error))")
                     }
                     let log = AuditLog(database: database, headFile: folder.auditHeadPath(for: region.id))
                     let result: AuditLog.Verification

@@ -292,6 +292,41 @@ struct CommandLineTests {
         #expect(tampered.error.hasPrefix("error: audit log tampered with in 1 cell(s)"))
     }
 
+    /// The same check on a cell whose database is PostgreSQL: the head file stays in the data folder.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path) && TestDatabases.postgresURL != nil,
+                   "needs the iworkz executable and IWORKZ_TEST_POSTGRES_URL"))
+    func auditVerifyReadsPostgreSQL() async throws {
+        let folder = PlatformHarness.temporaryDataDirectory()
+        let databases = TestDatabases()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let template = try #require(try databases.urlTemplate(.postgres, perRegion: true))
+        do {
+            let platform = try await PlatformHarness.start(
+                dataDirectory: folder, databases: .postgres(PostgresDeployment(primary: template, createDatabase: true)))
+            let audit = try #require(platform.cell("kr-seoul")).audit
+            try await audit.append(event: "consent-given", details: ["consent_id": "c1"])
+            try await audit.append(event: "transfer-allowed", details: ["consent_id": "c1"])
+            let arguments = ["audit", "verify", "--data-dir", folder.path, "--config-dir", PlatformHarness.configDirectory.path,
+                             "--region", "kr-seoul", "--database-url", template]
+            let intact = try await Self.run(arguments)
+            #expect(intact.status == 0, "\(intact.error)")
+            #expect(intact.output.contains("ok   kr-seoul: 2 entries, chain intact"), "\(intact.output)")
+            try await platform.cell("kr-seoul")!.database.sql.raw("UPDATE audit_log SET event = 'transfer-refused' WHERE seq = 2").run()
+            await platform.close()
+            let tampered = try await Self.run(arguments)
+            #expect(tampered.status == 1)
+            #expect(tampered.output.contains("FAIL kr-seoul: entry 2 was altered"), "\(tampered.output)")
+            let missing = try await Self.run(["audit", "verify", "--data-dir", folder.path, "--config-dir", PlatformHarness.configDirectory.path,
+                                              "--region", "kr-seoul", "--database-url", template.replacingOccurrences(of: "{region}", with: "nowhere_{region}")])
+            #expect(missing.status == 1)
+            #expect(missing.error.contains("does not exist"), "\(missing.error)")
+        } catch {
+            await databases.closeAll()
+            throw error
+        }
+        await databases.closeAll()
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
     func rotatingTheKeyEncryptionKeyRewrapsEveryDataKey() async throws {
         let folder = PlatformHarness.temporaryDataDirectory()

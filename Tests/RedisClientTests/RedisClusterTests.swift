@@ -1,10 +1,14 @@
 import Foundation
+import Gateway
+import HummingbirdTesting
 import NIOCore
+import Platform
 import RateLimiting
 @testable import RedisClient
 import ResponseCache
 import Synchronization
 import Testing
+import TestSupport
 
 /// Runs against the 3 + 3 Redis Cluster that scripts/test.sh starts (scripts/redis-cluster.sh);
 /// skipped, with this reason, when IWORKZ_TEST_REDIS_CLUSTER_URL is unset.
@@ -37,6 +41,53 @@ enum TestRedisCluster {
     /// A direct connection to one node, bypassing the cluster routing.
     static func node(_ endpoint: RedisEndpoint) async throws -> RedisConnection {
         try await RedisConnection.connect(try configuration().pointing(to: endpoint))
+    }
+
+    /// The master serving `slot` now.
+    static func owner(of slot: Int, _ client: RedisClient) async throws -> RedisEndpoint? {
+        try await masters(client).first { $0.value.contains { $0.contains(slot) } }?.key
+    }
+
+    /// Kills a node with SIGKILL, as a crash would; returns its folder, whose redis.conf starts it again.
+    static func kill(_ endpoint: RedisEndpoint) async throws -> String {
+        let node = try await node(endpoint)
+        let info = try await node.send(["INFO", "server"]).string ?? ""
+        let directory = try await node.send(["CONFIG", "GET", "dir"]).array?.last?.string ?? ""
+        await node.close()
+        guard let pid = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("process_id:") })
+            .flatMap({ Int32($0.dropFirst("process_id:".count).trimmingCharacters(in: .whitespaces)) }), !directory.isEmpty else {
+            throw RedisError.unexpectedReply("no process id or folder in INFO / CONFIG GET dir")
+        }
+        guard Foundation.kill(pid, SIGKILL) == 0 else { throw RedisError.unexpectedReply("cannot kill \(pid)") }
+        return directory
+    }
+
+    /// Starts a killed node again and waits until it has rejoined as a replica of the cluster.
+    static func restart(_ endpoint: RedisEndpoint, directory: String) async throws -> Bool {
+        let restart = Process()
+        restart.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        restart.arguments = ["redis-server", directory + "/redis.conf"]
+        try restart.run()
+        // Polled: waitUntilExit blocks a cooperative thread and was seen to hang here.
+        for _ in 0..<200 where restart.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<100 {
+            try await Task.sleep(for: .milliseconds(200))
+            guard let node = try? await node(endpoint) else { continue }
+            let role = (try? await node.send(["ROLE"]))?.array?.first?.string
+            let state = (try? await node.send(["CLUSTER", "INFO"]))?.string ?? ""
+            await node.close()
+            if role == "slave" && state.contains("cluster_state:ok") { return true }
+        }
+        return false
+    }
+
+    /// Waits until a master other than `victim` serves `slot`, as the surviving nodes report it.
+    static func waitForPromotion(of slot: Int, from victim: RedisEndpoint, _ client: RedisClient) async throws {
+        let killedAt = ContinuousClock.now
+        while ContinuousClock.now - killedAt < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(200))
+            if let owner = try? await owner(of: slot, client), owner != victim { return }
+        }
     }
 
     static func nodeID(_ endpoint: RedisEndpoint) async throws -> String {
@@ -188,6 +239,78 @@ struct RedisClusterTests {
         for caller in callers { #expect(admitted[caller] == 40, "\(caller): 40 of 270 admitted across three gateways") }
     }
 
+    /// Three gateways (whole platforms in this process) share rate limits and the response cache on
+    /// the cluster; the master holding the rate-limit key is killed while 12 callers keep asking.
+    /// Counted: responses of 500 and above — the gateway falls back to its local limit and treats a
+    /// failed cache read as a miss, so none may appear — and the slowest answer while it happens.
+    @Test func gatewaysAnswerWithoutServerErrorsThroughAFailover() async throws {
+        let name = "gateway-failover-\(UUID().uuidString.prefix(8))"
+        let configure: (inout LoadedConfiguration) -> Void = { config in
+            config.rateLimits = RateLimitConfiguration(store: .redis, policies: [
+                RateLimitPolicy(name: name, scope: .route, limit: 1_000_000, periodSeconds: 1, burst: 1_000_000),
+            ])
+        }
+        let url = TestRedisCluster.url!
+        let probe = RedisClient(configuration: try TestRedisCluster.configuration())
+        defer { Task { await probe.close() } }
+        try await PlatformHarness.withPlatform(configure: configure, redisURL: url) { first, _ in
+            try await PlatformHarness.withPlatform(configure: configure, redisURL: url) { second, _ in
+                try await PlatformHarness.withPlatform(configure: configure, redisURL: url) { third, _ in
+                    try await first.application(host: "127.0.0.1", port: 0).test(.router) { a in
+                        try await second.application(host: "127.0.0.1", port: 0).test(.router) { b in
+                            try await third.application(host: "127.0.0.1", port: 0).test(.router) { c in
+                                let gateways = [a, b, c]
+                                for gateway in gateways { #expect(try await gateway.execute(uri: "/api/v1/jobs", method: .get).status == .ok) }
+                                // The rate-limit key's master is the one to kill.
+                                var victim: RedisEndpoint?
+                                for master in try await TestRedisCluster.masters(probe).keys {
+                                    let node = try await TestRedisCluster.node(master)
+                                    let held = try await node.send(["KEYS", "iworkz:ratelimit:\(name):*"]).array?.count ?? 0
+                                    await node.close()
+                                    if held > 0 { victim = master }
+                                }
+                                guard let victim, let victimSlot = try await TestRedisCluster.masters(probe)[victim]?.first?.lowerBound else {
+                                    Issue.record("no master holds the rate-limit key")
+                                    return
+                                }
+                                let tally = GatewayTally()
+                                var directory = ""
+                                try await withThrowingTaskGroup(of: Void.self) { group in
+                                    for worker in 0..<12 {
+                                        let gateway = gateways[worker % 3]
+                                        group.addTask {
+                                            while !tally.isStopped {
+                                                let started = ContinuousClock.now
+                                                let status = try await gateway.execute(uri: "/api/v1/jobs?limit=5", method: .get).status
+                                                tally.record(status: status.code, took: ContinuousClock.now - started)
+                                            }
+                                        }
+                                    }
+                                    do {
+                                        try await Task.sleep(for: .seconds(1))
+                                        directory = try await TestRedisCluster.kill(victim)
+                                        try await TestRedisCluster.waitForPromotion(of: victimSlot, from: victim, probe)
+                                        try await Task.sleep(for: .seconds(2))
+                                    } catch {
+                                        tally.stop()
+                                        throw error
+                                    }
+                                    tally.stop()
+                                    try await group.waitForAll()
+                                }
+                                let counts = tally.counts
+                                print("gateway failover: \(counts.total) responses, \(counts.serverErrors) of 500 or above, slowest \(counts.slowest)")
+                                #expect(counts.serverErrors == 0, "no 5xx while the cluster fails over")
+                                #expect(counts.total > 100)
+                                #expect(try await TestRedisCluster.restart(victim, directory: directory), "the killed node rejoined")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// A master is killed (SIGKILL) while three gateways take rate-limit decisions; its replica takes
     /// over after the node timeout. Commands in flight on the dead connection fail; the rest wait for
     /// the new master. Counted: at most one failure per worker, none after the failover.
@@ -195,24 +318,15 @@ struct RedisClusterTests {
         let clients = try (0..<3).map { _ in RedisClient(configuration: try TestRedisCluster.configuration()) }
         defer { Task { for client in clients { await client.close() } } }
         let policy = RateLimitPolicy(name: "failover-\(UUID().uuidString)", scope: .ip, limit: 1_000_000, periodSeconds: 1, burst: 1_000_000)
-        let masters = try await TestRedisCluster.masters(clients[0])
         let victimKey = "victim"
         let victimSlot = RedisSlot.of("iworkz:ratelimit:" + policy.name + ":" + victimKey)
-        guard let victim = masters.first(where: { $0.value.contains { $0.contains(victimSlot) } })?.key else {
+        guard let victim = try await TestRedisCluster.owner(of: victimSlot, clients[0]) else {
             Issue.record("no owner for the victim's slot")
-            return
-        }
-        let victimNode = try await TestRedisCluster.node(victim)
-        let info = try await victimNode.send(["INFO", "server"]).string ?? ""
-        let directory = try await victimNode.send(["CONFIG", "GET", "dir"]).array?.last?.string ?? ""
-        await victimNode.close()
-        guard let pid = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("process_id:") })
-            .flatMap({ Int32($0.dropFirst("process_id:".count).trimmingCharacters(in: .whitespaces)) }) else {
-            Issue.record("no process id in INFO")
             return
         }
 
         let tally = FailoverTally()
+        var directory = ""
         let workers = 24
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
@@ -229,20 +343,17 @@ struct RedisClusterTests {
                     }
                 }
             }
-            try await Task.sleep(for: .seconds(1))
-            #expect(kill(pid, SIGKILL) == 0)
-            let killedAt = ContinuousClock.now
-            // Wait for a replica to be promoted, as the remaining nodes report it.
-            while ContinuousClock.now - killedAt < .seconds(30) {
-                try await Task.sleep(for: .milliseconds(200))
-                if let shards = try? await TestRedisCluster.masters(clients[1]),
-                   let owner = shards.first(where: { $0.value.contains { $0.contains(victimSlot) } })?.key, owner != victim {
-                    break
-                }
+            do {
+                try await Task.sleep(for: .seconds(1))
+                directory = try await TestRedisCluster.kill(victim)
+                try await TestRedisCluster.waitForPromotion(of: victimSlot, from: victim, clients[1])
+                try await Task.sleep(for: .seconds(1))
+                tally.markRecovered()
+                try await Task.sleep(for: .seconds(2))
+            } catch {
+                tally.stop()
+                throw error
             }
-            try await Task.sleep(for: .seconds(1))
-            tally.markRecovered()
-            try await Task.sleep(for: .seconds(2))
             tally.stop()
             try await group.waitForAll()
         }
@@ -251,26 +362,11 @@ struct RedisClusterTests {
         #expect(result.failed <= workers, "no storm of failures: at most the commands in flight on the killed connections")
         #expect(result.failedAfterRecovery == 0)
         #expect(result.ok > 1000)
-        let owner = try await TestRedisCluster.masters(clients[2]).first { $0.value.contains { $0.contains(victimSlot) } }?.key
+        let owner = try await TestRedisCluster.owner(of: victimSlot, clients[2])
         #expect(owner != nil && owner != victim, "a replica serves the killed master's slots")
 
         // Bring the node back; it rejoins as the new master's replica.
-        let restart = Process()
-        restart.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        restart.arguments = ["redis-server", directory + "/redis.conf"]
-        try restart.run()
-        // Polled: waitUntilExit blocks a cooperative thread and was seen to hang here.
-        for _ in 0..<200 where restart.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        var rejoined = false
-        for _ in 0..<100 where !rejoined {
-            try await Task.sleep(for: .milliseconds(200))
-            if let node = try? await TestRedisCluster.node(victim) {
-                let role = (try? await node.send(["ROLE"]))?.array?.first?.string
-                let state = (try? await node.send(["CLUSTER", "INFO"]))?.string ?? ""
-                rejoined = role == "slave" && state.contains("cluster_state:ok")
-                await node.close()
-            }
-        }
+        let rejoined = try await TestRedisCluster.restart(victim, directory: directory)
         #expect(rejoined, "the killed node rejoined as a replica")
     }
 }
@@ -290,6 +386,24 @@ final class FailoverTally: Sendable {
             if !failed { counts.ok += 1; return }
             counts.failed += 1
             if counts.recovered { counts.failedAfterRecovery += 1 }
+        }
+    }
+}
+
+/// What the callers of the gateway failover test saw.
+final class GatewayTally: Sendable {
+    struct Counts { var total = 0, serverErrors = 0, slowest = Duration.zero, stopped = false }
+    private let state = Mutex(Counts())
+
+    var counts: Counts { state.withLock { $0 } }
+    var isStopped: Bool { state.withLock { $0.stopped } }
+    func stop() { state.withLock { $0.stopped = true } }
+
+    func record(status: Int, took: Duration) {
+        state.withLock { counts in
+            counts.total += 1
+            if status >= 500 { counts.serverErrors += 1 }
+            counts.slowest = max(counts.slowest, took)
         }
     }
 }

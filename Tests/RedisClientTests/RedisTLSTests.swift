@@ -39,6 +39,9 @@ struct RedisTLSTests {
     @Test func refusesAServerItCannotVerify() async throws {
         var configuration = try RedisConfiguration(url: TestRedisTLS.url!)
         configuration.tls = RedisTLS()
+        // A loaded machine may take seconds over a handshake: the default 2 s would report a timeout.
+        configuration.connectTimeout = .seconds(15)
+        configuration.commandTimeout = .seconds(15)
         let client = RedisClient(configuration: configuration)
         defer { Task { await client.close() } }
         let error = await #expect(throws: RedisError.self) { try await client.ping() }

@@ -26,10 +26,4 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unexpectedReply(let detail): "unexpected redis reply: \(detail)"
         }
     }
-
-    /// The server error's code, its first word (`MOVED`, `WRONGPASS`, `NOSCRIPT` …).
-    var serverCode: Substring? {
-        guard case .server(let message) = self else { return nil }
-        return message.split(separator: " ", maxSplits: 1).first
-    }
 }

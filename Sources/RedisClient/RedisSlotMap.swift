@@ -1,28 +1,25 @@
 /// Which master serves each of the cluster's 16384 slots, as the cluster last told it.
 struct RedisSlotMap: Sendable {
-    private(set) var masters: [RedisEndpoint?]
+    private(set) var masters: [RedisEndpoint?] = Array(repeating: nil, count: RedisSlot.count)
     /// Every node the cluster named, masters and replicas: where to ask for the map next time.
-    private(set) var nodes: [RedisEndpoint]
-
-    init(masters: [RedisEndpoint?] = Array(repeating: nil, count: RedisSlot.count), nodes: [RedisEndpoint] = []) {
-        self.masters = masters
-        self.nodes = nodes
-    }
+    private(set) var nodes: [RedisEndpoint] = []
+    /// The distinct masters, for commands any master may answer; kept, not derived per command.
+    private(set) var distinctMasters: [RedisEndpoint] = []
 
     func master(of slot: Int) -> RedisEndpoint? {
         masters[slot]
-    }
-
-    /// The distinct masters, for commands any master may answer.
-    var distinctMasters: [RedisEndpoint] {
-        var seen = Set<RedisEndpoint>()
-        return masters.compactMap { $0 }.filter { seen.insert($0).inserted }
     }
 
     /// A `MOVED` redirect: the slot has a new owner.
     mutating func assign(_ slot: Int, to endpoint: RedisEndpoint) {
         masters[slot] = endpoint
         if !nodes.contains(endpoint) { nodes.append(endpoint) }
+        countMasters()
+    }
+
+    private mutating func countMasters() {
+        var seen = Set<RedisEndpoint>()
+        distinctMasters = masters.compactMap { $0 }.filter { seen.insert($0).inserted }
     }
 
     /// Reads a `CLUSTER SHARDS` reply (Redis 7): each shard's slot ranges and its nodes, of which the
@@ -49,6 +46,7 @@ struct RedisSlotMap: Sendable {
             }
             try map.assign(ranges: bounds, to: master)
         }
+        map.countMasters()
         return map
     }
 
@@ -70,6 +68,7 @@ struct RedisSlotMap: Sendable {
             }
             try map.assign(ranges: [start, end], to: master)
         }
+        map.countMasters()
         return map
     }
 

@@ -88,6 +88,30 @@ enum TestRedisCluster {
             try await Task.sleep(for: .milliseconds(200))
             if let owner = try? await owner(of: slot, client), owner != victim { return }
         }
+        throw RedisError.unexpectedReply("no replica took over slot \(slot) within 30 s")
+    }
+
+    /// Runs `work` in `workers` loops while `victim` is SIGKILLed after a second; once a replica
+    /// serves `slot` and a second has passed, calls `promoted`, lets the loops run 2 s more and stops
+    /// them. Returns the killed node's folder, for ``restart(_:directory:)``.
+    static func killMidRun(_ victim: RedisEndpoint, slot: Int, probe: RedisClient, workers: Int, promoted: @Sendable () -> Void = {},
+                           work: @escaping @Sendable (Int) async throws -> Void) async throws -> String {
+        let running = RunningFlag()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<workers {
+                group.addTask { while running.isOn { try await work(worker) } }
+            }
+            defer { running.stop() }
+            try await Task.sleep(for: .seconds(1))
+            let directory = try await kill(victim)
+            try await waitForPromotion(of: slot, from: victim, probe)
+            try await Task.sleep(for: .seconds(1))
+            promoted()
+            try await Task.sleep(for: .seconds(2))
+            running.stop()
+            try await group.waitForAll()
+            return directory
+        }
     }
 
     static func nodeID(_ endpoint: RedisEndpoint) async throws -> String {
@@ -274,29 +298,10 @@ struct RedisClusterTests {
                                     return
                                 }
                                 let tally = GatewayTally()
-                                var directory = ""
-                                try await withThrowingTaskGroup(of: Void.self) { group in
-                                    for worker in 0..<12 {
-                                        let gateway = gateways[worker % 3]
-                                        group.addTask {
-                                            while !tally.isStopped {
-                                                let started = ContinuousClock.now
-                                                let status = try await gateway.execute(uri: "/api/v1/jobs?limit=5", method: .get).status
-                                                tally.record(status: status.code, took: ContinuousClock.now - started)
-                                            }
-                                        }
-                                    }
-                                    do {
-                                        try await Task.sleep(for: .seconds(1))
-                                        directory = try await TestRedisCluster.kill(victim)
-                                        try await TestRedisCluster.waitForPromotion(of: victimSlot, from: victim, probe)
-                                        try await Task.sleep(for: .seconds(2))
-                                    } catch {
-                                        tally.stop()
-                                        throw error
-                                    }
-                                    tally.stop()
-                                    try await group.waitForAll()
+                                let directory = try await TestRedisCluster.killMidRun(victim, slot: victimSlot, probe: probe, workers: 12) { worker in
+                                    let started = ContinuousClock.now
+                                    let status = try await gateways[worker % 3].execute(uri: "/api/v1/jobs?limit=5", method: .get).status
+                                    tally.record(status: status.code, took: ContinuousClock.now - started)
                                 }
                                 let counts = tally.counts
                                 print("gateway failover: \(counts.total) responses, \(counts.serverErrors) of 500 or above, slowest \(counts.slowest)")
@@ -326,36 +331,16 @@ struct RedisClusterTests {
         }
 
         let tally = FailoverTally()
-        var directory = ""
         let workers = 24
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<workers {
-                let store = RedisRateLimitStore(client: clients[worker % 3])
-                let key = worker % 4 == 0 ? victimKey : "worker-\(worker)"
-                group.addTask {
-                    while !tally.isStopped {
-                        do {
-                            _ = try await store.acquire(key: key, policy: policy)
-                            tally.record(failed: false)
-                        } catch {
-                            tally.record(failed: true)
-                        }
-                    }
-                }
-            }
+        let stores = clients.map { RedisRateLimitStore(client: $0) }
+        let directory = try await TestRedisCluster.killMidRun(victim, slot: victimSlot, probe: clients[1], workers: workers,
+                                                              promoted: { tally.markRecovered() }) { worker in
             do {
-                try await Task.sleep(for: .seconds(1))
-                directory = try await TestRedisCluster.kill(victim)
-                try await TestRedisCluster.waitForPromotion(of: victimSlot, from: victim, clients[1])
-                try await Task.sleep(for: .seconds(1))
-                tally.markRecovered()
-                try await Task.sleep(for: .seconds(2))
+                _ = try await stores[worker % 3].acquire(key: worker % 4 == 0 ? victimKey : "worker-\(worker)", policy: policy)
+                tally.record(failed: false)
             } catch {
-                tally.stop()
-                throw error
+                tally.record(failed: true)
             }
-            tally.stop()
-            try await group.waitForAll()
         }
         let result = tally.counts
         print("failover: \(result.ok) decisions, \(result.failed) failed (\(result.failedAfterRecovery) after the failover) of \(workers) workers")
@@ -373,13 +358,11 @@ struct RedisClusterTests {
 
 /// What the workers of the failover test saw.
 final class FailoverTally: Sendable {
-    struct Counts { var ok = 0, failed = 0, failedAfterRecovery = 0, recovered = false, stopped = false }
+    struct Counts { var ok = 0, failed = 0, failedAfterRecovery = 0, recovered = false }
     private let state = Mutex(Counts())
 
     var counts: Counts { state.withLock { $0 } }
-    var isStopped: Bool { state.withLock { $0.stopped } }
     func markRecovered() { state.withLock { $0.recovered = true } }
-    func stop() { state.withLock { $0.stopped = true } }
 
     func record(failed: Bool) {
         state.withLock { counts in
@@ -392,12 +375,10 @@ final class FailoverTally: Sendable {
 
 /// What the callers of the gateway failover test saw.
 final class GatewayTally: Sendable {
-    struct Counts { var total = 0, serverErrors = 0, slowest = Duration.zero, stopped = false }
+    struct Counts { var total = 0, serverErrors = 0, slowest = Duration.zero }
     private let state = Mutex(Counts())
 
     var counts: Counts { state.withLock { $0 } }
-    var isStopped: Bool { state.withLock { $0.stopped } }
-    func stop() { state.withLock { $0.stopped = true } }
 
     func record(status: Int, took: Duration) {
         state.withLock { counts in
@@ -406,4 +387,11 @@ final class GatewayTally: Sendable {
             counts.slowest = max(counts.slowest, took)
         }
     }
+}
+
+/// Whether the loops of ``TestRedisCluster/killMidRun(_:slot:probe:workers:promoted:work:)`` go on.
+final class RunningFlag: Sendable {
+    private let on = Mutex(true)
+    var isOn: Bool { on.withLock { $0 } }
+    func stop() { on.withLock { $0 = false } }
 }

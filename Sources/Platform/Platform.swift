@@ -105,7 +105,7 @@ public final class Platform: Sendable {
             for cell in cells { await cell.close() }
             await objectStores.close()
             if let error = error as? PlatformError { throw error }
-            throw PlatformError("cannot open cell databases in \(folder.root.path): \(error)")
+            throw PlatformError("cannot open cell databases in \(folder.root.path): \(PostgresCellDatabase.describe(error))")
         }
         var erased: [String] = []
         for cell in cells { erased += try await cell.dataKeys.destroyedSubjects() }

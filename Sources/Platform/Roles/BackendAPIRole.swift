@@ -6,6 +6,7 @@ public import MutualTLS
 public import Observability
 public import ServiceLifecycle
 public import Sovereignty
+internal import Storage
 internal import AgentService
 internal import Gateway
 internal import HTTPTypes
@@ -80,7 +81,7 @@ public final class BackendAPIRole: Sendable {
             try? await client.shutdown()
             await objectStores.close()
             if let error = error as? PlatformError { throw error }
-            throw PlatformError("cannot open the cell database in \(folder.root.path): \(error)")
+            throw PlatformError("cannot open the cell database in \(folder.root.path): \(PostgresCellDatabase.describe(error))")
         }
         let revoked: RevokedSubjects
         do {

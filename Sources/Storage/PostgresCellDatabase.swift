@@ -56,8 +56,9 @@ public final class PostgresCellDatabase: RegionalDatabase {
     /// any of them (``MigrationsPending``), for deployments that migrate in a step of their own.
     ///
     /// With `replicas`, reads through ``reads`` go to a replica whose replay lag is under
-    /// `maxReplicaLag` (measured every `lagInterval`), and a caller's reads go to the primary for
-    /// `maxReplicaLag` plus `lagInterval` after their own write.
+    /// `maxReplicaLag` (measured every `lagInterval`) once it has replayed everything the primary
+    /// held when this open finished, and a caller's reads go to the primary for `maxReplicaLag`
+    /// plus `lagInterval` after their own write.
     public static func open(location: PostgresLocation, replicas replicaLocations: [PostgresLocation] = [], maxReplicaLag: Duration = .seconds(5),
                             lagInterval: Duration = .seconds(1), migrations: [Migration], logger: Logger, applyMigrations: Bool = true,
                             connectTimeout: Duration = .seconds(15)) async throws -> PostgresCellDatabase {
@@ -68,6 +69,7 @@ public final class PostgresCellDatabase: RegionalDatabase {
             try await connection.close()
         }
         let client = PostgresClient(configuration: location.clientConfiguration(), backgroundLogger: logger)
+        let primary = PooledPostgresSQLDatabase(client: client, logger: logger, eventLoop: PostgresClient.defaultEventLoopGroup.any())
         let replicas = ReplicaSet(replicas: replicaLocations.enumerated().map { index, replica in
             let pool = PostgresClient(configuration: replica.clientConfiguration(), backgroundLogger: logger)
             return ReplicaSet.Replica(
@@ -75,7 +77,7 @@ public final class PostgresCellDatabase: RegionalDatabase {
                 database: TracedSQLDatabase(PooledPostgresSQLDatabase(client: pool, logger: logger, eventLoop: PostgresClient.defaultEventLoopGroup.any()),
                                             system: "postgresql"),
                 metricDimensions: [("database", location.database), ("replica", "\(index + 1)")])
-        }, bound: maxReplicaLag, interval: lagInterval)
+        }, primary: primary, bound: maxReplicaLag, interval: lagInterval)
         // A pool works only while its `run()` does.
         let running = Task {
             await withDiscardingTaskGroup { group in
@@ -97,6 +99,14 @@ public final class PostgresCellDatabase: RegionalDatabase {
                 let applied = try await Migrator(database: database).appliedIDs()
                 let pending = migrations.map(\.id).filter { !applied.contains($0) }
                 guard pending.isEmpty else { throw MigrationsPending(database: location.database, ids: pending) }
+            }
+            if !replicas.isEmpty {
+                // Reads right after start (search indexes rebuilt from the tables) must not reach a
+                // replica that has not replayed the tables' creation yet.
+                let position = try await withDeadline(connectTimeout, "\(location) did not answer within \(connectTimeout)") {
+                    try await ReplicaSet.position(of: primary)
+                }
+                replicas.requireReplay(through: position)
             }
         } catch {
             try? await database.close()

@@ -7,8 +7,9 @@ import Storage
 import TestSupport
 import Testing
 
-/// Reads of a database with a streaming replica, against a real one whose replay is paused and resumed.
-@Suite(.freshDatabases, .enabled(if: TestDatabases.replicaURL != nil, "IWORKZ_TEST_POSTGRES_REPLICA_URL is unset: replica routing is not tested"))
+/// Reads of a database with a streaming replica, against a real one whose replay is paused and resumed
+/// (one test at a time: pausing replay pauses it for every database on the replica).
+@Suite(.serialized, .freshDatabases, .enabled(if: TestDatabases.replicaURL != nil, "IWORKZ_TEST_POSTGRES_REPLICA_URL is unset: replica routing is not tested"))
 struct ReplicaRoutingTests {
     let logger = Logger(label: "replica-test") { _ in SwiftLogNoOpLogHandler() }
 
@@ -75,6 +76,53 @@ struct ReplicaRoutingTests {
         }
         try await replica.close()
         try await database.close()
+    }
+
+    /// A process that creates and migrates its database reads at once (search indexes are rebuilt
+    /// from the tables): the replica has replayed the database's creation a moment ago, so its lag
+    /// looks small, yet it has no tables. It must get no reads until it has replayed them.
+    @Test func aReplicaGetsNoReadsUntilItHasReplayedTheMigrationsOfTheOpen() async throws {
+        let template = try #require(try FreshDatabases.current?.urlTemplate(.postgres))
+        let primaryLocation = try PostgresLocation(url: template)
+        try await PostgresCellDatabase.createIfMissing(primaryLocation, logger: logger)
+        let replicaLocation = try PostgresLocation(url: try #require(TestDatabases.replicaURL)).with(database: primaryLocation.database)
+        var opened: PostgresCellDatabase?
+        try await waitUntil("the replica has the new database") {
+            opened = try? await PostgresCellDatabase.open(location: replicaLocation, migrations: [], logger: logger)
+            return opened != nil
+        }
+        let replica = try #require(opened)
+        try await replica.sql.raw("SELECT pg_wal_replay_pause()").run()
+        var database: PostgresCellDatabase?
+        do {
+            // A bound far above anything this test takes: only the replayed position keeps reads away.
+            let primary = try await PostgresCellDatabase.open(
+                location: primaryLocation, replicas: [replicaLocation], maxReplicaLag: .seconds(600), lagInterval: .milliseconds(50),
+                migrations: SQLJobStore.migrations, logger: logger)
+            database = primary
+            let jobs = SQLJobStore(database: primary)
+            try await Task.sleep(for: .milliseconds(200))
+            await primary.measureReplicas()
+            let status = try #require(primary.replicaStatuses().first)
+            #expect(!status.serving, "a replica without the migrated tables serves no reads")
+            #expect(try await jobs.find(Fixtures.id(.job, 1)) == nil, "the read went to the primary, which has the table")
+            #expect(try await replica.sql.raw("SELECT to_regclass('jobs') IS NULL AS missing").first()?.decode(column: "missing", as: Bool.self) == true,
+                    "the paused replica really lacks the table")
+
+            try await replica.sql.raw("SELECT pg_wal_replay_resume()").run()
+            try await waitUntil("the replica has replayed the migrations and serves") {
+                await primary.measureReplicas()
+                return primary.replicaStatuses().first?.serving == true
+            }
+            #expect(try await jobs.find(Fixtures.id(.job, 1)) == nil)
+        } catch {
+            try? await replica.sql.raw("SELECT pg_wal_replay_resume()").run()
+            try? await replica.close()
+            try? await database?.close()
+            throw error
+        }
+        try await replica.close()
+        try await database?.close()
     }
 
     @Test func aReplicaThatDoesNotAnswerGetsNoReads() async throws {

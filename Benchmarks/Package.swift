@@ -62,6 +62,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "JobSearch",
+            dependencies: [
+                .product(name: "IworkzPlatform", package: "iworkz"),
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Benchmarks/JobSearch",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "MatchingIndex",
             dependencies: [
                 .product(name: "IworkzPlatform", package: "iworkz"),

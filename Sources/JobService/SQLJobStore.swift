@@ -7,7 +7,7 @@ internal import Workforce
 
 /// ``JobStore`` over the cell's SQL database.
 public struct SQLJobStore: JobStore {
-    private let database: any TransactionalDatabase
+    let database: any TransactionalDatabase
 
     public init(database: any TransactionalDatabase) {
         self.database = database
@@ -81,61 +81,42 @@ public struct SQLJobStore: JobStore {
             """).all().map { row in Change(sequence: try row.decode(column: "change_seq", as: Int64.self), job: try Self.decode(row)) }
     }
 
-    /// Fills the search table for postings stored before it existed (or after it was lost).
-    public func rebuildSearchIndexIfNeeded() async throws {
+    /// Fills the search table for postings stored before it existed, after it was lost, or after a
+    /// migration emptied it to change how postings are tokenised. Page by page in id order, each
+    /// page's documents read inside its write transaction (so a posting written meanwhile is indexed
+    /// as written), and a large catalog never sits in memory at once.
+    public func rebuildSearchIndexIfNeeded(pageSize: Int = 2_000) async throws {
         let counts = try await database.sql.raw("""
             SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM jobs_search) AS indexed
             """).first()
         guard let counts, try counts.decode(column: "jobs", as: Int.self) != counts.decode(column: "indexed", as: Int.self) else { return }
-        let rows = try await database.sql.raw("SELECT id, document FROM jobs").all()
         let engine = database.engine
-        let entries = try rows.map { row -> (String, String) in
-            let job = try Self.decode(row)
-            return (job.id.description, job.content.title + "\n" + job.content.description)
-        }
         try await database.write { sql in
-            try await sql.raw("DELETE FROM jobs_search").run()
-            for (id, text) in entries {
-                try await sql.raw(Self.insertSearchRow(id: id, text: text, engine: engine)).run()
+            // FTS5 has no foreign key: rows of postings that are gone would keep the counts apart.
+            try await sql.raw("DELETE FROM jobs_search WHERE job_id NOT IN (SELECT id FROM jobs)").run()
+        }
+        var after = ""
+        while true {
+            let ids = try await database.sql.raw("""
+                SELECT id FROM jobs WHERE id > \(bind: after) ORDER BY id LIMIT \(unsafeRaw: String(max(1, pageSize)))
+                """).all().map { try $0.decode(column: "id", as: String.self) }
+            guard let last = ids.last else { return }
+            try await database.write { sql in
+                let entries = try await sql.select().columns("document").from("jobs").where("id", .in, ids).all().map { row in
+                    let job = try Self.decode(row)
+                    return (id: job.id.description, text: job.content.title + "\n" + job.content.description)
+                }
+                try await sql.delete(from: "jobs_search").where("job_id", .in, ids).run()
+                for start in stride(from: 0, to: entries.count, by: Self.rowsPerStatement) {
+                    try await Self.insertSearchRows(Array(entries[start..<min(start + Self.rowsPerStatement, entries.count)]), engine: engine, on: sql)
+                }
             }
+            after = last
         }
     }
 
     public func upsert(_ job: Job) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let document = String(decoding: try encoder.encode(job), as: UTF8.self)
-        let searchText = (job.content.title + "\n" + job.content.description).lowercased()
-        let text = job.content.title + "\n" + job.content.description
-        let engine = database.engine
-        let id = job.id.description
-        let skills = Set(job.content.requiredSkills)
-        let (country, prefecture, type) = (job.content.location.country, job.content.location.prefecture, job.content.employmentType.rawValue)
-        let (origin, employer, status) = (job.originRegion.rawValue, job.employerID.description, job.status.rawValue)
-        let (created, updated) = (job.createdAt, job.updatedAt)
-        try await database.write { sql in
-            // Only a newer version replaces the stored one, so late replication never regresses a posting.
-            let stored = try await sql.raw("SELECT updated_at FROM jobs WHERE id = \(bind: id)").first()
-            if let stored, try stored.decode(column: "updated_at", as: String.self) >= updated { return }
-            // Writes are serialised (one writer per cell), so the next number is never taken twice.
-            try await sql.raw("""
-                INSERT INTO jobs (id, employer_id, origin_region, status, country, prefecture, employment_type,
-                                  search_text, document, created_at, updated_at, change_seq)
-                VALUES (\(bind: id), \(bind: employer), \(bind: origin), \(bind: status), \(bind: country), \(bind: prefecture),
-                        \(bind: type), \(bind: searchText), \(bind: document), \(bind: created), \(bind: updated),
-                        (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM jobs))
-                ON CONFLICT (id) DO UPDATE SET status = excluded.status, country = excluded.country,
-                    prefecture = excluded.prefecture, employment_type = excluded.employment_type,
-                    search_text = excluded.search_text, document = excluded.document, updated_at = excluded.updated_at,
-                    change_seq = excluded.change_seq
-                """).run()
-            try await sql.raw("DELETE FROM jobs_search WHERE job_id = \(bind: id)").run()
-            try await sql.raw(Self.insertSearchRow(id: id, text: text, engine: engine)).run()
-            try await sql.raw("DELETE FROM job_skills WHERE job_id = \(bind: id)").run()
-            for skill in skills {
-                try await sql.raw("INSERT INTO job_skills (job_id, skill) VALUES (\(bind: id), \(bind: skill))").run()
-            }
-        }
+        try await upsert(contentsOf: [job])
     }
 
     public func find(_ id: RegionalID) async throws -> Job? {
@@ -176,17 +157,7 @@ public struct SQLJobStore: JobStore {
         return try await database.reads.raw(sql).all().map(Self.decode)
     }
 
-    /// The search row of a posting: FTS5 tokens on SQLite, a positioned `tsvector` on PostgreSQL.
-    private static func insertSearchRow(id: String, text: String, engine: SQLEngine) -> SQLQueryString {
-        switch engine {
-        case .sqlite:
-            "INSERT INTO jobs_search (job_id, tokens) VALUES (\(bind: id), \(bind: SearchTokens.document(text)))"
-        case .postgres:
-            "INSERT INTO jobs_search (job_id, tokens) VALUES (\(bind: id), CAST(\(bind: SearchTokens.tsvector(text)) AS tsvector))"
-        }
-    }
-
-    private static func decode(_ row: any SQLRow) throws -> Job {
+    static func decode(_ row: any SQLRow) throws -> Job {
         try JSONDecoder().decode(Job.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
     }
 }

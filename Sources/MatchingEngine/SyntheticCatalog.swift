@@ -63,11 +63,13 @@ public struct SyntheticCatalog: Sendable {
             ? LanguageProficiency(language: "ja", test: "JLPT", level: pick(["N1", "N2", "N3", "N4", "N5"]))
             : LanguageProficiency(language: "ko", test: "TOPIK", level: String(Int.random(in: 1...6, using: &random)))
         let type: EmploymentType = chance(3) ? .partTime : .fullTime
+        let prefecture = pick(Self.prefectures[country]!)
+        let (title, description) = text(country: country, prefecture: prefecture)
         let content = JobContent(
-            title: "Job \(index)", description: "Generated posting \(index)",
+            title: title, description: description,
             requiredSkills: (0..<Int.random(in: 1...5, using: &random)).map { _ in skill() },
             minimumLanguage: chance(3) ? nil : language, eligibleResidenceStatuses: chance(5) ? [pick(statuses)] : [],
-            location: Place(country: country, prefecture: pick(Self.prefectures[country]!)),
+            location: Place(country: country, prefecture: prefecture),
             salary: country == "JP"
                 ? SalaryRange(min: 180_000, max: Int.random(in: 200_000...400_000, using: &random), currency: "JPY", period: .month)
                 : SalaryRange(min: 2_000_000, max: Int.random(in: 2_200_000...4_000_000, using: &random), currency: "KRW", period: .month),

@@ -110,6 +110,60 @@ struct JobStoreContractTests {
         #expect(try await store.changes(after: all[0].sequence, limit: 100).map(\.job.content.title) == ["a2"])
     }
 
+    /// A batch larger than one statement's worth: every posting searchable and filterable as if
+    /// written one by one, a stale version skipped, of two versions in the batch the newer kept,
+    /// and change numbers in the order given.
+    @Test(arguments: TestDatabases.engines)
+    func aBatchWritesLikeOneByOne(engine: TestDatabases.Engine) async throws {
+        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations))
+        try await store.upsert(Fixtures.job(1, title: "stored newer", updatedAt: "2026-12-09T00:00:00Z"))
+        var batch = (1...450 as ClosedRange<UInt64>).map { n in
+            Fixtures.job(n, title: n % 3 == 0 ? "溶接工 \(n)" : "介護職員 \(n)", skills: n % 2 == 0 ? ["welding", "cooking"] : ["cooking"])
+        }
+        batch.append(Fixtures.job(7, title: "용접공 seven, newer", updatedAt: "2026-12-05T00:00:00Z"))
+        try await store.upsert(contentsOf: batch)
+
+        #expect(try await store.find(Fixtures.id(.job, 1))?.content.title == "stored newer", "a stale version is skipped")
+        #expect(try await store.find(Fixtures.id(.job, 7))?.content.title == "용접공 seven, newer", "the newer of two in the batch wins")
+        var query = JobQuery()
+        query.text = "溶接工"
+        query.limit = 1000
+        #expect(try await store.list(query).count == 150)
+        query.text = "용접"
+        #expect(try await store.list(query).map(\.id) == [Fixtures.id(.job, 7)])
+        query = JobQuery()
+        query.skill = "welding"
+        query.limit = 1000
+        #expect(try await store.list(query).count == 225, "the even-numbered postings")
+        let changes = try await store.changes(after: 0, limit: 1000)
+        #expect(changes.count == 450)
+        #expect(changes.map(\.sequence) == Array(1...450))
+        #expect(changes.dropFirst().map(\.job.id) == (2...450 as ClosedRange<UInt64>).map { Fixtures.id(.job, $0) },
+                "after the posting written first, the batch in the order given (job 7 where its first version stood)")
+    }
+
+    /// A migration that changes the tokens empties the search table; the next start re-indexes
+    /// every posting, page by page.
+    @Test(arguments: TestDatabases.engines)
+    func aLostSearchIndexIsRebuiltPageByPage(engine: TestDatabases.Engine) async throws {
+        let database = try await freshDatabase(engine, migrations: SQLJobStore.migrations)
+        let store = SQLJobStore(database: database)
+        try await store.upsert(contentsOf: (1...250 as ClosedRange<UInt64>).map { n in
+            Fixtures.job(n, title: n.isMultiple(of: 5) ? "溶接工 \(n)" : "介護職員 \(n)")
+        })
+        try await database.write { try await $0.raw("DELETE FROM jobs_search").run() }
+        var query = JobQuery()
+        query.text = "溶接"
+        query.limit = 1000
+        #expect(try await store.list(query).isEmpty, "without its index, nothing is found")
+        try await store.rebuildSearchIndexIfNeeded(pageSize: 100)
+        #expect(try await store.list(query).count == 50)
+        query.text = "介護"
+        #expect(try await store.list(query).count == 200)
+        let indexed = try await database.sql.raw("SELECT count(*) AS n FROM jobs_search").first()?.decode(column: "n", as: Int.self)
+        #expect(indexed == 250)
+    }
+
     /// The change sequence is the replication outbox: writes from many tasks at once (on
     /// PostgreSQL, many pooled connections) must never share a number or commit out of order.
     @Test(arguments: TestDatabases.engines)

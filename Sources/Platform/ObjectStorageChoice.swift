@@ -16,11 +16,16 @@ public struct S3Location: Sendable {
     /// The bucket name, `{region}` standing for the region's id: `iworkz-{region}` is `iworkz-jp-tokyo`.
     public let bucketTemplate: String
     public let configuration: S3Client.Configuration
+    /// The region or location of regions.yaml the service keeps its data in: the S3 region on
+    /// AWS, what the operator declares for an endpoint of their own, nil when undeclared.
+    public let storageLocation: RegionID?
 
     /// - Parameters:
     ///   - url: `s3://BUCKET`, where `{region}` in the bucket stands for each region's id.
     ///   - endpoint: the service's base URL; nil for AWS's (`https://s3.<region>.amazonaws.com`).
-    public init(url: String, endpoint: URL?, region: String, credentials: AWSCredentials) throws(PlatformError) {
+    ///   - location: where the service keeps data, as regions.yaml names places; by default the
+    ///     S3 region on AWS, and undeclared for another endpoint.
+    public init(url: String, endpoint: URL?, region: String, location: String? = nil, credentials: AWSCredentials) throws(PlatformError) {
         guard url.hasPrefix("s3://"), !url.dropFirst(5).isEmpty, !url.dropFirst(5).contains("/") else {
             throw PlatformError("the object store \(url.prefix(80)) is not s3://BUCKET (a bucket name, `{region}` for each region's id)")
         }
@@ -30,6 +35,7 @@ public struct S3Location: Sendable {
             throw PlatformError("the S3 endpoint is not an http(s):// URL")
         }
         configuration = S3Client.Configuration(endpoint: base, region: region, credentials: credentials)
+        storageLocation = (location ?? (endpoint == nil ? region : nil)).map { RegionID($0) }
         // Checked once with a region id of the usual shape; every real one is checked again when opened.
         _ = try bucket(for: RegionID("jp-tokyo"))
     }

@@ -65,6 +65,8 @@ public final class Platform: Sendable {
         }
         try databases.check(regions: config.catalog.regions.map(\.id))
         try sessions.check(regions: config.catalog.regions.map(\.id))
+        try objectStorage.checkResidency(of: config.catalog.regions, in: config.catalog)
+        objectStorage.warnIfResidencyUnverified(of: config.catalog.regions, in: config.catalog, logger: logger)
         let folder = try DataFolder(path: dataDirectory)
         let ring: SigningKeyRing
         do {

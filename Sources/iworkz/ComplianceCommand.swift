@@ -31,6 +31,19 @@ struct ComplianceCommand: AsyncParsableCommand {
         @Option(name: .customLong("on"), help: "The day to judge the legal data's revision dates on (YYYY-MM-DD; today by default).")
         var day: String?
 
+        @Option(name: .customLong("object-store"),
+                help: ArgumentHelp("Also judge where each region's documents rest: s3://BUCKET as `serve` takes it (env IWORKZ_OBJECT_STORE).", valueName: "url"))
+        var objectStore: String?
+
+        @Option(name: .customLong("s3-endpoint"), help: ArgumentHelp("As for `serve` (env IWORKZ_S3_ENDPOINT).", valueName: "url"))
+        var s3Endpoint: String?
+
+        @Option(name: .customLong("s3-region"), help: ArgumentHelp("As for `serve` (env IWORKZ_S3_REGION or AWS_REGION).", valueName: "region"))
+        var s3Region: String?
+
+        @Option(name: .customLong("s3-location"), help: ArgumentHelp("As for `serve` (env IWORKZ_S3_LOCATION).", valueName: "place"))
+        var s3Location: String?
+
         func run() async throws {
             try await Self.reportingFailures {
                 let today = day ?? Timestamps.day(Date())
@@ -39,6 +52,7 @@ struct ComplianceCommand: AsyncParsableCommand {
                 }
                 let loaded = try ConfigLoading.load(config)
                 let check = loaded.compliance(on: today)
+                let documents = try await documentResidency(loaded)
                 for finding in check.findings() {
                     let verdict = finding.isLawful ? "ok  " : "FAIL"
                     let basis = finding.decision.map { "\($0.ruleID)" + ($0.article.isEmpty ? "" : " — \($0.article)") } ?? "-"
@@ -48,7 +62,12 @@ struct ComplianceCommand: AsyncParsableCommand {
                 for table in tables {
                     print("\(table.isOverdue(on: today) ? "LATE" : "ok  ") legal data: \(table.summary)")
                 }
-                let violations = check.violations()
+                for place in documents {
+                    let verdict = place.problem != nil ? "FAIL" : place.isVerified ? "ok  " : "??  "
+                    let where_ = place.location.map { "\($0) (\(place.jurisdiction?.code ?? "?"))" } ?? "undeclared (--s3-location)"
+                    print("\(verdict) \(place.region) documents → S3 \(where_)")
+                }
+                let violations = check.violations() + documents.compactMap(\.problem)
                 let late = tables.filter { $0.isOverdue(on: today) }.map { "\($0.summary) is past its revision day" }
                 guard violations.isEmpty, late.isEmpty else {
                     let headline = violations.isEmpty
@@ -58,6 +77,23 @@ struct ComplianceCommand: AsyncParsableCommand {
                 }
                 print("compliance check passed: \(check.findings().count) backup paths lawful, \(tables.count) tables of legal data current on \(today)")
             }
+        }
+
+        /// Where each region's documents rest on the S3 service the flags, environment or settings
+        /// file name; none for the folder.
+        private func documentResidency(_ loaded: LoadedConfiguration) async throws -> [ObjectStorageResidency] {
+            var flags: [String: String] = [:]
+            for (key, value) in [("objectStore", objectStore), ("s3Endpoint", s3Endpoint), ("s3Region", s3Region), ("s3Location", s3Location)] {
+                if let value { flags[key] = value }
+            }
+            let settings = try await Settings.load(flags: flags)
+            // No request is made: where the service is needs no credentials to judge.
+            var environment = ProcessInfo.processInfo.environment
+            environment["AWS_ACCESS_KEY_ID", default: "unused"] += ""
+            environment["AWS_SECRET_ACCESS_KEY", default: "unused"] += ""
+            let objects = ObjectStoreSettings(settings, environment: environment)
+            guard settings.problems.isEmpty else { throw Failure(settings.problems.joined(separator: "; ")) }
+            return objects.choice.residency(of: loaded.catalog.regions, in: loaded.catalog)
         }
     }
 }

@@ -110,6 +110,11 @@ struct ServeCommand: AsyncParsableCommand {
                                                                valueName: "region"))
     var s3Region: String?
 
+    @Option(name: .customLong("s3-location"),
+            help: ArgumentHelp("Where the S3 service keeps data, as regions.yaml names regions and locations, checked against each region's data residency (env IWORKZ_S3_LOCATION; default: the S3 region on AWS, undeclared for another endpoint).",
+                               valueName: "place"))
+    var s3Location: String?
+
     @Option(name: .customLong("database-url"),
             help: ArgumentHelp("Where records go: unset for SQLite files in the data folder, or postgres://USER@HOST:PORT/NAME?sslmode=…, {region} in NAME standing for each region's id with _ for - (env IWORKZ_DATABASE_URL).",
                                valueName: "url"))
@@ -174,7 +179,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("host", host), ("port", port), ("opsPort", opsPort), ("dataDir", dataDirectory), ("configDir", config.configDirectory),
             ("redisUrl", redisURL), ("maxInFlight", maxInFlight), ("maxConnectionsPerAddress", maxConnectionsPerAddress),
             ("tlsCert", tlsCertificate), ("tlsKey", tlsKey), ("otlpEndpoint", otlpEndpoint), ("traceSampleRatio", traceSampleRatio),
-            ("logLevel", logLevel), ("settings", settingsFile), ("objectStore", objectStore), ("s3Endpoint", s3Endpoint), ("s3Region", s3Region),
+            ("logLevel", logLevel), ("settings", settingsFile), ("objectStore", objectStore), ("s3Endpoint", s3Endpoint), ("s3Region", s3Region), ("s3Location", s3Location),
             ("databaseUrl", databaseURL), ("migrateAtStart", migrateAtStart), ("sessionsRedisUrl", sessionsRedisURL),
             ("databaseReplicaUrls", databaseReplicaURLs), ("maxReplicaLag", maxReplicaLag),
         ]

@@ -125,6 +125,22 @@ struct CommandLineTests {
         #expect(badDay.error.contains("--on must be a date as YYYY-MM-DD"))
     }
 
+    /// One AWS region for every region's bucket puts the Korean, EU, US and UK documents in Japan.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
+    func complianceCheckJudgesWhereDocumentsRest() async throws {
+        let base = ["compliance", "check", "--config-dir", PlatformHarness.configDirectory.path, "--on", "2026-09-30", "--object-store", "s3://iworkz-{region}"]
+        let run = try await Self.run(base + ["--s3-region", "ap-northeast-1"])
+        #expect(run.status == 1)
+        #expect(run.output.contains("ok   jp-tokyo documents → S3 ap-northeast-1 (JP)"))
+        #expect(run.output.contains("FAIL kr-seoul documents → S3 ap-northeast-1 (JP)"))
+        #expect(run.error.hasPrefix("error: 4 compliance violation(s)"), "\(run.error)")
+        #expect(run.error.contains("kr-seoul's documents would rest in JP (S3 location ap-northeast-1), outside its data residency (Korea only)"))
+
+        let own = try await Self.run(base + ["--s3-endpoint", "http://127.0.0.1:8333"])
+        #expect(own.status == 0, "an undeclared place of the operator's own service is shown, not failed: \(own.error)")
+        #expect(own.output.contains("??   kr-seoul documents → S3 undeclared (--s3-location)"))
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: executable.path), "build the iworkz executable first"))
     func complianceCheckFailsOnAnUnlawfulBackupRegion() async throws {
         let folder = PlatformHarness.temporaryDataDirectory()

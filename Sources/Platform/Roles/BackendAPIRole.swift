@@ -63,6 +63,8 @@ public final class BackendAPIRole: Sendable {
         guard let region = config.catalog.region(regionID) else { throw PlatformError("region \(regionID) is not in regions.yaml") }
         try databases.check(regions: [regionID])
         try sessions.check(regions: [regionID])
+        try objectStorage.checkResidency(of: [region], in: config.catalog)
+        objectStorage.warnIfResidencyUnverified(of: [region], in: config.catalog, logger: logger)
         let identity = ServiceIdentity(region: regionID.rawValue, role: .backendAPI)
         let folder = try DataFolder(path: dataDirectory)
         let ring: SigningKeyRing

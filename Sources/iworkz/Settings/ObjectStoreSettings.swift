@@ -8,7 +8,10 @@ import S3Client
 ///   several regions);
 /// - `s3Endpoint`: the S3 service's base URL (else the standard `AWS_ENDPOINT_URL_S3` or
 ///   `AWS_ENDPOINT_URL`, else AWS's for the region);
-/// - `s3Region`: its region (else `AWS_REGION` or `AWS_DEFAULT_REGION`, else `us-east-1`).
+/// - `s3Region`: its region (else `AWS_REGION` or `AWS_DEFAULT_REGION`, else `us-east-1`);
+/// - `s3Location`: the region or location of regions.yaml the service keeps data in, checked
+///   against each region's data residency (by default the S3 region on AWS; undeclared, and only
+///   warned about, for an endpoint of the operator's own).
 /// The credentials are the standard `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
 /// `AWS_SESSION_TOKEN`, never a flag.
 struct ObjectStoreSettings {
@@ -32,7 +35,7 @@ struct ObjectStoreSettings {
         }
         let region = settings.string("s3Region") ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
         do throws(PlatformError) {
-            choice = .s3(try S3Location(url: url, endpoint: endpoint, region: region, credentials: credentials))
+            choice = .s3(try S3Location(url: url, endpoint: endpoint, region: region, location: settings.string("s3Location"), credentials: credentials))
         } catch {
             settings.problem("objectStore", error.message)
             choice = .folder

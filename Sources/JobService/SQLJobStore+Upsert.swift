@@ -37,12 +37,13 @@ extension SQLJobStore {
     /// One statement's worth of postings, inside the write transaction (writes of a cell are
     /// serialised, so the change numbers taken here are never taken twice).
     private static func write(_ batch: ArraySlice<StoredJob>, engine: SQLEngine, on sql: any SQLDatabase) async throws {
-        var stored: [String: String] = [:]
-        for row in try await sql.select().columns("id", "updated_at").from("jobs").where("id", .in, batch.map(\.id)).all() {
-            stored[try row.decode(column: "id", as: String.self)] = try row.decode(column: "updated_at", as: String.self)
+        var stored: [String: (updatedAt: String, sequence: Int64)] = [:]
+        for row in try await sql.select().columns("id", "updated_at", "change_seq").from("jobs").where("id", .in, batch.map(\.id)).all() {
+            stored[try row.decode(column: "id", as: String.self)] = (try row.decode(column: "updated_at", as: String.self),
+                                                                      try row.decode(column: "change_seq", as: Int64.self))
         }
         // Only a newer version replaces the stored one, so late replication never regresses a posting.
-        let fresh = batch.filter { row in stored[row.id].map { $0 < row.updatedAt } ?? true }
+        let fresh = batch.filter { row in stored[row.id].map { $0.updatedAt < row.updatedAt } ?? true }
         guard !fresh.isEmpty else { return }
         let last = try await sql.raw("SELECT COALESCE(MAX(change_seq), 0) AS last FROM jobs").first()?.decode(column: "last", as: Int64.self) ?? 0
         let insert = sql.insert(into: "jobs").columns(
@@ -61,8 +62,8 @@ extension SQLJobStore {
                 .set(excludedValueOf: "updated_at").set(excludedValueOf: "change_seq")
         }.run()
         let ids = fresh.map(\.id)
-        try await sql.delete(from: "jobs_search").where("job_id", .in, ids).run()
-        try await insertSearchRows(fresh.map { ($0.id, $0.text) }, engine: engine, on: sql)
+        try await deleteSearchRows(ids: ids, sequences: fresh.compactMap { stored[$0.id]?.sequence }, engine: engine, on: sql)
+        try await insertSearchRows(fresh.enumerated().map { offset, row in (row.id, row.text, last + Int64(offset) + 1) }, engine: engine, on: sql)
         try await sql.delete(from: "job_skills").where("job_id", .in, ids).run()
         let skills = fresh.flatMap { row in row.skills.map { (row.id, $0) } }
         if !skills.isEmpty {
@@ -72,20 +73,40 @@ extension SQLJobStore {
         }
     }
 
-    /// The search rows of postings, in one statement: FTS5 tokens on SQLite, a positioned
-    /// `tsvector` on PostgreSQL.
-    static func insertSearchRows(_ entries: [(id: String, text: String)], engine: SQLEngine, on sql: any SQLDatabase) async throws {
+    /// The search rows of postings, in one statement: FTS5 tokens on SQLite, under the posting's
+    /// change number as the FTS row id (FTS5 cannot look a row up by an unindexed column, so a
+    /// delete by `job_id` would read the whole table: a write to a catalog of a million postings
+    /// took a full scan); a positioned `tsvector` on PostgreSQL, keyed by `job_id`.
+    static func insertSearchRows(_ entries: [(id: String, text: String, sequence: Int64)], engine: SQLEngine,
+                                 on sql: any SQLDatabase) async throws {
         guard !entries.isEmpty else { return }
-        let insert = sql.insert(into: "jobs_search").columns("job_id", "tokens")
-        for (id, text) in entries {
-            switch engine {
-            case .sqlite:
-                insert.values([SQLBind(id), SQLBind(SearchTokens.document(text))] as [any SQLExpression])
-            case .postgres:
+        switch engine {
+        case .sqlite:
+            let insert = sql.insert(into: "jobs_search").columns("rowid", "job_id", "tokens")
+            for (id, text, sequence) in entries {
+                insert.values([SQLBind(sequence), SQLBind(id), SQLBind(SearchTokens.document(text))] as [any SQLExpression])
+            }
+            try await insert.run()
+        case .postgres:
+            let insert = sql.insert(into: "jobs_search").columns("job_id", "tokens")
+            for (id, text, _) in entries {
                 insert.values([SQLBind(id), SQLQueryString("CAST(\(bind: SearchTokens.tsvector(text)) AS tsvector)")] as [any SQLExpression])
             }
+            try await insert.run()
         }
-        try await insert.run()
+    }
+
+    /// Removes the search rows of postings: on SQLite by their change numbers (the FTS row ids),
+    /// on PostgreSQL by id.
+    static func deleteSearchRows(ids: [String], sequences: [Int64], engine: SQLEngine, on sql: any SQLDatabase) async throws {
+        switch engine {
+        case .sqlite:
+            guard !sequences.isEmpty else { return }
+            try await sql.delete(from: "jobs_search").where(SQLColumn("rowid"), .in, SQLBind.group(sequences)).run()
+        case .postgres:
+            guard !ids.isEmpty else { return }
+            try await sql.delete(from: "jobs_search").where("job_id", .in, ids).run()
+        }
     }
 }
 

@@ -56,6 +56,10 @@ public struct SQLJobStore: JobStore {
             "CREATE INDEX jobs_changes ON jobs (origin_region, change_seq)",
             "CREATE INDEX jobs_change_seq ON jobs (change_seq)",
         ]),
+        // Postings are indexed with the last character of each CJK run as a token of its own (see
+        // ``SearchTokens/documentTokens(_:)``), and on SQLite under their change number as row id:
+        // emptied here, the search table is rebuilt at start.
+        Migration(id: "jobs-004", statements: ["DELETE FROM jobs_search"]),
     ]
 
     /// A posting as it was written, with its place in the cell's change sequence.
@@ -92,8 +96,11 @@ public struct SQLJobStore: JobStore {
         guard let counts, try counts.decode(column: "jobs", as: Int.self) != counts.decode(column: "indexed", as: Int.self) else { return }
         let engine = database.engine
         try await database.write { sql in
-            // FTS5 has no foreign key: rows of postings that are gone would keep the counts apart.
-            try await sql.raw("DELETE FROM jobs_search WHERE job_id NOT IN (SELECT id FROM jobs)").run()
+            // FTS5 has no foreign key: rows of postings that are gone, or of versions replaced, would
+            // keep the counts apart.
+            try await sql.raw(engine == .sqlite
+                ? "DELETE FROM jobs_search WHERE rowid NOT IN (SELECT change_seq FROM jobs)"
+                : "DELETE FROM jobs_search WHERE job_id NOT IN (SELECT id FROM jobs)").run()
         }
         var after = ""
         while true {
@@ -102,11 +109,12 @@ public struct SQLJobStore: JobStore {
                 """).all().map { try $0.decode(column: "id", as: String.self) }
             guard let last = ids.last else { return }
             try await database.write { sql in
-                let entries = try await sql.select().columns("document").from("jobs").where("id", .in, ids).all().map { row in
+                let entries = try await sql.select().columns("document", "change_seq").from("jobs").where("id", .in, ids).all().map { row in
                     let job = try Self.decode(row)
-                    return (id: job.id.description, text: job.content.title + "\n" + job.content.description)
+                    return (id: job.id.description, text: job.content.title + "\n" + job.content.description,
+                            sequence: try row.decode(column: "change_seq", as: Int64.self))
                 }
-                try await sql.delete(from: "jobs_search").where("job_id", .in, ids).run()
+                try await Self.deleteSearchRows(ids: ids, sequences: entries.map(\.sequence), engine: engine, on: sql)
                 for start in stride(from: 0, to: entries.count, by: Self.rowsPerStatement) {
                     try await Self.insertSearchRows(Array(entries[start..<min(start + Self.rowsPerStatement, entries.count)]), engine: engine, on: sql)
                 }
@@ -141,17 +149,15 @@ public struct SQLJobStore: JobStore {
         }
         if let text = query.text {
             let postgres = database.engine == .postgres
-            if let match = postgres ? SearchTokens.tsquery(text) : SearchTokens.query(text), !SearchTokens.needsScan(text) {
-                sql.appendInterpolation(unsafeRaw: postgres
-                    ? " AND id IN (SELECT job_id FROM jobs_search WHERE tokens @@ CAST("
-                    : " AND id IN (SELECT job_id FROM jobs_search WHERE jobs_search MATCH ")
-                sql.appendInterpolation(bind: match)
-                sql.appendInterpolation(unsafeRaw: postgres ? " AS tsquery))" : ")")
-            } else {
-                sql.appendInterpolation(unsafeRaw: postgres ? " AND strpos(search_text, " : " AND instr(search_text, ")
-                sql.appendInterpolation(bind: text.lowercased())
-                sql.appendInterpolation(unsafeRaw: ") > 0")
+            // Every query goes through the index; a lone CJK character is a prefix of the bigrams.
+            guard let match = postgres ? SearchTokens.tsquery(text) : SearchTokens.query(text) else {
+                return []  // no letter or digit in it: nothing can match
             }
+            sql.appendInterpolation(unsafeRaw: postgres
+                ? " AND id IN (SELECT job_id FROM jobs_search WHERE tokens @@ CAST("
+                : " AND change_seq IN (SELECT rowid FROM jobs_search WHERE jobs_search MATCH ")
+            sql.appendInterpolation(bind: match)
+            sql.appendInterpolation(unsafeRaw: postgres ? " AS tsquery))" : ")")
         }
         sql.appendInterpolation(unsafeRaw: " ORDER BY id LIMIT \(max(1, min(query.limit, 1000)))")
         return try await database.reads.raw(sql).all().map(Self.decode)

@@ -37,18 +37,30 @@ public enum SearchTokens {
         return runs
     }
 
+    /// The tokens a posting is indexed under: every run's tokens, and after a run of two or more
+    /// Japanese, Chinese or Korean characters its last character alone. A one-character query is
+    /// then a prefix search — the bigrams starting with it, or the lone last character — instead of
+    /// a scan of every posting (溶接工 → 溶接 接工 工: 溶, 接 and 工 are each found).
+    public static func documentTokens(_ text: String) -> [String] {
+        runs(text).flatMap { run -> [String] in
+            guard run.count > 1 || (run.first?.count ?? 0) > 1, let last = run.last?.last, isCJK(last) else { return run }
+            return run + [String(last)]
+        }
+    }
+
     /// The text an FTS5 (unicode61) index stores for a posting: every token, space-separated.
     public static func document(_ text: String) -> String {
-        runs(text).flatMap { $0 }.joined(separator: " ")
+        documentTokens(text).joined(separator: " ")
     }
 
     /// An FTS5 query requiring every run of `text`, each run's tokens as one phrase; nil when the
     /// text has no tokens. Quotes inside tokens are doubled, so the query cannot inject FTS syntax.
-    /// A run of Latin letters or digits also matches longer words (`weld` finds `welder`).
+    /// A run of Latin letters or digits also matches longer words (`weld` finds `welder`), and a
+    /// lone CJK character every token starting with it (see ``documentTokens(_:)``).
     public static func query(_ text: String) -> String? {
         let phrases = runs(text).map { run in
             let phrase = "\"" + run.joined(separator: " ").replacingQuotes() + "\""
-            return run.count == 1 && !run[0].contains(where: isCJK) ? phrase + "*" : phrase
+            return isPrefix(run) ? phrase + "*" : phrase
         }
         return phrases.isEmpty ? nil : phrases.joined(separator: " AND ")
     }
@@ -59,7 +71,7 @@ public enum SearchTokens {
     public static func tsvector(_ text: String) -> String {
         var positions: [String: [Int]] = [:]
         var order: [String] = []
-        for (index, token) in runs(text).flatMap({ $0 }).enumerated() where index < 16_383 {
+        for (index, token) in documentTokens(text).enumerated() where index < 16_383 {
             if positions[token] == nil { order.append(token) }
             if positions[token, default: []].count < 256 { positions[token, default: []].append(index + 1) }
         }
@@ -73,7 +85,7 @@ public enum SearchTokens {
     public static func tsquery(_ text: String) -> String? {
         let phrases = runs(text).map { run in
             let phrase = run.map(quoted).joined(separator: " <-> ")
-            return run.count == 1 && !run[0].contains(where: isCJK) ? phrase + ":*" : "(" + phrase + ")"
+            return isPrefix(run) ? phrase + ":*" : "(" + phrase + ")"
         }
         return phrases.isEmpty ? nil : phrases.joined(separator: " & ")
     }
@@ -88,9 +100,9 @@ public enum SearchTokens {
         return result + "'"
     }
 
-    /// Whether a query needs a plain substring scan: a lone CJK character has no bigram to look up.
-    public static func needsScan(_ text: String) -> Bool {
-        runs(text).contains { $0.count == 1 && $0[0].count == 1 && $0[0].contains(where: isCJK) }
+    /// Whether a query run matches as a prefix: a Latin word, or a lone CJK character.
+    static func isPrefix(_ run: [String]) -> Bool {
+        run.count == 1 && (!run[0].contains(where: isCJK) || run[0].count == 1)
     }
 
     static func isCJK(_ character: Character) -> Bool {

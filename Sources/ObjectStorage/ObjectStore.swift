@@ -131,10 +131,14 @@ public struct LifecycleRule: Sendable, Hashable, Codable {
 public struct LifecycleReport: Sendable, Equatable {
     public var archived = 0
     public var expired = 0
+    /// The rules were also handed to the store to apply on its own (an S3 bucket's lifecycle
+    /// configuration, where the service implements it).
+    public var handedToStore = false
 
-    public init(archived: Int = 0, expired: Int = 0) {
+    public init(archived: Int = 0, expired: Int = 0, handedToStore: Bool = false) {
         self.archived = archived
         self.expired = expired
+        self.handedToStore = handedToStore
     }
 }
 

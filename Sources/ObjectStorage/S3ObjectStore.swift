@@ -5,8 +5,10 @@ public import S3Client
 /// S3's version ids. The bytes are sealed by the caller before they get here (per-person data keys),
 /// so the service holds ciphertext only.
 ///
-/// Lifecycle rules are applied by ``applyLifecycle(_:now:)`` (the platform's lifecycle service runs it
-/// daily): a current version past `archive_after_days` is copied onto itself in the archive storage
+/// Lifecycle rules go to the bucket's own lifecycle configuration when the service implements them
+/// (AWS S3; SeaweedFS answers `NotImplemented` to transitions), and ``applyLifecycle(_:now:)``
+/// applies them itself in any case — a service may accept rules it does not enforce, and applying a
+/// rule twice deletes nothing twice. The platform's lifecycle service runs it daily: a current version past `archive_after_days` is copied onto itself in the archive storage
 /// class (S3's copy-in-place, which makes the copy the current version), and versions replaced longer
 /// ago than `expire_noncurrent_after_days`, or past the newest `keep_versions`, are deleted.
 public struct S3ObjectStore: ObjectStore {
@@ -80,6 +82,12 @@ public struct S3ObjectStore: ObjectStore {
 
     public func applyLifecycle(_ rules: [LifecycleRule], now: Date) async throws -> LifecycleReport {
         var report = LifecycleReport()
+        do {
+            try await s3.putBucketLifecycle(bucket, rules: rules.flatMap(Self.bucketRules))
+            report.handedToStore = true
+        } catch let error as S3Error where error.status == 501 || error.code == "NotImplemented" {
+            // The service keeps no such rules: the pass below is all there is.
+        }
         for rule in rules {
             for latest in try await list(prefix: rule.prefix) {
                 let key = try ObjectKey(latest.key)
@@ -102,5 +110,22 @@ public struct S3ObjectStore: ObjectStore {
         ObjectVersion(key: key, versionID: object.versionID ?? fallbackID ?? "null", contentType: object.contentType, size: object.size,
                       createdAt: created ?? object.lastModified ?? .distantPast,
                       storageClass: StorageClass(rawValue: object.storageClass) ?? .standard, metadata: object.metadata)
+    }
+
+    /// A rule as S3 lifecycle rules. S3 deletes a noncurrent version when it is both old enough and
+    /// beyond the newest N kept, where the platform's rule deletes it when either holds, so the two
+    /// conditions become two rules; and S3 counts only noncurrent versions, and waits at least a day.
+    public static func bucketRules(for rule: LifecycleRule) -> [S3LifecycleRule] {
+        var rules: [S3LifecycleRule] = []
+        if rule.archiveAfterDays != nil || rule.expireNoncurrentAfterDays != nil {
+            rules.append(S3LifecycleRule(id: "iworkz \(rule.prefix)", prefix: rule.prefix, transitionDays: rule.archiveAfterDays,
+                                         transitionStorageClass: rule.archiveAfterDays.map { _ in StorageClass.archive.rawValue },
+                                         noncurrentDays: rule.expireNoncurrentAfterDays))
+        }
+        if let keep = rule.keepVersions {
+            rules.append(S3LifecycleRule(id: "iworkz \(rule.prefix) keep \(keep)", prefix: rule.prefix, noncurrentDays: 1,
+                                         newerNoncurrentVersions: max(0, keep - 1)))
+        }
+        return rules
     }
 }

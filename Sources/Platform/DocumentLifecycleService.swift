@@ -6,8 +6,9 @@ public import ServiceLifecycle
 internal import UserService
 
 /// Applies the documents' lifecycle rules (archive after 90 days, expire replaced versions) to every
-/// cell's object store at start and then once a day, until graceful shutdown. An S3 bucket applies
-/// its own rules; this stands in for them on the filesystem store.
+/// cell's object store at start and then once a day, until graceful shutdown. An S3 bucket whose
+/// service implements lifecycle rules is also given them (each pass sends them again, so a change
+/// reaches it within a day); this pass applies them either way.
 public struct DocumentLifecycleService: Service {
     let cells: [Cell]
     let interval: Duration

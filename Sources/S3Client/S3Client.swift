@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 public import Foundation
 internal import NIOCore
 internal import NIOHTTP1
+internal import Crypto
 
 /// A small S3 client over async-http-client: buckets, versioning, objects and their versions, signed
 /// with ``SignatureV4`` (the body's SHA-256 is signed too). Path-style addressing
@@ -35,6 +36,9 @@ public final class S3Client: Sendable {
         /// User metadata (`x-amz-meta-*`), names in lower case.
         public let metadata: [String: String]
         public let lastModified: Date?
+        /// The SHA-256 the service keeps with the object (base64; `…-N` for one uploaded in N parts),
+        /// nil when it keeps none.
+        public let checksumSHA256: String?
     }
 
     /// One entry of a bucket's version listing: a version or a delete marker.
@@ -76,10 +80,15 @@ public final class S3Client: Sendable {
         return S3XML.parse(answer.body)?.value("Status") == "Enabled"
     }
 
-    /// Stores an object; the new version's id when the bucket is versioned.
+    /// Stores an object; the new version's id when the bucket is versioned. The body's SHA-256 goes
+    /// with it (`x-amz-checksum-sha256`): the service refuses a body that does not match
+    /// (`BadDigest`) and keeps the checksum, which ``getObject(_:key:versionID:)`` checks again.
+    /// `checksumSHA256` (base64) is one computed where the bytes came from; by default the client's
+    /// own over `data`.
     @discardableResult
-    public func putObject(_ bucket: String, key: String, data: Data, contentType: String, metadata: [String: String] = [:]) async throws -> String? {
-        var headers = [("Content-Type", contentType)]
+    public func putObject(_ bucket: String, key: String, data: Data, contentType: String, metadata: [String: String] = [:],
+                          checksumSHA256: String? = nil) async throws -> String? {
+        var headers = [("Content-Type", contentType), ("x-amz-checksum-sha256", checksumSHA256 ?? Self.checksum(data))]
         for (name, value) in metadata.sorted(by: { $0.key < $1.key }) { headers.append(("x-amz-meta-\(name.lowercased())", value)) }
         let answer = try await expect(200, send("PUT", bucket: bucket, key: key, headers: headers, body: data))
         return answer.headers.first(name: "x-amz-version-id").flatMap { $0 == "null" ? nil : $0 }
@@ -91,25 +100,29 @@ public final class S3Client: Sendable {
     @discardableResult
     public func putObjectInParts(_ bucket: String, key: String, data: Data, contentType: String, metadata: [String: String] = [:],
                                  partSize: Int) async throws -> String? {
-        var headers = [("Content-Type", contentType)]
+        var headers = [("Content-Type", contentType), ("x-amz-checksum-algorithm", "SHA256")]
         for (name, value) in metadata.sorted(by: { $0.key < $1.key }) { headers.append(("x-amz-meta-\(name.lowercased())", value)) }
         let started = try await expect(200, send("POST", bucket: bucket, key: key, query: [("uploads", "")], headers: headers))
         guard let upload = S3XML.parse(started.body)?.value("UploadId"), !upload.isEmpty else {
             throw S3Error(status: 200, code: "", message: "the multipart upload was not started")
         }
         do {
-            var parts: [(number: Int, etag: String)] = []
+            var parts: [(number: Int, etag: String, checksum: String)] = []
             var offset = data.startIndex
             while offset < data.endIndex {
                 let end = min(offset + max(1, partSize), data.endIndex)
                 let number = parts.count + 1
-                let answer = try await expect(200, send("PUT", bucket: bucket, key: key,
-                                                        query: [("partNumber", "\(number)"), ("uploadId", upload)], body: data.subdata(in: offset..<end)))
+                let part = data.subdata(in: offset..<end)
+                let checksum = Self.checksum(part)
+                let answer = try await expect(200, send("PUT", bucket: bucket, key: key, query: [("partNumber", "\(number)"), ("uploadId", upload)],
+                                                        headers: [("x-amz-checksum-sha256", checksum)], body: part))
                 guard let etag = answer.headers.first(name: "ETag") else { throw S3Error(status: 200, code: "", message: "part \(number) has no ETag") }
-                parts.append((number, etag))
+                parts.append((number, etag, checksum))
                 offset = end
             }
-            let list = parts.map { "<Part><PartNumber>\($0.number)</PartNumber><ETag>\(Self.escaped($0.etag))</ETag></Part>" }.joined()
+            let list = parts.map {
+                "<Part><PartNumber>\($0.number)</PartNumber><ETag>\(Self.escaped($0.etag))</ETag><ChecksumSHA256>\($0.checksum)</ChecksumSHA256></Part>"
+            }.joined()
             let body = Data("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\(list)</CompleteMultipartUpload>".utf8)
             let finished = try await expect(200, send("POST", bucket: bucket, key: key, query: [("uploadId", upload)], body: body))
             // Completion can fail after the 200 has been sent: the body then is an error, not a result.
@@ -138,10 +151,17 @@ public final class S3Client: Sendable {
     }
 
     private func read(_ method: String, _ bucket: String, key: String, versionID: String?) async throws -> Object? {
-        let answer = try await send(method, bucket: bucket, key: key, query: versionID.map { [("versionId", $0)] } ?? [])
+        let answer = try await send(method, bucket: bucket, key: key, query: versionID.map { [("versionId", $0)] } ?? [],
+                                    headers: [("x-amz-checksum-mode", "ENABLED")])
         // A version that is a delete marker answers 405; the object is gone either way.
         if answer.status == 404 || (answer.status == 405 && versionID != nil) { return nil }
         guard answer.status == 200 else { throw S3Error.from(status: answer.status, body: answer.body) }
+        let checksum = answer.headers.first(name: "x-amz-checksum-sha256")
+        // A whole-object checksum is checked here; a multipart one (`…-N`, a checksum of the parts'
+        // checksums) was checked part by part when uploaded.
+        if method == "GET", let checksum, !checksum.contains("-"), checksum != Self.checksum(answer.body) {
+            throw S3Error(status: answer.status, code: "ChecksumMismatch", message: "the bytes read do not match the SHA-256 the service stored with them")
+        }
         var metadata: [String: String] = [:]
         for (name, value) in answer.headers where name.lowercased().hasPrefix("x-amz-meta-") {
             metadata[String(name.lowercased().dropFirst("x-amz-meta-".count))] = value
@@ -150,7 +170,7 @@ public final class S3Client: Sendable {
                       contentType: answer.headers.first(name: "Content-Type") ?? "application/octet-stream",
                       storageClass: answer.headers.first(name: "x-amz-storage-class") ?? "STANDARD",
                       versionID: answer.headers.first(name: "x-amz-version-id"), metadata: metadata,
-                      lastModified: answer.headers.first(name: "Last-Modified").flatMap(Self.httpDate))
+                      lastModified: answer.headers.first(name: "Last-Modified").flatMap(Self.httpDate), checksumSHA256: checksum)
     }
 
     /// Copies a version of an object onto its own key in another storage class, keeping its content
@@ -200,13 +220,13 @@ public final class S3Client: Sendable {
     }
 
     @discardableResult
-    private func expect(_ status: Int, _ answer: Answer) throws -> Answer {
+    func expect(_ status: Int, _ answer: Answer) throws -> Answer {
         guard answer.status == status else { throw S3Error.from(status: answer.status, body: answer.body) }
         return answer
     }
 
     /// One signed request.
-    private func send(_ method: String, bucket: String, key: String? = nil, query: [(String, String)] = [],
+    func send(_ method: String, bucket: String, key: String? = nil, query: [(String, String)] = [],
                       headers: [(String, String)] = [], body: Data = Data()) async throws -> Answer {
         let base = configuration.endpoint.absoluteString.hasSuffix("/") ? String(configuration.endpoint.absoluteString.dropLast())
             : configuration.endpoint.absoluteString
@@ -226,6 +246,11 @@ public final class S3Client: Sendable {
         let response = try await client.execute(request, timeout: .init(configuration.timeout))
         let bytes = try await response.body.collect(upTo: 256 << 20)
         return Answer(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
+    }
+
+    /// A body's SHA-256 as S3's checksum headers carry it: base64.
+    public static func checksum(_ body: Data) -> String {
+        Data(SHA256.hash(data: body)).base64EncodedString()
     }
 
     static func isoDate(_ text: String) -> Date? {

@@ -84,6 +84,56 @@ struct S3ServerTests {
         }
     }
 
+    /// Every upload carries its SHA-256: the server refuses a body that does not match and returns
+    /// the checksum on reads, where the client checks it again.
+    @Test func uploadsCarryChecksumsTheServerChecks() async throws {
+        try await TestS3.withClient { s3 in
+            let bucket = TestS3.bucket()
+            try await s3.createBucket(bucket)
+            try await s3.enableVersioning(bucket)
+            let data = Data("résumé".utf8)
+            try await s3.putObject(bucket, key: "a.txt", data: data, contentType: "text/plain")
+            let read = try #require(try await s3.getObject(bucket, key: "a.txt"))
+            #expect(read.checksumSHA256 == S3Client.checksum(data), "the server kept the checksum sent")
+            let error = await #expect(throws: S3Error.self) {
+                try await s3.putObject(bucket, key: "b.txt", data: data, contentType: "text/plain", checksumSHA256: S3Client.checksum(Data("other".utf8)))
+            }
+            #expect(error?.code == "BadDigest", "\(String(describing: error))")
+            #expect(try await s3.getObject(bucket, key: "b.txt") == nil, "nothing was stored")
+
+            let store = S3ObjectStore(client: s3, bucket: bucket, multipartThreshold: 5 << 20, partSize: 5 << 20)
+            let large = Data(repeating: 7, count: 11 << 20)
+            let version = try await store.put(large, key: try ObjectKey("large.bin"), contentType: "application/octet-stream", metadata: [:])
+            let whole = try #require(try await s3.getObject(bucket, key: "large.bin", versionID: version.versionID))
+            #expect(whole.checksumSHA256?.hasSuffix("-3") == true, "three parts, each checked on upload: \(whole.checksumSHA256 ?? "none")")
+        }
+    }
+
+    /// Rules the service implements go to the bucket; SeaweedFS takes expirations and
+    /// noncurrent-version expiry and refuses transitions as not implemented. The store applies the
+    /// rules itself either way.
+    @Test func lifecycleRulesGoToTheBucketWhereTheServiceImplementsThem() async throws {
+        try await TestS3.withClient { s3 in
+            let bucket = TestS3.bucket()
+            try await s3.createBucket(bucket)
+            let expiring = S3LifecycleRule(id: "drafts", prefix: "drafts/", expirationDays: 7)
+            try await s3.putBucketLifecycle(bucket, rules: [expiring])
+            #expect(try await s3.bucketLifecycle(bucket) == [expiring])
+            let documents = LifecycleRule(prefix: "documents/", archiveAfterDays: 90, expireNoncurrentAfterDays: 365, keepVersions: 30)
+            let error = await #expect(throws: S3Error.self) {
+                try await s3.putBucketLifecycle(bucket, rules: S3ObjectStore.bucketRules(for: documents))
+            }
+            #expect(error?.status == 501, "\(String(describing: error))")
+            let store = S3ObjectStore(client: s3, bucket: bucket)
+            try await store.prepare()
+            #expect(try await store.applyLifecycle([documents], now: Date()) == LifecycleReport(), "not handed over; nothing due yet")
+            let kept = LifecycleRule(prefix: "documents/", archiveAfterDays: nil, expireNoncurrentAfterDays: nil, keepVersions: 30)
+            #expect(try await store.applyLifecycle([kept], now: Date()) == LifecycleReport(handedToStore: true),
+                    "SeaweedFS takes noncurrent-version expiry; the pass applies it too")
+            #expect(try await s3.bucketLifecycle(bucket) == S3ObjectStore.bucketRules(for: kept))
+        }
+    }
+
     @Test func aWrongSecretIsRefused() async throws {
         let bucket = TestS3.bucket()
         try await TestS3.withClient { s3 in try await s3.createBucket(bucket) }
@@ -95,4 +145,15 @@ struct S3ServerTests {
             #expect(error?.code == "SignatureDoesNotMatch" || error?.code == "AccessDenied", "\(String(describing: error))")
         }
     }
+}
+
+/// The platform's lifecycle rule as S3 rules: S3 deletes a noncurrent version only when it is both
+/// old enough and beyond the versions kept, so "either" takes two rules.
+@Test func theDocumentRuleBecomesTwoBucketRules() {
+    let rules = S3ObjectStore.bucketRules(for: LifecycleRule(prefix: "documents/", archiveAfterDays: 90, expireNoncurrentAfterDays: 365, keepVersions: 30))
+    #expect(rules == [
+        S3LifecycleRule(id: "iworkz documents/", prefix: "documents/", transitionDays: 90, transitionStorageClass: "GLACIER_IR", noncurrentDays: 365),
+        S3LifecycleRule(id: "iworkz documents/ keep 30", prefix: "documents/", noncurrentDays: 1, newerNoncurrentVersions: 29),
+    ])
+    #expect(S3ObjectStore.bucketRules(for: LifecycleRule(prefix: "tmp/", archiveAfterDays: nil, expireNoncurrentAfterDays: nil)).isEmpty)
 }

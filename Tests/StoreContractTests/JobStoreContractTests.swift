@@ -29,7 +29,9 @@ struct JobStoreContractTests {
         ("welder", [4]),
         ("WELDING bridges", [4]),   // case folded, every word required
         ("接客", [5]),               // CJK inside an English posting
-        ("接", [1, 5, 6]),           // a lone CJK character: the substring scan
+        ("接", [1, 5, 6]),           // a lone CJK character: the bigrams it starts
+        ("員", [2, 6]),              // … or a run's last character
+        ("・", []),                  // no letter or digit: nothing
         ("o'brien", [7]),            // quotes cannot reach the query syntax
         ("\"early\"", [7]),
         ("溶接 weld", [6]),          // mixed scripts, both required

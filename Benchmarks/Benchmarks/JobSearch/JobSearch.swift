@@ -30,6 +30,7 @@ let searches: [(name: String, texts: [String])] = [
     ("en common", ["caregiver", "welder", "construction"]),
     ("en prefix", ["weld", "care", "constr"]),
     ("en rare", SyntheticCatalog.Vocabulary.englishRareTrades),
+    ("en one letter", ["a", "s"]),
 ]
 
 nonisolated(unsafe) var catalogs: [SearchCatalog.Engine: SearchCatalog] = [:]

@@ -123,7 +123,7 @@ struct StoredJob: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         document = String(decoding: try encoder.encode(job), as: UTF8.self)
-        text = job.content.title + "\n" + job.content.description
+        text = Self.searchable(job)
         searchText = text.lowercased()
         id = job.id.description
         employer = job.employerID.description
@@ -135,5 +135,10 @@ struct StoredJob: Sendable {
         createdAt = job.createdAt
         updatedAt = job.updatedAt
         skills = Set(job.content.requiredSkills)
+    }
+
+    /// What a posting is found by: its title and description.
+    static func searchable(_ job: Job) -> String {
+        job.content.title + "\n" + job.content.description
     }
 }

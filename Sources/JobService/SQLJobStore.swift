@@ -111,8 +111,7 @@ public struct SQLJobStore: JobStore {
             try await database.write { sql in
                 let entries = try await sql.select().columns("document", "change_seq").from("jobs").where("id", .in, ids).all().map { row in
                     let job = try Self.decode(row)
-                    return (id: job.id.description, text: job.content.title + "\n" + job.content.description,
-                            sequence: try row.decode(column: "change_seq", as: Int64.self))
+                    return (id: job.id.description, text: StoredJob.searchable(job), sequence: try row.decode(column: "change_seq", as: Int64.self))
                 }
                 try await Self.deleteSearchRows(ids: ids, sequences: entries.map(\.sequence), engine: engine, on: sql)
                 for start in stride(from: 0, to: entries.count, by: Self.rowsPerStatement) {

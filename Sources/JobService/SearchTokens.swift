@@ -43,7 +43,8 @@ public enum SearchTokens {
     /// a scan of every posting (溶接工 → 溶接 接工 工: 溶, 接 and 工 are each found).
     public static func documentTokens(_ text: String) -> [String] {
         runs(text).flatMap { run -> [String] in
-            guard run.count > 1 || (run.first?.count ?? 0) > 1, let last = run.last?.last, isCJK(last) else { return run }
+            // A CJK run of two or more characters is bigrams; Latin words and lone characters stay as they are.
+            guard let bigram = run.last, bigram.count == 2, bigram.allSatisfy(isCJK), let last = bigram.last else { return run }
             return run + [String(last)]
         }
     }

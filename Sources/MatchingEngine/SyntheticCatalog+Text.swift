@@ -34,11 +34,12 @@ extension SyntheticCatalog {
 
     /// One in this many postings names a rare trade.
     static let rareTradeOneIn = 2_000
+    static let occupationWeights = zipfWeights(count: Vocabulary.englishOccupations.count)
 
     /// A title and a description for a posting in `country` (JP or KR) at `prefecture`.
     mutating func text(country: String, prefecture: String) -> (title: String, description: String) {
         let japanese = country == "JP"
-        let occupationIndex = zipfIndex(count: Vocabulary.englishOccupations.count)
+        let occupationIndex = rank(in: Self.occupationWeights)
         let local = japanese ? Vocabulary.japaneseOccupations : Vocabulary.koreanOccupations
         var occupation = local[min(occupationIndex, local.count - 1)]
         var english = Vocabulary.englishOccupations[occupationIndex]
@@ -59,16 +60,5 @@ extension SyntheticCatalog {
             description += "\n\(english.capitalized) wanted in \(prefecture). " + pick(Vocabulary.englishPhrases).capitalized + "."
         }
         return (title, description)
-    }
-
-    /// An index from 0 to `count` - 1, the first far more often than the last (weights 1/(k+1)).
-    mutating func zipfIndex(count: Int) -> Int {
-        let total = (1...count).reduce(0.0) { $0 + 1 / Double($1) }
-        var target = Double.random(in: 0..<total, using: &random)
-        for index in 0..<count {
-            target -= 1 / Double(index + 1)
-            if target < 0 { return index }
-        }
-        return count - 1
     }
 }

@@ -35,21 +35,31 @@ public struct SyntheticCatalog: Sendable {
     public init(seed: UInt64, skills: [String]) {
         random = Generator(seed: seed)
         self.skills = skills.sorted()
+        cumulative = Self.zipfWeights(count: self.skills.count)
+    }
+
+    /// Cumulative Zipf weights over `count` ranks: rank k weighs 1/(k+1).
+    static func zipfWeights(count: Int) -> [Double] {
         var total = 0.0
-        cumulative = self.skills.indices.map { rank in
+        return (0..<count).map { rank in
             total += 1 / Double(rank + 1)
             return total
         }
     }
 
-    mutating func skill() -> String {
+    /// A rank drawn by cumulative weights.
+    mutating func rank(in cumulative: [Double]) -> Int {
         let target = Double.random(in: 0..<cumulative[cumulative.count - 1], using: &random)
         var low = 0, high = cumulative.count - 1
         while low < high {
             let middle = (low + high) / 2
             if cumulative[middle] <= target { low = middle + 1 } else { high = middle }
         }
-        return skills[low]
+        return low
+    }
+
+    mutating func skill() -> String {
+        skills[rank(in: cumulative)]
     }
 
     mutating func pick<T>(_ values: [T]) -> T { values.randomElement(using: &random)! }

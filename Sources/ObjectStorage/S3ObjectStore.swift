@@ -5,12 +5,13 @@ public import S3Client
 /// S3's version ids. The bytes are sealed by the caller before they get here (per-person data keys),
 /// so the service holds ciphertext only.
 ///
-/// Lifecycle rules go to the bucket's own lifecycle configuration when the service implements them
-/// (AWS S3; SeaweedFS answers `NotImplemented` to transitions), and ``applyLifecycle(_:now:)``
-/// applies them itself in any case — a service may accept rules it does not enforce, and applying a
-/// rule twice deletes nothing twice. The platform's lifecycle service runs it daily: a current version past `archive_after_days` is copied onto itself in the archive storage
-/// class (S3's copy-in-place, which makes the copy the current version), and versions replaced longer
-/// ago than `expire_noncurrent_after_days`, or past the newest `keep_versions`, are deleted.
+/// Lifecycle rules go to the bucket's own lifecycle configuration when the service takes them (AWS
+/// S3; SeaweedFS answers `NotImplemented` to transitions), and ``applyLifecycle(_:now:)`` applies
+/// them itself in any case — a service may accept rules it does not enforce, and applying a rule
+/// twice deletes nothing twice. The platform's lifecycle service runs it daily: a current version
+/// past `archive_after_days` is copied onto itself in the archive storage class (S3's
+/// copy-in-place, which makes the copy the current version), and versions replaced longer ago than
+/// `expire_noncurrent_after_days`, or past the newest `keep_versions`, are deleted.
 public struct S3ObjectStore: ObjectStore {
     let s3: S3Client
     public let bucket: String
@@ -82,11 +83,14 @@ public struct S3ObjectStore: ObjectStore {
 
     public func applyLifecycle(_ rules: [LifecycleRule], now: Date) async throws -> LifecycleReport {
         var report = LifecycleReport()
-        do {
-            try await s3.putBucketLifecycle(bucket, rules: rules.flatMap(Self.bucketRules))
-            report.handedToStore = true
-        } catch let error as S3Error where error.status == 501 || error.code == "NotImplemented" {
-            // The service keeps no such rules: the pass below is all there is.
+        let bucketRules = rules.flatMap(Self.bucketRules)
+        if !bucketRules.isEmpty {
+            do {
+                try await s3.putBucketLifecycle(bucket, rules: bucketRules)
+                report.handedToStore = true
+            } catch is S3Error {
+                // Not implemented (501), or not permitted to this caller: the pass below is all there is.
+            }
         }
         for rule in rules {
             for latest in try await list(prefix: rule.prefix) {

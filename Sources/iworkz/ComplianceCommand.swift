@@ -89,8 +89,9 @@ struct ComplianceCommand: AsyncParsableCommand {
             let settings = try await Settings.load(flags: flags)
             // No request is made: where the service is needs no credentials to judge.
             var environment = ProcessInfo.processInfo.environment
-            environment["AWS_ACCESS_KEY_ID", default: "unused"] += ""
-            environment["AWS_SECRET_ACCESS_KEY", default: "unused"] += ""
+            for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] where (environment[name] ?? "").isEmpty {
+                environment[name] = "unused"
+            }
             let objects = ObjectStoreSettings(settings, environment: environment)
             guard settings.problems.isEmpty else { throw Failure(settings.problems.joined(separator: "; ")) }
             return objects.choice.residency(of: loaded.catalog.regions, in: loaded.catalog)

@@ -10,7 +10,8 @@ public struct JobQuery: Sendable, Hashable {
     public var employmentType: EmploymentType?
     public var originRegion: RegionID?
     /// Words of the title or description, in any order; Japanese and Korean match without spaces
-    /// (character bigrams, see ``SearchTokens``), Latin words also as prefixes.
+    /// (character bigrams, see ``SearchTokens``), a lone Japanese or Korean character any word
+    /// containing it, Latin words also as prefixes; text without letters or digits matches nothing.
     public var text: String?
     public var limit: Int = 50
     /// Only postings whose id sorts after this one (ids are time-ordered UUIDv7).

@@ -95,13 +95,12 @@ public struct JobRoutes: Sendable {
             query.limit = value
         }
         if let cursor = parameters["cursor"] {
-            errors.check(RegionalID(cursor)?.kind == .job, "?cursor", "must be a job id from next_cursor")
-            query.after = cursor
+            query.cursor = JobCursor(cursor)
+            errors.check(query.cursor != nil, "?cursor", "must be the next_cursor of an earlier page")
         }
         guard errors.isEmpty else { throw Problem.validationFailed(errors.problems) }
-        let jobs = try await store.list(query)
-        let next = jobs.count == query.limit ? jobs.last?.id.description : nil
-        return try .json(JobList(jobs: jobs, nextCursor: next), headers: [.cacheControl: Self.publicCaching])
+        let page = try await store.list(query)
+        return try .json(JobList(jobs: page.jobs, nextCursor: page.next?.description), headers: [.cacheControl: Self.publicCaching])
     }
 
     /// Public postings: shared caches may keep them 30 s (writes invalidate the gateway's cache at once) and stand in with them for 5 minutes while a cell fails.

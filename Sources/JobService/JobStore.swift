@@ -14,8 +14,8 @@ public struct JobQuery: Sendable, Hashable {
     /// containing it, Latin words also as prefixes; text without letters or digits matches nothing.
     public var text: String?
     public var limit: Int = 50
-    /// Only postings whose id sorts after this one (ids are time-ordered UUIDv7).
-    public var after: String?
+    /// Only postings listed after this place (a page's ``JobPage/next``).
+    public var cursor: JobCursor?
 
     public init() {}
 }
@@ -25,7 +25,9 @@ public protocol JobStore: Sendable {
     /// Inserts or replaces a posting when the given version is newer (replication is idempotent).
     func upsert(_ job: Job) async throws
     func find(_ id: RegionalID) async throws -> Job?
-    func list(_ query: JobQuery) async throws -> [Job]
+    /// Postings matching the query, last written first (a posting edited or closed moves to the
+    /// front), a page at a time.
+    func list(_ query: JobQuery) async throws -> JobPage
 }
 
 /// Carries a posting written in its origin cell to every other cell.

@@ -62,7 +62,7 @@ extension SQLJobStore {
                 .set(excludedValueOf: "updated_at").set(excludedValueOf: "change_seq")
         }.run()
         let ids = fresh.map(\.id)
-        try await deleteSearchRows(ids: ids, sequences: fresh.compactMap { stored[$0.id]?.sequence }, engine: engine, on: sql)
+        try await deleteSearchRows(sequences: fresh.compactMap { stored[$0.id]?.sequence }, engine: engine, on: sql)
         try await insertSearchRows(fresh.enumerated().map { offset, row in (row.id, row.text, last + Int64(offset) + 1) }, engine: engine, on: sql)
         try await sql.delete(from: "job_skills").where("job_id", .in, ids).run()
         let skills = fresh.flatMap { row in row.skills.map { (row.id, $0) } }
@@ -73,10 +73,10 @@ extension SQLJobStore {
         }
     }
 
-    /// The search rows of postings, in one statement: FTS5 tokens on SQLite, under the posting's
-    /// change number as the FTS row id (FTS5 cannot look a row up by an unindexed column, so a
-    /// delete by `job_id` would read the whole table: a write to a catalog of a million postings
-    /// took a full scan); a positioned `tsvector` on PostgreSQL, keyed by `job_id`.
+    /// The search rows of postings, in one statement, under each posting's change number (so a
+    /// search can walk them newest first, and a row is found again without a scan: FTS5 cannot
+    /// look a row up by an unindexed column): FTS5 tokens on SQLite, a positioned `tsvector` on
+    /// PostgreSQL.
     static func insertSearchRows(_ entries: [(id: String, text: String, sequence: Int64)], engine: SQLEngine,
                                  on sql: any SQLDatabase) async throws {
         guard !entries.isEmpty else { return }
@@ -88,25 +88,19 @@ extension SQLJobStore {
             }
             try await insert.run()
         case .postgres:
-            let insert = sql.insert(into: "jobs_search").columns("job_id", "tokens")
-            for (id, text, _) in entries {
-                insert.values([SQLBind(id), SQLQueryString("CAST(\(bind: SearchTokens.tsvector(text)) AS tsvector)")] as [any SQLExpression])
+            let insert = sql.insert(into: "jobs_search").columns("change_seq", "tokens")
+            for (_, text, sequence) in entries {
+                insert.values([SQLBind(sequence), SQLQueryString("CAST(\(bind: SearchTokens.tsvector(text)) AS tsvector)")] as [any SQLExpression])
             }
             try await insert.run()
         }
     }
 
-    /// Removes the search rows of postings: on SQLite by their change numbers (the FTS row ids),
-    /// on PostgreSQL by id.
-    static func deleteSearchRows(ids: [String], sequences: [Int64], engine: SQLEngine, on sql: any SQLDatabase) async throws {
-        switch engine {
-        case .sqlite:
-            guard !sequences.isEmpty else { return }
-            try await sql.delete(from: "jobs_search").where(SQLColumn("rowid"), .in, SQLBind.group(sequences)).run()
-        case .postgres:
-            guard !ids.isEmpty else { return }
-            try await sql.delete(from: "jobs_search").where("job_id", .in, ids).run()
-        }
+    /// Removes the search rows of the postings that had these change numbers.
+    static func deleteSearchRows(sequences: [Int64], engine: SQLEngine, on sql: any SQLDatabase) async throws {
+        guard !sequences.isEmpty else { return }
+        try await sql.delete(from: "jobs_search")
+            .where(SQLColumn(engine == .sqlite ? "rowid" : "change_seq"), .in, SQLBind.group(sequences)).run()
     }
 }
 

@@ -8,9 +8,13 @@ internal import Workforce
 /// ``JobStore`` over the cell's SQL database.
 public struct SQLJobStore: JobStore {
     let database: any TransactionalDatabase
+    /// How many of the newest search rows a PostgreSQL search walks in order before it looks the
+    /// rest up through the index (see ``list(_:)``).
+    let recentSearchWindow: Int64
 
-    public init(database: any TransactionalDatabase) {
+    public init(database: any TransactionalDatabase, recentSearchWindow: Int64 = 20_000) {
         self.database = database
+        self.recentSearchWindow = max(1, recentSearchWindow)
     }
 
     public static let migrations: [Migration] = [
@@ -60,6 +64,19 @@ public struct SQLJobStore: JobStore {
         // ``SearchTokens/documentTokens(_:)``), and on SQLite under their change number as row id:
         // emptied here, the search table is rebuilt at start.
         Migration(id: "jobs-004", statements: ["DELETE FROM jobs_search"]),
+        // Listings run newest change first (see ``list(_:)``): open postings by change number, and
+        // on PostgreSQL search rows keyed by it like SQLite's, so a search can walk them in that
+        // order; the table is refilled at start.
+        Migration(id: "jobs-005", sqlite: [
+            "DROP INDEX jobs_status",
+            "CREATE INDEX jobs_status_changes ON jobs (status, change_seq)",
+        ], postgres: [
+            "DROP INDEX jobs_status",
+            "CREATE INDEX jobs_status_changes ON jobs (status, change_seq)",
+            "DROP TABLE jobs_search",
+            "CREATE TABLE jobs_search (change_seq BIGINT PRIMARY KEY, tokens tsvector NOT NULL)",
+            "CREATE INDEX jobs_search_tokens ON jobs_search USING gin (tokens)",
+        ]),
     ]
 
     /// A posting as it was written, with its place in the cell's change sequence.
@@ -100,7 +117,7 @@ public struct SQLJobStore: JobStore {
             // keep the counts apart.
             try await sql.raw(engine == .sqlite
                 ? "DELETE FROM jobs_search WHERE rowid NOT IN (SELECT change_seq FROM jobs)"
-                : "DELETE FROM jobs_search WHERE job_id NOT IN (SELECT id FROM jobs)").run()
+                : "DELETE FROM jobs_search WHERE change_seq NOT IN (SELECT change_seq FROM jobs)").run()
         }
         var after = ""
         while true {
@@ -113,7 +130,7 @@ public struct SQLJobStore: JobStore {
                     let job = try Self.decode(row)
                     return (id: job.id.description, text: StoredJob.searchable(job), sequence: try row.decode(column: "change_seq", as: Int64.self))
                 }
-                try await Self.deleteSearchRows(ids: ids, sequences: entries.map(\.sequence), engine: engine, on: sql)
+                try await Self.deleteSearchRows(sequences: entries.map(\.sequence), engine: engine, on: sql)
                 for start in stride(from: 0, to: entries.count, by: Self.rowsPerStatement) {
                     try await Self.insertSearchRows(Array(entries[start..<min(start + Self.rowsPerStatement, entries.count)]), engine: engine, on: sql)
                 }
@@ -131,35 +148,6 @@ public struct SQLJobStore: JobStore {
             return nil
         }
         return try Self.decode(row)
-    }
-
-    public func list(_ query: JobQuery) async throws -> [Job] {
-        var sql = SQLQueryString("SELECT document FROM jobs WHERE 1 = 1")
-        if let status = query.status { sql.appendInterpolation(unsafeRaw: " AND status = "); sql.appendInterpolation(bind: status.rawValue) }
-        if let country = query.country { sql.appendInterpolation(unsafeRaw: " AND country = "); sql.appendInterpolation(bind: country.uppercased()) }
-        if let prefecture = query.prefecture { sql.appendInterpolation(unsafeRaw: " AND prefecture = "); sql.appendInterpolation(bind: prefecture) }
-        if let type = query.employmentType { sql.appendInterpolation(unsafeRaw: " AND employment_type = "); sql.appendInterpolation(bind: type.rawValue) }
-        if let origin = query.originRegion { sql.appendInterpolation(unsafeRaw: " AND origin_region = "); sql.appendInterpolation(bind: origin.rawValue) }
-        if let after = query.after { sql.appendInterpolation(unsafeRaw: " AND id > "); sql.appendInterpolation(bind: after) }
-        if let skill = query.skill {
-            sql.appendInterpolation(unsafeRaw: " AND id IN (SELECT job_id FROM job_skills WHERE skill = ")
-            sql.appendInterpolation(bind: skill)
-            sql.appendInterpolation(unsafeRaw: ")")
-        }
-        if let text = query.text {
-            let postgres = database.engine == .postgres
-            // Every query goes through the index; a lone CJK character is a prefix of the bigrams.
-            guard let match = postgres ? SearchTokens.tsquery(text) : SearchTokens.query(text) else {
-                return []  // no letter or digit in it: nothing can match
-            }
-            sql.appendInterpolation(unsafeRaw: postgres
-                ? " AND id IN (SELECT job_id FROM jobs_search WHERE tokens @@ CAST("
-                : " AND change_seq IN (SELECT rowid FROM jobs_search WHERE jobs_search MATCH ")
-            sql.appendInterpolation(bind: match)
-            sql.appendInterpolation(unsafeRaw: postgres ? " AS tsquery))" : ")")
-        }
-        sql.appendInterpolation(unsafeRaw: " ORDER BY id LIMIT \(max(1, min(query.limit, 1000)))")
-        return try await database.reads.raw(sql).all().map(Self.decode)
     }
 
     static func decode(_ row: any SQLRow) throws -> Job {

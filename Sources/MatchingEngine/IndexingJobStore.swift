@@ -43,7 +43,7 @@ public struct IndexingJobStore: JobStore {
         try await store.find(id)
     }
 
-    public func list(_ query: JobQuery) async throws -> [Job] {
+    public func list(_ query: JobQuery) async throws -> JobPage {
         try await store.list(query)
     }
 }

@@ -59,7 +59,11 @@ struct JobFlowTests {
                     seen += (page.json["jobs"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
                     cursor = page.json["next_cursor"] as? String
                 } while cursor != nil
-                #expect(seen == ids, "pages walk every posting once, in creation order")
+                #expect(seen == ids.reversed(), "pages walk every posting once, newest first")
+                for cursor in [ids[0], "0", "-1", "1e3", "99999999999999999999", "%201"] {
+                    let bad = try await client.execute(uri: "/api/v1/jobs?cursor=\(cursor)", method: .get)
+                    #expect(bad.status == .unprocessableContent, "cursor \(cursor): \(bad.text.prefix(200))")
+                }
                 let busan = try await client.execute(uri: "/api/v1/jobs?prefecture=Busan", method: .get)
                 #expect((busan.json["jobs"] as? [Any])?.count == 3)
                 let partTime = try await client.execute(uri: "/api/v1/jobs?employment_type=part-time&country=kr", method: .get)

@@ -48,7 +48,7 @@ struct JobStoreContractTests {
         for (text, expected) in Self.searches {
             var query = JobQuery()
             query.text = text
-            let found = Set(try await store.list(query).map(\.id))
+            let found = Set(try await store.list(query).jobs.map(\.id))
             #expect(found == Set(expected.map { Fixtures.id(.job, $0) }), "\(engine): \(text)")
         }
     }
@@ -60,9 +60,9 @@ struct JobStoreContractTests {
         try await store.upsert(Fixtures.job(1, title: "介護職員", updatedAt: "2026-12-02T00:00:00Z"))
         var query = JobQuery()
         query.text = "溶接"
-        #expect(try await store.list(query).isEmpty)
+        #expect(try await store.list(query).jobs.isEmpty)
         query.text = "介護"
-        #expect(try await store.list(query).map(\.id) == [Fixtures.id(.job, 1)])
+        #expect(try await store.list(query).jobs.map(\.id) == [Fixtures.id(.job, 1)])
     }
 
     @Test(arguments: TestDatabases.engines)
@@ -77,25 +77,62 @@ struct JobStoreContractTests {
     }
 
     @Test(arguments: TestDatabases.engines)
-    func filtersAndPagesInIDOrder(engine: TestDatabases.Engine) async throws {
+    func filtersAndPagesNewestChangeFirst(engine: TestDatabases.Engine) async throws {
         let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations))
         try await store.upsert(Fixtures.job(1, title: "a", skills: ["welding"], country: "JP"))
         try await store.upsert(Fixtures.job(2, title: "b", skills: ["cooking"], country: "JP", status: .closed))
         try await store.upsert(Fixtures.job(3, title: "c", skills: ["welding", "cooking"], country: "KR", origin: Fixtures.seoul))
         var query = JobQuery()
         query.skill = "welding"
-        #expect(try await store.list(query).map(\.id) == [Fixtures.id(.job, 1), Fixtures.id(.job, 3)])
+        #expect(try await store.list(query).jobs.map(\.id) == [Fixtures.id(.job, 3), Fixtures.id(.job, 1)])
         query = JobQuery()
         query.status = .open
         query.country = "jp"
-        #expect(try await store.list(query).map(\.id) == [Fixtures.id(.job, 1)])
+        #expect(try await store.list(query).jobs.map(\.id) == [Fixtures.id(.job, 1)])
         query = JobQuery()
         query.status = nil
         query.limit = 2
         let first = try await store.list(query)
-        query.after = first.last?.id.description
+        query.cursor = try #require(first.next, "a full page names the next")
         let second = try await store.list(query)
-        #expect((first + second).map(\.id) == [1, 2, 3].map { Fixtures.id(.job, $0) })
+        #expect(second.next == nil, "a short page is the last")
+        #expect((first.jobs + second.jobs).map(\.id) == [3, 2, 1].map { Fixtures.id(.job, $0) })
+        // An edit is a change: the posting moves to the front.
+        try await store.upsert(Fixtures.job(1, title: "a, edited", skills: ["welding"], country: "JP", updatedAt: "2026-12-05T00:00:00Z"))
+        query = JobQuery()
+        #expect(try await store.list(query).jobs.map(\.id) == [1, 3].map { Fixtures.id(.job, $0) })
+    }
+
+    /// Text searches page newest change first too. On PostgreSQL a search walks only the newest
+    /// rows (a window of 3 here) in order and finds older matches through the index: every match
+    /// is still found, once, in order, across pages and with filters.
+    @Test(arguments: TestDatabases.engines)
+    func searchesPageNewestFirstBeyondTheRecentWindow(engine: TestDatabases.Engine) async throws {
+        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations), recentSearchWindow: 3)
+        let welding: Set<UInt64> = [1, 2, 5, 6, 9]
+        try await store.upsert(contentsOf: (1...12 as ClosedRange<UInt64>).map { n in
+            Fixtures.job(n, title: welding.contains(n) ? "溶接工 \(n)" : "介護職員 \(n)", country: n == 6 ? "KR" : "JP")
+        })
+        var query = JobQuery()
+        query.text = "溶接"
+        #expect(try await store.list(query).jobs.map(\.id) == [9, 6, 5, 2, 1].map { Fixtures.id(.job, $0) })
+        query.limit = 2
+        var pages: [[RegionalID]] = []
+        while true {
+            let page = try await store.list(query)
+            pages.append(page.jobs.map(\.id))
+            guard let next = page.next else { break }
+            query.cursor = next
+        }
+        #expect(pages == [[9, 6], [5, 2], [1]].map { $0.map { Fixtures.id(.job, $0) } })
+        query = JobQuery()
+        query.text = "溶接"
+        query.country = "JP"
+        query.limit = 3
+        let filtered = try await store.list(query)
+        #expect(filtered.jobs.map(\.id) == [9, 5, 2].map { Fixtures.id(.job, $0) })
+        query.cursor = filtered.next
+        #expect(try await store.list(query).jobs.map(\.id) == [Fixtures.id(.job, 1)])
     }
 
     @Test(arguments: TestDatabases.engines)
@@ -130,13 +167,13 @@ struct JobStoreContractTests {
         var query = JobQuery()
         query.text = "溶接工"
         query.limit = 1000
-        #expect(try await store.list(query).count == 150)
+        #expect(try await store.list(query).jobs.count == 150)
         query.text = "용접"
-        #expect(try await store.list(query).map(\.id) == [Fixtures.id(.job, 7)])
+        #expect(try await store.list(query).jobs.map(\.id) == [Fixtures.id(.job, 7)])
         query = JobQuery()
         query.skill = "welding"
         query.limit = 1000
-        #expect(try await store.list(query).count == 225, "the even-numbered postings")
+        #expect(try await store.list(query).jobs.count == 225, "the even-numbered postings")
         let changes = try await store.changes(after: 0, limit: 1000)
         #expect(changes.count == 450)
         #expect(changes.map(\.sequence) == Array(1...450))
@@ -157,11 +194,11 @@ struct JobStoreContractTests {
         var query = JobQuery()
         query.text = "溶接"
         query.limit = 1000
-        #expect(try await store.list(query).isEmpty, "without its index, nothing is found")
+        #expect(try await store.list(query).jobs.isEmpty, "without its index, nothing is found")
         try await store.rebuildSearchIndexIfNeeded(pageSize: 100)
-        #expect(try await store.list(query).count == 50)
+        #expect(try await store.list(query).jobs.count == 50)
         query.text = "介護"
-        #expect(try await store.list(query).count == 200)
+        #expect(try await store.list(query).jobs.count == 200)
         let indexed = try await database.sql.raw("SELECT count(*) AS n FROM jobs_search").first()?.decode(column: "n", as: Int.self)
         #expect(indexed == 250)
     }

@@ -60,7 +60,7 @@ let benchmarks: @Sendable () -> Void = {
                     var query = JobQuery()
                     query.text = text
                     query.limit = 1_000
-                    print("\(engine.rawValue) \"\(text)\": \(try await store.list(query).count) of the first 1,000 matches")
+                    print("\(engine.rawValue) \"\(text)\": \(try await store.list(query).jobs.count) of the newest 1,000 matches")
                 }
             }
         }

@@ -98,9 +98,9 @@ public final class MatchingIndex: Sendable {
         query.limit = 1000
         while true {
             let page = try await store.list(query)
-            upsert(contentsOf: page)
-            guard page.count == query.limit, let last = page.last else { return }
-            query.after = last.id.description
+            upsert(contentsOf: page.jobs)
+            guard let next = page.next else { return }
+            query.cursor = next
         }
     }
 

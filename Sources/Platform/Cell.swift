@@ -241,6 +241,14 @@ extension Cell {
         await database.isReady() && listensToJobEvents
     }
 
+    /// The region's session store in Redis, when it has one: `reachable` or `unreachable`. Sign-ins
+    /// need it (they fail with a 503 while it is away) but nothing else does, so it is reported
+    /// and does not make the cell unready.
+    public func sessionStoreStatus() async -> String? {
+        guard let sessionsRedis else { return nil }
+        return (try? await sessionsRedis.ping()) == true ? "reachable" : "unreachable"
+    }
+
     /// Whether the cell hears job events (always, without an event bus).
     public var listensToJobEvents: Bool { jobEventsListening?.isSet ?? true }
 

@@ -43,8 +43,10 @@ struct OperationsRoutes {
         router.get("/ready") { _, _ in
             var states: [String: String] = [:]
             var replicas: [String: [ReplicaStatus]] = [:]
+            var sessions: [String: String] = [:]
             for cell in cells {
                 states[cell.region.id.rawValue] = await cell.isReady() ? "ready" : "not-ready"
+                sessions[cell.region.id.rawValue] = await cell.sessionStoreStatus()
                 let statuses = cell.database.replicaStatuses()
                 if !statuses.isEmpty { replicas[cell.region.id.rawValue] = statuses }
             }
@@ -53,7 +55,7 @@ struct OperationsRoutes {
             let today = Timestamps.day(clock())
             let legalData = legalData.map { Readiness.Table(revision: $0, status: $0.isOverdue(on: today) ? "revision-overdue" : "current") }
             return try Response.json(Readiness(status: ready ? "ready" : "not-ready", cells: states, legalData: legalData,
-                                               replicas: replicas.isEmpty ? nil : replicas),
+                                               replicas: replicas.isEmpty ? nil : replicas, sessions: sessions.isEmpty ? nil : sessions),
                                      status: ready ? .ok : .serviceUnavailable)
         }
     }
@@ -124,9 +126,11 @@ struct OperationsRoutes {
         /// Each region's read replicas and their lag; absent when no region has replicas. A lagging
         /// replica does not make the process unready: its reads go to the primary meanwhile.
         let replicas: [String: [ReplicaStatus]]?
+        /// Each region's session store in Redis, where one is configured (see ``Cell/sessionStoreStatus()``).
+        let sessions: [String: String]?
 
         enum CodingKeys: String, CodingKey {
-            case status, cells, replicas
+            case status, cells, replicas, sessions
             case legalData = "legal_data"
         }
     }

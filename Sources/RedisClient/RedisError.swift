@@ -15,6 +15,17 @@ public enum RedisError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A reply had an unexpected shape for the command.
     case unexpectedReply(String)
 
+    /// Whether the failure says the server (or the cluster) cannot serve now rather than that the
+    /// request was wrong: worth a retry shortly. Error replies of a cluster without a quorum, a
+    /// slot mid-migration, a server still loading its data or a replica without its master count.
+    public var isUnavailability: Bool {
+        switch self {
+        case .timeout, .connectionClosed, .unreachable: true
+        case .server(let message): ["CLUSTERDOWN", "TRYAGAIN", "LOADING", "MASTERDOWN"].contains { message.hasPrefix($0) }
+        case .protocolViolation, .invalidConfiguration, .unexpectedReply: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .server(let message): "redis error: \(message)"

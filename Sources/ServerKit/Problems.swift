@@ -88,6 +88,13 @@ extension Problem {
                 detail: "region \(region) cannot be reached: \(detail)", headers: [.retryAfter: "5"], members: ["region": region])
     }
 
+    /// A store the request needs (the region's sessions in Redis, say) cannot be reached now; the
+    /// request may be repeated shortly. Names the store's role, never its address.
+    public static func storeUnavailable(_ store: String) -> Problem {
+        Problem("store-unavailable", status: .serviceUnavailable, title: "Store unavailable",
+                detail: "the \(store) cannot be reached now; retry shortly", headers: [.retryAfter: "5"])
+    }
+
     public static func internalError() -> Problem {
         Problem("internal-error", status: .internalServerError, title: "Internal error",
                 detail: "the server failed to handle the request; the request id identifies it in the logs")

@@ -178,7 +178,9 @@ public final class BackendAPIRole: Sendable {
             "/health": { _, _ in try Response.json(["status": "ok"]) },
             "/ready": { _, _ in
                 let ready = await cell.isReady()
-                return try Response.json(["status": ready ? "ready" : "not-ready"], status: ready ? .ok : .serviceUnavailable)
+                var state = ["status": ready ? "ready" : "not-ready"]
+                state["sessions"] = await cell.sessionStoreStatus()
+                return try Response.json(state, status: ready ? .ok : .serviceUnavailable)
             },
             "/.well-known/jwks.json": { _, _ in try Response.json(ring.jwks(), headers: [.cacheControl: "public, max-age=300"]) },
         ]

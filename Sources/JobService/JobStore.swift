@@ -26,7 +26,8 @@ public protocol JobStore: Sendable {
     func upsert(_ job: Job) async throws
     func find(_ id: RegionalID) async throws -> Job?
     /// Postings matching the query, last written first (a posting edited or closed moves to the
-    /// front), a page at a time.
+    /// front), a page at a time. A page may hold fewer than the limit and still have a next one
+    /// (see ``SQLJobStore/list(_:)``): a listing ends where ``JobPage/next`` is nil.
     func list(_ query: JobQuery) async throws -> JobPage
 }
 

@@ -6,51 +6,95 @@ internal import Workforce
 
 extension SQLJobStore {
     /// Postings newest change first, so that every listing — a text search of a common word in a
-    /// million postings included — reads only about as many rows as it returns, in an order an index
+    /// million postings included — reads about as many rows as it returns, in an order an index
     /// already holds:
-    /// - without text, open postings by `(status, change_seq)`;
+    /// - without text, postings by `(status, change_seq)`;
     /// - on SQLite, FTS5 hands out its matches by row id, which is the change number, newest first;
     /// - on PostgreSQL a GIN index has no order, and its planner, which cannot tell a rare word from
     ///   a common one it has no statistics for, would walk every row for a word found a few dozen
-    ///   times. So a search walks only the newest ``recentSearchWindow`` search rows in order, and
-    ///   only if those hold less than a page, looks the older matches up through the index and sorts
+    ///   times. So a search walks only a window of the newest ``scanBudget`` search rows in order,
+    ///   and only if those hold less than a page looks older matches up through the index and sorts
     ///   them in a second query — few by then, or the window would have filled the page.
+    ///
+    /// Filters no index serves (country, prefecture, employment type, origin, skill) could make a
+    /// page read the whole catalog to find nothing. With any of them a page examines at most
+    /// ``scanBudget`` postings (or matches of the text), and when those leave it short it still
+    /// names where the next one starts: a page may hold fewer than `limit` postings, even none, and
+    /// the listing ends only where ``JobPage/next`` is nil.
     public func list(_ query: JobQuery) async throws -> JobPage {
         let limit = max(1, min(query.limit, 1000))
-        var rows: [any SQLRow]
-        if let text = query.text, database.engine == .postgres {
-            // Every query goes through the index; a lone CJK character is a prefix of the bigrams.
+        guard let text = query.text else { return try await listing(query, limit: limit) }
+        // Every query goes through the index; a lone CJK character is a prefix of the bigrams.
+        if database.engine == .postgres {
             guard let match = SearchTokens.tsquery(text) else { return JobPage(jobs: [], next: nil) }
-            let top = try await searchTop(query)
-            let floor = top - recentSearchWindow
-            rows = try await database.reads.raw(postgresSearch(match, query, from: floor, below: top, limit: limit)).all()
-            if rows.count < limit, floor > 1 {
-                rows += try await database.reads.raw(postgresSearch(match, query, from: nil, below: floor, limit: limit - rows.count)).all()
-            }
-        } else if let text = query.text {
-            guard let match = SearchTokens.query(text) else { return JobPage(jobs: [], next: nil) }  // no letter or digit
-            rows = try await database.reads.raw(sqliteSearch(match, query, limit: limit)).all()
-        } else {
-            var listing: SQLQueryString = "SELECT j.document, j.change_seq FROM jobs j WHERE 1 = 1"
-            listing += Self.filters(query)
-            if let cursor = query.cursor { listing += " AND j.change_seq < \(bind: cursor.sequence)" }
-            rows = try await database.reads.raw(listing + " ORDER BY j.change_seq DESC LIMIT \(unsafeRaw: String(limit))").all()
+            return try await postgresSearch(match, query, limit: limit)
         }
-        let jobs = try rows.map(Self.decode)
-        let next = try rows.count == limit ? rows.last.map { JobCursor(sequence: try $0.decode(column: "change_seq", as: Int64.self)) } : nil
-        return JobPage(jobs: jobs, next: next)
+        guard let match = SearchTokens.query(text) else { return JobPage(jobs: [], next: nil) }  // no letter or digit
+        return try await sqliteSearch(match, query, limit: limit)
+    }
+
+    /// Without text: along `(status, change_seq)`, or `change_seq` for every status.
+    private func listing(_ query: JobQuery, limit: Int) async throws -> JobPage {
+        var boundary: Int64?
+        if query.narrowsBeyondStatus {
+            var scan: SQLQueryString = "SELECT change_seq AS seq FROM jobs WHERE 1 = 1"
+            if let status = query.status { scan += " AND status = \(bind: status.rawValue)" }
+            if let cursor = query.cursor { scan += " AND change_seq < \(bind: cursor.sequence)" }
+            boundary = try await budgetBoundary(scan + " ORDER BY change_seq DESC")
+        }
+        var sql: SQLQueryString = "SELECT j.document, j.change_seq FROM jobs j WHERE 1 = 1"
+        sql += Self.filters(query)
+        if let cursor = query.cursor { sql += " AND j.change_seq < \(bind: cursor.sequence)" }
+        if let boundary { sql += " AND j.change_seq >= \(bind: boundary)" }
+        let rows = try await database.reads.raw(sql + " ORDER BY j.change_seq DESC LIMIT \(unsafeRaw: String(limit))").all()
+        return try page(rows, limit: limit, continuingBelow: boundary)
     }
 
     /// FTS5 as the outer loop, in descending row id (change number) order, each match joined to
-    /// its posting: the walk stops at the page's last row.
-    private func sqliteSearch(_ match: String, _ query: JobQuery, limit: Int) -> SQLQueryString {
+    /// its posting: the walk stops at the page's last row, or at the budget's last match.
+    private func sqliteSearch(_ match: String, _ query: JobQuery, limit: Int) async throws -> JobPage {
+        var boundary: Int64?
+        if query.narrowsBeyondStatus {
+            var scan: SQLQueryString = "SELECT rowid AS seq FROM jobs_search WHERE jobs_search MATCH \(bind: match)"
+            if let cursor = query.cursor { scan += " AND rowid < \(bind: cursor.sequence)" }
+            boundary = try await budgetBoundary(scan + " ORDER BY rowid DESC")
+        }
         var sql: SQLQueryString = """
             SELECT j.document, j.change_seq FROM jobs_search s CROSS JOIN jobs j ON j.change_seq = s.rowid \
             WHERE s.jobs_search MATCH \(bind: match)
             """
         sql += Self.filters(query)
         if let cursor = query.cursor { sql += " AND s.rowid < \(bind: cursor.sequence)" }
-        return sql + " ORDER BY s.rowid DESC LIMIT \(unsafeRaw: String(limit))"
+        if let boundary { sql += " AND s.rowid >= \(bind: boundary)" }
+        let rows = try await database.reads.raw(sql + " ORDER BY s.rowid DESC LIMIT \(unsafeRaw: String(limit))").all()
+        return try page(rows, limit: limit, continuingBelow: boundary)
+    }
+
+    /// The window first; older matches through the index only when the window leaves the page short
+    /// and the word is rare enough there that the older matches are few (without narrowing filters
+    /// a short window means exactly that). Otherwise the page ends at the window.
+    private func postgresSearch(_ match: String, _ query: JobQuery, limit: Int) async throws -> JobPage {
+        let top = try await searchTop(query)
+        let floor = top - scanBudget
+        var rows = try await database.reads.raw(postgresMatches(match, query, from: floor, below: top, limit: limit)).all()
+        guard rows.count < limit, floor > 1 else { return try page(rows, limit: limit, continuingBelow: nil) }
+        if query.narrowsBeyondStatus, try await !fewOlderMatches(match, from: floor, below: top) {
+            return try page(rows, limit: limit, continuingBelow: floor)
+        }
+        rows += try await database.reads.raw(postgresMatches(match, query, from: nil, below: floor, limit: limit - rows.count)).all()
+        return try page(rows, limit: limit, continuingBelow: nil)
+    }
+
+    /// Whether the matches below the window, judged by how many the window holds, are few enough
+    /// (a quarter of the budget) to look up and sort.
+    private func fewOlderMatches(_ match: String, from floor: Int64, below top: Int64) async throws -> Bool {
+        let row = try await database.reads.raw("""
+            SELECT count(*) AS n FROM jobs_search WHERE tokens @@ CAST(\(bind: match) AS tsquery) \
+            AND change_seq >= \(bind: floor) AND change_seq < \(bind: top)
+            """).first()
+        let inWindow = try row?.decode(column: "n", as: Int64.self) ?? 0
+        let window = Double(top - floor)
+        return Double(inWindow) * Double(floor) / window <= Double(scanBudget) / 4
     }
 
     /// Where a PostgreSQL search starts: the cursor, or just above the newest search row.
@@ -64,7 +108,7 @@ extension SQLJobStore {
     /// order along the primary key; below it, found through the GIN index and sorted —
     /// `change_seq + 0` keeps the planner from walking the whole primary key for a word it wrongly
     /// takes for common.
-    private func postgresSearch(_ match: String, _ query: JobQuery, from: Int64?, below: Int64, limit: Int) -> SQLQueryString {
+    private func postgresMatches(_ match: String, _ query: JobQuery, from: Int64?, below: Int64, limit: Int) -> SQLQueryString {
         var sql: SQLQueryString = """
             SELECT j.document, j.change_seq FROM jobs_search s JOIN jobs j ON j.change_seq = s.change_seq \
             WHERE s.tokens @@ CAST(\(bind: match) AS tsquery) AND s.change_seq < \(bind: below)
@@ -72,6 +116,23 @@ extension SQLJobStore {
         if let from { sql += " AND s.change_seq >= \(bind: from)" }
         sql += Self.filters(query)
         return sql + " ORDER BY \(unsafeRaw: from == nil ? "s.change_seq + 0" : "s.change_seq") DESC LIMIT \(unsafeRaw: String(limit))"
+    }
+
+    /// The change number of the budget's last candidate of a scan ordered newest first, or nil
+    /// when the scan holds fewer: the page examines candidates from there up.
+    private func budgetBoundary(_ scan: SQLQueryString) async throws -> Int64? {
+        let row = try await database.reads.raw(scan + " LIMIT 1 OFFSET \(unsafeRaw: String(scanBudget - 1))").first()
+        return try row?.decode(column: "seq", as: Int64.self)
+    }
+
+    /// The page of `rows`; the next starts after its last posting when it is full, else below
+    /// `boundary` when the budget cut the scan short (and anything is left below it).
+    private func page(_ rows: [any SQLRow], limit: Int, continuingBelow boundary: Int64?) throws -> JobPage {
+        let jobs = try rows.map(Self.decode)
+        if rows.count == limit, let last = rows.last {
+            return JobPage(jobs: jobs, next: JobCursor(sequence: try last.decode(column: "change_seq", as: Int64.self)))
+        }
+        return JobPage(jobs: jobs, next: boundary.flatMap { $0 > 1 ? JobCursor(sequence: $0) : nil })
     }
 
     /// The query's filters on the posting `j`, each a bound value.
@@ -84,5 +145,12 @@ extension SQLJobStore {
         if let origin = query.originRegion { sql += " AND j.origin_region = \(bind: origin.rawValue)" }
         if let skill = query.skill { sql += " AND j.id IN (SELECT job_id FROM job_skills WHERE skill = \(bind: skill))" }
         return sql
+    }
+}
+
+extension JobQuery {
+    /// Whether a filter no index serves narrows the listing (the status is in the indexes).
+    var narrowsBeyondStatus: Bool {
+        country != nil || prefecture != nil || employmentType != nil || originRegion != nil || skill != nil
     }
 }

@@ -8,13 +8,14 @@ internal import Workforce
 /// ``JobStore`` over the cell's SQL database.
 public struct SQLJobStore: JobStore {
     let database: any TransactionalDatabase
-    /// How many of the newest search rows a PostgreSQL search walks in order before it looks the
-    /// rest up through the index (see ``list(_:)``).
-    let recentSearchWindow: Int64
+    /// How many postings, or matches of a search's text, one page examines at most where no index
+    /// orders or narrows the listing by itself; on PostgreSQL also the window of newest search rows
+    /// a search walks in order (see ``list(_:)``).
+    let scanBudget: Int64
 
-    public init(database: any TransactionalDatabase, recentSearchWindow: Int64 = 20_000) {
+    public init(database: any TransactionalDatabase, scanBudget: Int64 = 20_000) {
         self.database = database
-        self.recentSearchWindow = max(1, recentSearchWindow)
+        self.scanBudget = max(1, scanBudget)
     }
 
     public static let migrations: [Migration] = [

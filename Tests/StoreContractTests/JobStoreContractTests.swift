@@ -108,7 +108,7 @@ struct JobStoreContractTests {
     /// is still found, once, in order, across pages and with filters.
     @Test(arguments: TestDatabases.engines)
     func searchesPageNewestFirstBeyondTheRecentWindow(engine: TestDatabases.Engine) async throws {
-        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations), recentSearchWindow: 3)
+        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations), scanBudget: 3)
         let welding: Set<UInt64> = [1, 2, 5, 6, 9]
         try await store.upsert(contentsOf: (1...12 as ClosedRange<UInt64>).map { n in
             Fixtures.job(n, title: welding.contains(n) ? "溶接工 \(n)" : "介護職員 \(n)", country: n == 6 ? "KR" : "JP")
@@ -117,22 +117,43 @@ struct JobStoreContractTests {
         query.text = "溶接"
         #expect(try await store.list(query).jobs.map(\.id) == [9, 6, 5, 2, 1].map { Fixtures.id(.job, $0) })
         query.limit = 2
+        #expect(try await Self.pages(store, query) == [[9, 6], [5, 2], [1]].map { $0.map { Fixtures.id(.job, $0) } })
+        query.country = "JP"
+        query.limit = 3
+        #expect(try await Self.pages(store, query).flatMap { $0 } == [9, 5, 2, 1].map { Fixtures.id(.job, $0) })
+    }
+
+    /// A filter no index serves, narrow enough to match one posting in twelve: with a budget of 3
+    /// each page examines three postings (or three matches of the text) and says where the next
+    /// starts, so pages may be empty, and the listing ends with the catalog — not one page that
+    /// reads everything.
+    @Test(arguments: TestDatabases.engines)
+    func aNarrowFilterPagesWithinTheScanBudget(engine: TestDatabases.Engine) async throws {
+        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations), scanBudget: 3)
+        try await store.upsert(contentsOf: (1...12 as ClosedRange<UInt64>).map { n in
+            Fixtures.job(n, title: "溶接工 \(n)", country: n == 6 ? "KR" : "JP")
+        })
+        let six = Fixtures.id(.job, 6)
+        var query = JobQuery()
+        query.country = "KR"
+        #expect(try await Self.pages(store, query) == [[], [], [six], []])
+        query.text = "溶接"
+        #expect(try await Self.pages(store, query) == [[], [], [six], []])
+        query.country = nil
+        query.limit = 5
+        #expect(try await Self.pages(store, query).map(\.count) == [5, 5, 2], "without a narrowing filter pages are full")
+    }
+
+    /// Every page of a listing, following its cursors to the end.
+    static func pages(_ store: SQLJobStore, _ query: JobQuery) async throws -> [[RegionalID]] {
+        var query = query
         var pages: [[RegionalID]] = []
         while true {
             let page = try await store.list(query)
             pages.append(page.jobs.map(\.id))
-            guard let next = page.next else { break }
+            guard let next = page.next, pages.count < 100 else { return pages }
             query.cursor = next
         }
-        #expect(pages == [[9, 6], [5, 2], [1]].map { $0.map { Fixtures.id(.job, $0) } })
-        query = JobQuery()
-        query.text = "溶接"
-        query.country = "JP"
-        query.limit = 3
-        let filtered = try await store.list(query)
-        #expect(filtered.jobs.map(\.id) == [9, 5, 2].map { Fixtures.id(.job, $0) })
-        query.cursor = filtered.next
-        #expect(try await store.list(query).jobs.map(\.id) == [Fixtures.id(.job, 1)])
     }
 
     @Test(arguments: TestDatabases.engines)

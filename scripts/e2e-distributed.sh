@@ -200,7 +200,7 @@ step "certificates"
 "$BIN" certs init --data-dir "$WORK/rogue" > /dev/null   # another CA, whose certificates must be refused
 
 step "starting jp-tokyo's and kr-seoul's backend-api, matching engine and agent, and the gateway"
-IWORKZ_BCRYPT_COST=4 start_backend jp-tokyo "$JP_PORT" "$JP_OPS"
+start_backend jp-tokyo "$JP_PORT" "$JP_OPS"
 start_backend kr-seoul "$KR_PORT" "$KR_OPS"
 for region in jp-tokyo kr-seoul; do
     start_role matching-engine "$region"

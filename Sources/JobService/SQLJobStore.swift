@@ -13,7 +13,7 @@ public struct SQLJobStore: JobStore {
     /// a search walks in order (see ``list(_:)``).
     let scanBudget: Int64
 
-    public init(database: any TransactionalDatabase, scanBudget: Int64 = 20_000) {
+    public init(database: any TransactionalDatabase, scanBudget: Int64 = 10_000) {
         self.database = database
         self.scanBudget = max(1, scanBudget)
     }

@@ -20,7 +20,8 @@ extension SQLJobStore {
     /// page read the whole catalog to find nothing. With any of them a page examines at most
     /// ``scanBudget`` postings (or matches of the text), and when those leave it short it still
     /// names where the next one starts: a page may hold fewer than `limit` postings, even none, and
-    /// the listing ends only where ``JobPage/next`` is nil.
+    /// the listing ends only where ``JobPage/next`` is nil. A skill few postings require (a quarter
+    /// of the budget at most) is the exception without text: its postings come from its index.
     public func list(_ query: JobQuery) async throws -> JobPage {
         let limit = max(1, min(query.limit, 1000))
         guard let text = query.text else { return try await listing(query, limit: limit) }
@@ -33,8 +34,10 @@ extension SQLJobStore {
         return try await sqliteSearch(match, query, limit: limit)
     }
 
-    /// Without text: along `(status, change_seq)`, or `change_seq` for every status.
+    /// Without text: along `(status, change_seq)`, or `change_seq` for every status; from the
+    /// skill's own index when the query names a skill few postings require.
     private func listing(_ query: JobQuery, limit: Int) async throws -> JobPage {
+        if let skill = query.skill, try await isRare(skill) { return try await listing(query, rareSkill: skill, limit: limit) }
         var boundary: Int64?
         if query.narrowsBeyondStatus {
             var scan: SQLQueryString = "SELECT change_seq AS seq FROM jobs WHERE 1 = 1"
@@ -48,6 +51,31 @@ extension SQLJobStore {
         if let boundary { sql += " AND j.change_seq >= \(bind: boundary)" }
         let rows = try await database.reads.raw(sql + " ORDER BY j.change_seq DESC LIMIT \(unsafeRaw: String(limit))").all()
         return try page(rows, limit: limit, continuingBelow: boundary)
+    }
+
+    /// Whether at most a quarter of the scan budget of postings require the skill: then the
+    /// postings are found through `job_skills` and sorted, a page complete however they are spread.
+    private func isRare(_ skill: String) async throws -> Bool {
+        let few = max(1, scanBudget / 4)
+        let row = try await database.reads.raw("""
+            SELECT count(*) AS n FROM (SELECT 1 FROM job_skills WHERE skill = \(bind: skill) LIMIT \(unsafeRaw: String(few + 1))) AS k
+            """).first()
+        return try (row?.decode(column: "n", as: Int64.self) ?? 0) <= few
+    }
+
+    /// The postings requiring a rare skill, from its index (`CROSS JOIN` keeps SQLite's order of
+    /// tables, `change_seq + 0` keeps PostgreSQL from walking the whole catalog in order instead).
+    private func listing(_ query: JobQuery, rareSkill skill: String, limit: Int) async throws -> JobPage {
+        var others = query
+        others.skill = nil
+        let join = database.engine == .sqlite ? "CROSS JOIN" : "JOIN"  // PostgreSQL's CROSS JOIN takes no ON
+        var sql: SQLQueryString = """
+            SELECT j.document, j.change_seq FROM job_skills k \(unsafeRaw: join) jobs j ON j.id = k.job_id WHERE k.skill = \(bind: skill)
+            """
+        sql += Self.filters(others)
+        if let cursor = query.cursor { sql += " AND j.change_seq < \(bind: cursor.sequence)" }
+        let rows = try await database.reads.raw(sql + " ORDER BY j.change_seq + 0 DESC LIMIT \(unsafeRaw: String(limit))").all()
+        return try page(rows, limit: limit, continuingBelow: nil)
     }
 
     /// FTS5 as the outer loop, in descending row id (change number) order, each match joined to

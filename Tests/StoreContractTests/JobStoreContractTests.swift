@@ -144,6 +144,28 @@ struct JobStoreContractTests {
         #expect(try await Self.pages(store, query).map(\.count) == [5, 5, 2], "without a narrowing filter pages are full")
     }
 
+    /// A skill few postings require is listed from its index, in complete pages, where a country
+    /// as narrow still pages within the budget; a skill many require pages within the budget too.
+    @Test(arguments: TestDatabases.engines)
+    func aRareSkillIsListedFromItsIndexInCompletePages(engine: TestDatabases.Engine) async throws {
+        let store = SQLJobStore(database: try await freshDatabase(engine, migrations: SQLJobStore.migrations), scanBudget: 8)
+        try await store.upsert(contentsOf: (1...12 as ClosedRange<UInt64>).map { n in
+            Fixtures.job(n, title: "溶接工 \(n)", skills: n == 6 || n == 2 ? ["welding", "forklift"] : ["forklift"], country: n == 6 ? "KR" : "JP")
+        })
+        var query = JobQuery()
+        query.skill = "welding"
+        #expect(try await Self.pages(store, query) == [[6, 2].map { Fixtures.id(.job, $0) }], "two postings: one complete page")
+        query.limit = 1
+        #expect(try await Self.pages(store, query) == [[6], [2], []].map { $0.map { Fixtures.id(.job, $0) } })
+        query = JobQuery()
+        query.country = "KR"
+        #expect(try await Self.pages(store, query) == [[Fixtures.id(.job, 6)], []], "a country as narrow: pages of eight postings examined")
+        query = JobQuery()
+        query.skill = "forklift"
+        query.limit = 5
+        #expect(try await Self.pages(store, query).map(\.count) == [5, 5, 2])
+    }
+
     /// Every page of a listing, following its cursors to the end.
     static func pages(_ store: SQLJobStore, _ query: JobQuery) async throws -> [[RegionalID]] {
         var query = query

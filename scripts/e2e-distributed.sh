@@ -46,7 +46,16 @@ finish() {
         [ -f "$WORK/redis-kr-seoul/redis.pid" ] && kill "$(cat "$WORK/redis-kr-seoul/redis.pid")" 2>/dev/null || true
     fi
     if [ "$status" -ne 0 ]; then
-        for log in "$WORK"/*.log; do [ -f "$log" ] && { echo "--- last lines of $(basename "$log")"; tail -n 8 "$log" | cut -c1-400; }; done
+        for log in "$WORK"/*.log; do
+            [ -f "$log" ] || continue
+            echo "--- last lines of $(basename "$log")"
+            # A process that crashed printed its reason and backtrace before the image list at the end.
+            if grep -q "Fatal error\|Crash\|Thread [0-9]* crashed" "$log"; then
+                grep -v '^{' "$log" | grep -v '^0x0000' | head -n 60 | cut -c1-400
+            else
+                tail -n 8 "$log" | cut -c1-400
+            fi
+        done
     fi
     rm -rf "$WORK"
     exit "$status"

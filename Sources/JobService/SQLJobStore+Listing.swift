@@ -113,16 +113,15 @@ extension SQLJobStore {
         return try page(rows, limit: limit, continuingBelow: nil)
     }
 
-    /// Whether the matches below the window, judged by how many the window holds, are few enough
-    /// (a quarter of the budget) to look up and sort.
+    /// Whether the matches below the window, extrapolated from how many the window (``scanBudget``
+    /// change numbers) holds, are few enough — a quarter of the budget — to look up and sort.
     private func fewOlderMatches(_ match: String, from floor: Int64, below top: Int64) async throws -> Bool {
         let row = try await database.reads.raw("""
             SELECT count(*) AS n FROM jobs_search WHERE ts_match_vq(tokens, CAST(\(bind: match) AS tsquery)) \
             AND change_seq >= \(bind: floor) AND change_seq < \(bind: top)
             """).first()
-        let inWindow = try row?.decode(column: "n", as: Int64.self) ?? 0
-        let window = Double(top - floor)
-        return Double(inWindow) * Double(floor) / window <= Double(scanBudget) / 4
+        let inWindow = Double(try row?.decode(column: "n", as: Int64.self) ?? 0)
+        return inWindow * Double(floor) / Double(scanBudget) <= Double(scanBudget) / 4
     }
 
     /// Where a PostgreSQL search starts: the cursor, or just above the newest search row.
